@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+
+
+class Wallet(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wallet"
+    )
+    balance = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(balance__gte=0), name="wallet_balance_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.balance} credits)"
+
+
+class CreditEntry(models.Model):
+    """One immutable line of the ledger; only `credits.services` writes these."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Grant"
+        PURCHASE = "purchase", "Purchase"
+        CHARGE = "charge", "Charge"
+        REFUND = "refund", "Refund"
+        ADJUST = "adjust", "Adjustment"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_entries"
+    )
+    delta = models.IntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    balance_after = models.IntegerField()
+    memo = models.CharField(max_length=200, blank=True)
+    job = models.ForeignKey(
+        "jobs.ColorizationJob",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credit_entries",
+    )
+    api_key = models.ForeignKey(
+        "keys.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credit_entries",
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "credit entries"
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.delta:+d} for {self.user}"

@@ -1,0 +1,77 @@
+"""The engine's small value types: what goes in and what comes out."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OUTPUT_FORMATS = ("jpeg", "png", "webp")
+
+# Called with (stage name, percent 0..100) as the pipeline advances.
+ProgressCallback = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One installed or installable model: how to load it and how to feed it."""
+
+    name: str
+    family: str  # own | eccv16 | siggraph17 | ddcolor
+    path: Path
+    input_size: int
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything the engine needs from the outside; the Django side builds it from settings."""
+
+    models: dict[str, ModelEntry]
+    max_pixels: int = 4096 * 4096
+    max_side: int = 4096
+    max_bytes: int = 20 * 1024 * 1024
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class ColorizeOptions:
+    model: str = "large"  # a key of EngineConfig.models
+    clean_scratches: bool = False
+    face_remaster: bool = False
+    output_format: str = "jpeg"
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What the header says, read without decoding the pixels."""
+
+    format: str  # Pillow's format name, e.g. "JPEG", "PNG", "TIFF"
+    width: int
+    height: int
+    mode: str
+    bytes: int
+
+
+@dataclass
+class ColorizeResult:
+    data: bytes
+    format: str  # jpeg | png | webp
+    content_type: str
+    width: int
+    height: int
+    model: str
+    stages: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def metadata(self) -> dict:
+        """JSON-ready description of the result, stored with the job."""
+        return {
+            "format": self.format,
+            "content_type": self.content_type,
+            "width": self.width,
+            "height": self.height,
+            "model": self.model,
+            "stages": self.stages,
+            "timings_ms": self.timings_ms,
+            "notes": self.notes,
+        }

@@ -1,0 +1,81 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def new_task_id() -> str:
+    return secrets.token_hex(16)
+
+
+class ColorizationJob(models.Model):
+    """The source of truth for one colorization, whether from a page or the API."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web"
+        API = "api", "API"
+
+    class State(models.IntegerChoices):
+        # The task dialect's published codes: 1 done, 0 queued, 2+ working,
+        # negative failed.
+        SUCCEEDED = 1, "Succeeded"
+        QUEUED = 0, "Queued"
+        PROCESSING = 2, "Processing"
+        FAILED = -1, "Failed"
+        DOWNLOAD_FAILED = -3, "Image download failed"
+        IMAGE_TOO_LARGE = -5, "Image too large"
+        INVALID_IMAGE = -7, "Invalid image"
+        TIMED_OUT = -8, "Timed out"
+
+    task_id = models.CharField(max_length=32, unique=True, default=new_task_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="colorization_jobs"
+    )
+    api_key = models.ForeignKey(
+        "keys.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+
+    input_file = models.FileField(upload_to="inputs/%Y/%m/%d/", blank=True)
+    # Original name, detected format, width, height, bytes, source URL if any.
+    input_meta = models.JSONField(default=dict, blank=True)
+    # model, clean_scratches, face_remaster, output_format.
+    options = models.JSONField(default=dict)
+    cost = models.PositiveIntegerField(default=0)
+
+    state = models.SmallIntegerField(choices=State.choices, default=State.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=40, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    result_file = models.FileField(upload_to="results/%Y/%m/%d/", blank=True)
+    # Engine metadata: size, format, model, stages, timings, notes.
+    result_meta = models.JSONField(default=dict, blank=True)
+    thumbnail = models.FileField(upload_to="thumbnails/%Y/%m/%d/", blank=True)
+    # Set when the owner removes the job from the gallery; purge_results
+    # deletes any files left behind.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"job {self.task_id} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == self.State.SUCCEEDED or self.state < 0
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state == self.State.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.state < 0

@@ -1,0 +1,267 @@
+"""Settings for Colorizer, read from the environment with laptop-safe defaults.
+
+With nothing set, the site runs on SQLite and local media under ./var, with the
+bundled models. `DEBUG` defaults to off; `make run` turns it on for local use.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("COLORIZER_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _persistent_secret_key() -> str:
+    # A fresh install gets its own random key, kept under var/ so sessions and
+    # API key hashes survive restarts; production sets SECRET_KEY explicitly.
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "colorizer_site.accounts",
+    "colorizer_site.credits",
+    "colorizer_site.keys",
+    "colorizer_site.jobs",
+    "colorizer_site.api",
+    "colorizer_site.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks, so it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "colorizer_site.urls"
+WSGI_APPLICATION = "colorizer_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "colorizer_site.credits.context_processors.balance",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'colorizer.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker share one SQLite file: WAL lets readers go on
+    # while the other process writes, and the timeout waits out short locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    # Shared by every process (web server, workers), unlike the local-memory
+    # cache: rate limits and log-in throttling must hold across them.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "colorizer_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+# Log-in throttling: after 5 failures for one account from one address, that
+# pair waits 15 minutes. Counting per pair keeps an attacker from locking a
+# victim out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("COLORIZER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if os.environ.get("COLORIZER_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["COLORIZER_S3_BUCKET"],
+            "endpoint_url": os.environ.get("COLORIZER_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("COLORIZER_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Colorizer <colorizer@localhost>")
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("COLORIZER_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Production hardening whenever DEBUG is off; each can be relaxed from the
+# environment for a deployment behind a proxy that terminates TLS differently.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if env_bool("COLORIZER_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Colorizer's own settings -------------------------------------------------
+
+COLORIZER_SIGNUP_CREDITS = env_int("COLORIZER_SIGNUP_CREDITS", 3)
+COLORIZER_MAX_LIVE_API_KEYS = 20
+# Credit packs on the "Buy credits" page: (credits, price in cents, currency).
+COLORIZER_CREDIT_PACKS = [
+    {"credits": 10, "price_cents": 500, "currency": "USD"},
+    {"credits": 50, "price_cents": 2000, "currency": "USD"},
+    {"credits": 200, "price_cents": 6000, "currency": "USD"},
+]
+COLORIZER_PAYMENT_PROVIDER = os.environ.get(
+    "COLORIZER_PAYMENT_PROVIDER", "colorizer_site.credits.payments.ManualGrantProvider"
+)
+
+# Image limits, shared by the engine, the pages and both API dialects.
+COLORIZER_MAX_IMAGE_PIXELS = env_int("COLORIZER_MAX_IMAGE_PIXELS", 4096 * 4096)
+COLORIZER_MAX_IMAGE_SIDE = env_int("COLORIZER_MAX_IMAGE_SIDE", 4096)
+COLORIZER_MAX_UPLOAD_BYTES = env_int("COLORIZER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# Models users can choose; each names an engine model entry. The bundled own
+# models need no download; third-party ones come from `manage.py fetch_models`.
+COLORIZER_MODELS_DIR = Path(os.environ.get("COLORIZER_MODELS_DIR", VAR_DIR / "models"))
+COLORIZER_MODEL_CHOICES = {
+    "tiny": os.environ.get("COLORIZER_TINY_MODEL", "own-tiny"),
+    "large": os.environ.get("COLORIZER_LARGE_MODEL", "own-large"),
+}
+COLORIZER_ONNX_THREADS = env_int("COLORIZER_ONNX_THREADS", 2)
+
+# Jobs.
+COLORIZER_JOB_TIMEOUT_SECONDS = env_int("COLORIZER_JOB_TIMEOUT_SECONDS", 600)
+COLORIZER_RESULT_URL_MAX_AGE = env_int("COLORIZER_RESULT_URL_MAX_AGE", 3600)
+COLORIZER_RESULT_RETENTION_DAYS = env_int("COLORIZER_RESULT_RETENTION_DAYS", 30)
+
+# API.
+COLORIZER_SYNC_WAIT_SECONDS = env_int("COLORIZER_SYNC_WAIT_SECONDS", 60)
+COLORIZER_RATE_LIMIT_PER_SECOND = float(os.environ.get("COLORIZER_RATE_LIMIT_PER_SECOND", "2"))
+COLORIZER_RATE_LIMIT_BURST = env_int("COLORIZER_RATE_LIMIT_BURST", 10)
+COLORIZER_URL_FETCH_TIMEOUT = float(os.environ.get("COLORIZER_URL_FETCH_TIMEOUT", "10"))
+COLORIZER_URL_FETCH_MAX_REDIRECTS = 3
+# Only tests turn this on, so URL fetching can reach their own local server.
+COLORIZER_URL_FETCH_ALLOW_LOOPBACK = env_bool("COLORIZER_URL_FETCH_ALLOW_LOOPBACK", False)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("colorizer_site.accounts.urls")),
+    path("credits/", include("colorizer_site.credits.urls")),
+    path("keys/", include("colorizer_site.keys.urls")),
+    path("api/", include("colorizer_site.api.urls")),
+    path("", include("colorizer_site.web.urls")),
+]
