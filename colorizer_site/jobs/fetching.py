@@ -1,0 +1,195 @@
+"""Download an image a user named by URL, without letting the URL reach our own network.
+
+The API accepts `image_url`; a careless fetch would let anyone make the server
+call its own admin ports, the cloud metadata service or the office LAN (SSRF).
+So each hop is resolved here, every address it resolves to is checked against
+the refused ranges, and the connection then goes to the address that was
+checked: the URL is rewritten to that IP while the Host header and the TLS SNI
+name keep the original host name, so a second DNS answer (DNS rebinding) never
+comes into play. Redirects are followed by hand so each target gets the same
+checks. The body is streamed with a byte cap and a deadline.
+"""
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+ALLOWED_SCHEMES = ("http", "https")
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+USER_AGENT = "Colorizer image fetcher (+https://github.com/colorizer)"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class ImageFetchError(Exception):
+    """The image URL could not be downloaded; `str()` says why in plain words."""
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    max_bytes: int
+    timeout: float
+    max_redirects: int
+    allow_loopback: bool
+
+    @classmethod
+    def from_settings(cls) -> "FetchLimits":
+        return cls(
+            max_bytes=settings.COLORIZER_MAX_UPLOAD_BYTES,
+            timeout=settings.COLORIZER_URL_FETCH_TIMEOUT,
+            max_redirects=settings.COLORIZER_URL_FETCH_MAX_REDIRECTS,
+            allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK,
+        )
+
+
+def fetch_image(url: str, *, limits: FetchLimits | None = None) -> bytes:
+    """Return the body at `url` (http/https, public addresses only) or raise ImageFetchError."""
+    limits = limits or FetchLimits.from_settings()
+    deadline = time.monotonic() + limits.timeout
+    current = _parse_url(url)
+    try:
+        with httpx.Client(
+            # Proxies from the environment would connect on our behalf to whatever
+            # the proxy resolves, undoing the address pinning below.
+            trust_env=False,
+            follow_redirects=False,
+            timeout=httpx.Timeout(limits.timeout),
+        ) as client:
+            for _hop in range(limits.max_redirects + 1):
+                outcome = _fetch_hop(client, current, limits, deadline)
+                if isinstance(outcome, bytes):
+                    return outcome
+                current = outcome
+    except httpx.TimeoutException as error:
+        raise ImageFetchError("The image URL took too long to answer.") from error
+    except httpx.HTTPError as error:
+        raise ImageFetchError(f"The image URL could not be reached: {error}") from error
+    raise ImageFetchError(
+        f"The image URL redirected more than {limits.max_redirects} times; giving up."
+    )
+
+
+def _fetch_hop(
+    client: httpx.Client, url: httpx.URL, limits: FetchLimits, deadline: float
+) -> bytes | httpx.URL:
+    """One request: the image bytes, or where a redirect points (vetted on the next hop)."""
+    address = vet_host(url.host, url.port or _default_port(url), limits)
+    with client.stream(
+        "GET",
+        url.copy_with(host=str(address)),
+        headers={"Host": url.netloc.decode("ascii"), "User-Agent": USER_AGENT},
+        # Certificate checks use the name the user gave, not the pinned IP.
+        extensions={"sni_hostname": url.host} if url.scheme == "https" else {},
+    ) as response:
+        if response.status_code in REDIRECT_STATUSES:
+            location = response.headers.get("Location")
+            if not location:
+                raise ImageFetchError("The image URL redirected without saying where to.")
+            return _parse_url(str(url.join(location)))
+        if response.status_code != 200:
+            raise ImageFetchError(
+                f"The image URL answered HTTP {response.status_code} instead of an image."
+            )
+        return _read_capped(response, limits.max_bytes, deadline)
+
+
+def vet_host(host: str, port: int, limits: FetchLimits) -> IPAddress:
+    """Resolve `host` and return an address that is safe to connect to, or raise.
+
+    Every address the name resolves to must be acceptable, not just the first:
+    a name that mixes a public and a private answer is refused outright.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise ImageFetchError(f"The image URL's host {host!r} could not be resolved.") from error
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise ImageFetchError(f"The image URL's host {host!r} could not be resolved.")
+    for address in addresses:
+        reason = refusal_reason(address, allow_loopback=limits.allow_loopback)
+        if reason:
+            raise ImageFetchError(
+                f"The image URL points to {reason} address ({address}), which is not allowed."
+            )
+    return addresses[0]
+
+
+def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
+    """Why `address` must not be fetched from ("a private"...), or "" when it may."""
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv6 form can carry an IPv4 target (::ffff:10.0.0.1, 6to4, Teredo);
+        # judge the address it really reaches.
+        embedded = address.ipv4_mapped or address.sixtofour or (
+            address.teredo[1] if address.teredo else None
+        )
+        if embedded is not None:
+            return refusal_reason(embedded, allow_loopback=allow_loopback)
+    if address.is_loopback:
+        return "" if allow_loopback else "a loopback"
+    if address.is_unspecified:
+        return "an unspecified"
+    if address.is_link_local:
+        return "a link-local"
+    if address.is_multicast:
+        return "a multicast"
+    if address.is_private:
+        return "a private"
+    if address.is_reserved:
+        return "a reserved"
+    if not address.is_global:
+        # Shared (carrier-grade NAT), documentation and benchmarking ranges.
+        return "a non-public"
+    return ""
+
+
+def _parse_url(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise ImageFetchError("The image URL is not a valid URL.") from error
+    if parsed.scheme not in ALLOWED_SCHEMES:
+        raise ImageFetchError("The image URL must start with http:// or https://.")
+    if not parsed.host:
+        raise ImageFetchError("The image URL has no host name.")
+    return parsed
+
+
+def _default_port(url: httpx.URL) -> int:
+    return 443 if url.scheme == "https" else 80
+
+
+def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ImageFetchError(_too_large(max_bytes))
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if received > max_bytes:
+                raise ImageFetchError(_too_large(max_bytes))
+            # The per-read timeout alone lets a server drip one byte at a time forever.
+            if time.monotonic() > deadline:
+                raise ImageFetchError("The image URL took too long to download.")
+            chunks.append(chunk)
+    except httpx.TimeoutException as error:
+        raise ImageFetchError("The image URL took too long to download.") from error
+    except httpx.HTTPError as error:
+        raise ImageFetchError(f"The image download broke off: {error}") from error
+    if not received:
+        raise ImageFetchError("The image URL returned an empty body.")
+    return b"".join(chunks)
+
+
+def _too_large(max_bytes: int) -> str:
+    if max_bytes >= 1024 * 1024:
+        limit = f"{max_bytes / (1024 * 1024):g} MB"
+    else:
+        limit = f"{max_bytes} bytes"
+    return f"The image at the URL is larger than the {limit} limit."
