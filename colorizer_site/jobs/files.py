@@ -1,0 +1,98 @@
+"""A job's files after it has run: gallery deletion, retention purge and converted downloads.
+
+All file access goes through the storage of the model's FileFields (local
+media by default, S3 when configured), never through paths.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from colorizer_site.engine.types import OUTPUT_FORMATS
+from colorizer_site.jobs.models import ColorizationJob
+
+if TYPE_CHECKING:
+    from colorizer_site.accounts.models import User
+
+_FILE_FIELDS = ("input_file", "result_file", "thumbnail")
+CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def remove_files(job: ColorizationJob) -> int:
+    """Delete the job's stored files and clear the fields; how many files were removed."""
+    removed = 0
+    for field_name in _FILE_FIELDS:
+        field = getattr(job, field_name)
+        if field.name:
+            if field.storage.exists(field.name):
+                field.storage.delete(field.name)
+                removed += 1
+            setattr(job, field_name, "")
+    job.save(update_fields=[*_FILE_FIELDS])
+    return removed
+
+
+def delete_jobs(*, owner: User, task_ids: list[str]) -> int:
+    """Remove the owner's finished jobs from the gallery with their files; how many were removed.
+
+    Rows stay (the ledger points at them) with `deleted_at` set. Jobs still
+    queued or processing are left alone: the worker is about to write into them.
+    """
+    jobs = ColorizationJob.objects.filter(
+        owner=owner, task_id__in=task_ids, deleted_at__isnull=True
+    ).filter(Q(state=ColorizationJob.State.SUCCEEDED) | Q(state__lt=0))
+    count = 0
+    for job in jobs:
+        job.deleted_at = timezone.now()
+        job.save(update_fields=["deleted_at"])
+        remove_files(job)
+        count += 1
+    return count
+
+
+def purge_results(*, retention_days: int) -> tuple[int, int]:
+    """Delete files of jobs finished before the retention window or deleted; (jobs, files)."""
+    cutoff = timezone.now() - timedelta(days=retention_days)
+    has_files = Q(input_file__gt="") | Q(result_file__gt="") | Q(thumbnail__gt="")
+    expired = Q(completed_at__lt=cutoff) | Q(deleted_at__isnull=False)
+    jobs: QuerySet[ColorizationJob] = ColorizationJob.objects.filter(has_files & expired)
+    job_count = file_count = 0
+    for job in jobs.iterator():
+        file_count += remove_files(job)
+        job_count += 1
+    return job_count, file_count
+
+
+def read(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+def converted_result(job: ColorizationJob, output_format: str) -> tuple[bytes, str]:
+    """The result's bytes in `output_format` (jpeg, png, webp) and their content type.
+
+    The stored format comes back untouched; other formats are re-encoded from it.
+    """
+    output_format = "jpeg" if output_format == "jpg" else output_format
+    if output_format not in OUTPUT_FORMATS:
+        raise ValueError(f"Unknown format {output_format!r}.")
+    data = read(job.result_file)
+    if job.result_meta.get("format") == output_format:
+        return data, CONTENT_TYPES[output_format]
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image = image.convert("RGB")
+        buffer = io.BytesIO()
+        if output_format == "jpeg":
+            image.save(buffer, "JPEG", quality=92, progressive=True)
+        elif output_format == "webp":
+            image.save(buffer, "WEBP", quality=90)
+        else:
+            image.save(buffer, "PNG", optimize=False)
+    return buffer.getvalue(), CONTENT_TYPES[output_format]

@@ -1,0 +1,89 @@
+"""`manage.py run_worker`: the job worker, with the stuck-job reaper on a timer.
+
+It is `db_worker` in this process plus a reaper thread, so one long-lived
+process keeps the ONNX sessions loaded between jobs and nothing else has to be
+scheduled for timed-out jobs to be failed and refunded.
+"""
+
+import io
+import logging
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections, connection
+
+from colorizer_site import engine
+from colorizer_site.engine.types import ColorizeOptions
+from colorizer_site.jobs import services
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run the colorization worker (db_worker) and reap stuck jobs every minute."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reap-every", type=float, default=60.0,
+            help="Seconds between checks for jobs stuck in processing (default: 60).",
+        )
+        parser.add_argument(
+            "--interval", type=float, default=0.5,
+            help="Seconds between polls of the queue when it is empty (default: 0.5).",
+        )
+        parser.add_argument(
+            "--no-warm-up", action="store_false", dest="warm_up",
+            help="Do not load the models before taking the first job.",
+        )
+
+    def handle(self, *, reap_every: float, interval: float, warm_up: bool, **options) -> None:
+        stop = threading.Event()
+        reaper = threading.Thread(
+            target=_reap_forever, args=(reap_every, stop), name="job-reaper", daemon=True
+        )
+        reaper.start()
+        if warm_up:
+            _warm_up()
+        try:
+            call_command(
+                "db_worker",
+                interval=interval,
+                reload=False,
+                startup_delay=False,
+                verbosity=options.get("verbosity", 1),
+                stdout=self.stdout,
+            )
+        finally:
+            stop.set()
+
+
+def _reap_forever(every: float, stop: threading.Event) -> None:
+    # The first check runs at once: a worker restarted after a crash cleans
+    # up what its predecessor left in processing.
+    while not stop.is_set():
+        try:
+            reaped = services.reap_stuck_jobs()
+            if reaped:
+                logger.warning("reaped %d stuck job(s)", reaped)
+        except Exception:
+            logger.exception("the reaper failed; trying again later")
+        finally:
+            close_old_connections()
+        if stop.wait(every):
+            break
+    connection.close()
+
+
+def _warm_up() -> None:
+    """Load every configured model once so the first job does not pay for it."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (64, 64), 128).save(buffer, "PNG")
+    config = services.engine_config()
+    for name in config.models:
+        try:
+            engine.colorize(buffer.getvalue(), ColorizeOptions(model=name), config)
+        except Exception as error:
+            logger.warning("model %s could not be loaded: %s", name, error)

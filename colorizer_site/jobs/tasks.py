@@ -1,0 +1,10 @@
+"""The background task the worker runs; it carries only the job id, the row holds the rest."""
+
+from django_tasks import task
+
+from colorizer_site.jobs import services
+
+
+@task()
+def colorize_job(job_id: int) -> None:
+    services.run_job(job_id)
