@@ -24,8 +24,9 @@ setup: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# The web server and the job worker in one command; Ctrl-C stops both.
 run: setup
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 test: install postgres chromium
 	$(BIN)/ruff check .
