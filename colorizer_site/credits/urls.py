@@ -1,5 +1,11 @@
 from django.urls import path
 
+from colorizer_site.credits import views
+
 app_name = "credits"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("buy/", views.buy, name="buy"),
+    path("buy/<str:pack_id>/", views.checkout, name="checkout"),
+]

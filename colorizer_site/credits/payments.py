@@ -1,0 +1,83 @@
+"""How credits are bought: a small provider interface behind the "Buy credits" page.
+
+`settings.COLORIZER_PAYMENT_PROVIDER` names the provider class. The default,
+`ManualGrantProvider`, takes no payments: the page lists the packs and explains
+that an administrator grants credits. A Stripe Checkout provider would subclass
+`PaymentProvider`, set `takes_payments = True`, redirect to Stripe in
+`start_checkout`, and on Stripe's webhook call `credits.services.purchase` with
+the checkout session id as the idempotency key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class CreditPack:
+    credits: int
+    price_cents: int
+    currency: str = "USD"
+
+    @property
+    def id(self) -> str:
+        return f"{self.credits}-{self.price_cents}-{self.currency.lower()}"
+
+    @property
+    def price_display(self) -> str:
+        symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(self.currency.upper())
+        amount = f"{self.price_cents / 100:,.2f}"
+        return f"{symbol}{amount}" if symbol else f"{amount} {self.currency.upper()}"
+
+    @property
+    def unit_price_display(self) -> str:
+        return f"{self.price_cents / self.credits / 100:.2f} {self.currency.upper()} per credit"
+
+
+def credit_packs() -> list[CreditPack]:
+    """The packs from settings, smallest first."""
+    packs = [CreditPack(**pack) for pack in settings.COLORIZER_CREDIT_PACKS]
+    return sorted(packs, key=lambda pack: pack.credits)
+
+
+class PaymentProvider:
+    """What the "Buy credits" page needs from a way of paying."""
+
+    name: str = "payment provider"
+    # False: the page shows packs without buy buttons and `instructions` instead.
+    takes_payments: bool = False
+    instructions: str = ""
+
+    def packs(self) -> list[CreditPack]:
+        return credit_packs()
+
+    def start_checkout(self, request: HttpRequest, pack: CreditPack) -> HttpResponse:
+        """Send the signed-in user off to pay for `pack` (usually a redirect)."""
+        raise NotImplementedError(f"{self.name} does not take payments.")
+
+
+class ManualGrantProvider(PaymentProvider):
+    name = "manual grants"
+    takes_payments = False
+    instructions = (
+        "This installation does not take card payments. To top up, contact the "
+        "administrator: they grant credits to your account, and the credits appear "
+        "in your ledger at once."
+    )
+
+
+@cache
+def _provider_class(dotted_path: str) -> type[PaymentProvider]:
+    provider_class = import_string(dotted_path)
+    if not issubclass(provider_class, PaymentProvider):
+        raise TypeError(f"{dotted_path} is not a PaymentProvider.")
+    return provider_class
+
+
+def payment_provider() -> PaymentProvider:
+    return _provider_class(settings.COLORIZER_PAYMENT_PROVIDER)()

@@ -1,0 +1,181 @@
+"""The credit ledger's rules. This module is the only writer of wallets and entries.
+
+Every change is one transaction that locks the user's wallet row
+(`SELECT ... FOR UPDATE`) before reading the balance, so concurrent charges for
+the same user queue up instead of both seeing the same balance and overdrawing.
+The database CheckConstraint on `Wallet.balance` is the last line of defence.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+
+from colorizer_site.credits.models import CreditEntry, Wallet
+
+if TYPE_CHECKING:
+    from colorizer_site.accounts.models import User
+    from colorizer_site.jobs.models import ColorizationJob
+    from colorizer_site.keys.models import ApiKey
+
+
+class InsufficientCredits(Exception):
+    """The balance is short; `str()` is a sentence fit to show the user."""
+
+    def __init__(self, *, needed: int, available: int) -> None:
+        self.needed = needed
+        self.available = available
+        super().__init__(
+            f"This needs {_credits(needed)} but your balance is {_credits(available)}. "
+            "Buy more credits or choose cheaper options."
+        )
+
+
+def _credits(amount: int) -> str:
+    return f"{amount} credit" if amount == 1 else f"{amount} credits"
+
+
+def balance_of(user: User) -> int:
+    """The user's current balance (0 for a user without a wallet yet)."""
+    balance = Wallet.objects.filter(user=user).values_list("balance", flat=True).first()
+    return balance or 0
+
+
+def ensure_wallet(user: User) -> Wallet:
+    """The user's wallet, created empty if missing (safe under concurrent calls)."""
+    wallet, _ = Wallet.objects.get_or_create(user=user)
+    return wallet
+
+
+def grant(
+    *, user: User, amount: int, memo: str = "", idempotency_key: str | None = None
+) -> CreditEntry:
+    """Give `amount` free credits (signup bonus, staff grant)."""
+    _require_positive(amount)
+    return _record(
+        user=user,
+        delta=amount,
+        kind=CreditEntry.Kind.GRANT,
+        memo=memo,
+        idempotency_key=idempotency_key,
+    )
+
+
+def purchase(
+    *, user: User, amount: int, memo: str = "", idempotency_key: str | None = None
+) -> CreditEntry:
+    """Add credits that were paid for; payment providers call this once per payment."""
+    _require_positive(amount)
+    return _record(
+        user=user,
+        delta=amount,
+        kind=CreditEntry.Kind.PURCHASE,
+        memo=memo,
+        idempotency_key=idempotency_key,
+    )
+
+
+def charge(
+    *,
+    user: User,
+    amount: int,
+    memo: str = "",
+    job: ColorizationJob | None = None,
+    api_key: ApiKey | None = None,
+    idempotency_key: str | None = None,
+) -> CreditEntry:
+    """Take `amount` credits or raise InsufficientCredits; one row, one transaction."""
+    _require_positive(amount)
+    return _record(
+        user=user,
+        delta=-amount,
+        kind=CreditEntry.Kind.CHARGE,
+        memo=memo,
+        job=job,
+        api_key=api_key,
+        idempotency_key=idempotency_key,
+    )
+
+
+def refund(
+    *,
+    user: User,
+    amount: int,
+    memo: str = "",
+    job: ColorizationJob | None = None,
+    api_key: ApiKey | None = None,
+    idempotency_key: str | None = None,
+) -> CreditEntry:
+    """Give back credits taken by a charge (a failed job); pass an idempotency key
+    such as `refund:<task_id>` so a retried worker cannot refund twice."""
+    _require_positive(amount)
+    return _record(
+        user=user,
+        delta=amount,
+        kind=CreditEntry.Kind.REFUND,
+        memo=memo,
+        job=job,
+        api_key=api_key,
+        idempotency_key=idempotency_key,
+    )
+
+
+def adjust(*, user: User, delta: int, memo: str = "") -> CreditEntry:
+    """A staff correction in either direction; it cannot take the balance below zero."""
+    if delta == 0:
+        raise ValueError("An adjustment must change the balance.")
+    return _record(user=user, delta=delta, kind=CreditEntry.Kind.ADJUST, memo=memo)
+
+
+def grant_signup_bonus(user: User) -> CreditEntry | None:
+    """Open the new user's wallet with the configured bonus; safe to call twice."""
+    ensure_wallet(user)
+    amount = settings.COLORIZER_SIGNUP_CREDITS
+    if amount <= 0:
+        return None
+    return grant(
+        user=user, amount=amount, memo="Welcome bonus", idempotency_key=f"signup:{user.pk}"
+    )
+
+
+def _require_positive(amount: int) -> None:
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise ValueError(f"The amount must be a positive whole number of credits, not {amount!r}.")
+
+
+def _record(
+    *,
+    user: User,
+    delta: int,
+    kind: str,
+    memo: str = "",
+    job: ColorizationJob | None = None,
+    api_key: ApiKey | None = None,
+    idempotency_key: str | None = None,
+) -> CreditEntry:
+    ensure_wallet(user)
+    with transaction.atomic():
+        wallet = Wallet.objects.select_for_update().get(user=user)
+        # Checked only once the wallet is locked: a concurrent call with the same
+        # key has then either committed its entry (we see it now) or not started.
+        if idempotency_key:
+            existing = CreditEntry.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        new_balance = wallet.balance + delta
+        if new_balance < 0:
+            raise InsufficientCredits(needed=-delta, available=wallet.balance)
+        wallet.balance = new_balance
+        wallet.save(update_fields=["balance", "updated_at"])
+        return CreditEntry.objects.create(
+            user=user,
+            delta=delta,
+            kind=kind,
+            balance_after=new_balance,
+            memo=memo[:200],
+            job=job,
+            api_key=api_key,
+            idempotency_key=idempotency_key or None,
+        )

@@ -1,0 +1,22 @@
+"""Every new user starts with a wallet and the signup bonus.
+
+The receiver lives here rather than in `accounts`, because credits may depend on
+accounts but accounts must not know about credits.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from colorizer_site.credits import services
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="credits_open_wallet")
+def open_wallet_for_new_user(
+    sender: type, instance: Any, created: bool, raw: bool, **kwargs: Any
+) -> None:
+    # Fixture loading (`raw`) restores wallets and entries from the fixture itself.
+    if created and not raw:
+        services.grant_signup_bonus(instance)

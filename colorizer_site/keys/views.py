@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from colorizer_site.keys import services
+from colorizer_site.keys.forms import ApiKeyForm
+from colorizer_site.keys.models import ApiKey
+
+
+def _list_context(request: HttpRequest, form: ApiKeyForm) -> dict:
+    keys = ApiKey.objects.filter(user=request.user)
+    return {
+        "form": form,
+        "keys": keys,
+        "live_count": sum(1 for key in keys if key.is_live),
+        "max_live": settings.COLORIZER_MAX_LIVE_API_KEYS,
+    }
+
+
+@login_required
+@require_safe
+def key_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "keys/list.html", _list_context(request, ApiKeyForm()))
+
+
+@login_required
+@require_POST
+@never_cache
+def key_create(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyForm(request.POST)
+    if form.is_valid():
+        try:
+            key, secret = services.create_key(user=request.user, name=form.cleaned_data["name"])
+        except services.TooManyKeys as error:
+            form.add_error(None, str(error))
+        else:
+            # Rendered straight from the POST, never stored: this response is the
+            # only place the secret ever appears.
+            return render(request, "keys/created.html", {"key": key, "secret": secret})
+    return render(request, "keys/list.html", _list_context(request, form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST revokes."""
+    key = get_object_or_404(ApiKey, id=key_id, user=request.user)
+    if request.method == "POST":
+        services.revoke(key=key)
+        messages.success(
+            request, f"The key “{key.name}” is revoked; requests using it are refused."
+        )
+        return redirect("keys:list")
+    return render(request, "keys/revoke.html", {"key": key})

@@ -1,0 +1,93 @@
+"""Forms of the colorize pages: parsing only; the rules are in jobs.services."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from colorizer_site.jobs.services import JobOptions
+
+MODEL_LABELS = {
+    "large": "Large: best colours (a few seconds)",
+    "tiny": "Tiny: fastest, simpler colours",
+}
+FORMAT_CHOICES = [("jpeg", "JPEG"), ("png", "PNG"), ("webp", "WebP")]
+ACCEPTED_TYPES = (
+    "image/jpeg,image/png,image/webp,image/bmp,image/tiff,image/x-rgb,image/sgi,"
+    "image/heic,.jpg,.jpeg,.jfif,.png,.webp,.bmp,.tif,.tiff,.rgb,.sgi,.heic"
+)
+
+
+class OptionsForm(forms.Form):
+    """The options of a job; used alone by "Run again with other options"."""
+
+    model = forms.ChoiceField(label="Model", initial="large")
+    clean_scratches = forms.BooleanField(
+        label="Repair scratches and dust (+1 credit)", required=False
+    )
+    face_remaster = forms.BooleanField(
+        label="Clarity boost for faces (+2 credits)", required=False
+    )
+    output_format = forms.ChoiceField(label="Output format", choices=FORMAT_CHOICES, initial="jpeg")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [
+            (name, MODEL_LABELS.get(name, name)) for name in settings.COLORIZER_MODEL_CHOICES
+        ]
+        # Each option carries its price so the page can total the cost as it changes.
+        self.fields["clean_scratches"].widget.attrs["data-cost"] = "1"
+        self.fields["face_remaster"].widget.attrs["data-cost"] = "2"
+
+    def job_options(self) -> JobOptions:
+        data = self.cleaned_data
+        return JobOptions(
+            model=data["model"],
+            clean_scratches=data["clean_scratches"],
+            face_remaster=data["face_remaster"],
+            output_format=data["output_format"],
+        )
+
+
+class ColorizeForm(OptionsForm):
+    """A photo (file or URL) plus options."""
+
+    image = forms.FileField(
+        label="Photo",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
+    )
+    image_url = forms.URLField(
+        label="…or an image URL",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/old-photo.jpg"}),
+    )
+
+    field_order = ["image", "image_url", "model", "clean_scratches", "face_remaster",
+                   "output_format"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
+        self.fields["image"].help_text = (
+            f"JPEG, PNG, WebP, TIFF, BMP or SGI, up to {limit} and 4096 x 4096 pixels."
+        )
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
+            limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
+            raise forms.ValidationError(
+                f"This file is {filesizeformat(image.size)}; the limit is {limit}."
+            )
+        return image
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("image") and data.get("image_url"):
+            self.add_error("image_url", "Choose a file or give a URL, not both.")
+        elif not data.get("image") and not data.get("image_url") and not self.has_error(
+            "image"
+        ) and not self.has_error("image_url"):
+            self.add_error("image", "Choose a photo to colorize, or give its URL below.")
+        return data

@@ -1,0 +1,1 @@
+"""Site pages, one module per page group so each can evolve on its own."""

@@ -1,0 +1,30 @@
+// Small progressive enhancements; every page works without them.
+
+// Copy buttons: <button data-copy-target="#id">Copy</button> copies the text of #id.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copyTarget);
+  if (!source) return;
+  const text = source.value ?? source.textContent.trim();
+  const original = button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    // Clipboard access needs a secure context; fall back to selecting the text.
+    const range = document.createRange();
+    range.selectNodeContents(source);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    button.textContent = "Selected: press Ctrl+C";
+  }
+  setTimeout(() => { button.textContent = original; }, 2000);
+});
+
+// Before/after sliders: a range input inside .compare moves the divider.
+document.addEventListener("input", (event) => {
+  const range = event.target.closest(".compare input[type=range]");
+  if (range) range.closest(".compare").style.setProperty("--position", `${range.value}%`);
+});
