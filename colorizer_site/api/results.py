@@ -4,15 +4,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from colorizer_site.jobs import services
+from colorizer_site.jobs import links
 
 
 @require_GET
 @never_cache
 def result(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        job = services.job_for_result_token(token)
-    except services.ResultLinkExpired:
+        job = links.job_for_result_token(token)
+    except links.ResultLinkExpired:
         return HttpResponse(
             "This result link has expired; ask the API for the task again to get a fresh one.",
             status=410,

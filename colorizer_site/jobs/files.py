@@ -96,3 +96,27 @@ def converted_result(job: ColorizationJob, output_format: str) -> tuple[bytes, s
         else:
             image.save(buffer, "PNG", optimize=False)
     return buffer.getvalue(), CONTENT_TYPES[output_format]
+
+
+# Formats every browser shows; other inputs (TIFF, SGI, HEIC) get a stand-in.
+_BROWSER_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
+                    "WEBP": "image/webp", "BMP": "image/bmp"}
+
+
+def before_image(job: ColorizationJob) -> tuple[bytes, str]:
+    """The "before" side of the comparison: the upload itself when a browser can show it.
+
+    Otherwise the result's luminance as grey, which the engine keeps equal to
+    the input's, at the same size and orientation as the "after" side.
+    """
+    content_type = _BROWSER_FORMATS.get(job.input_meta.get("format", "").upper())
+    if content_type and job.input_file:
+        return read(job.input_file), content_type
+    if not job.result_file:
+        raise FileNotFoundError("Nothing to show yet.")
+    from PIL import Image
+
+    with Image.open(io.BytesIO(read(job.result_file))) as image:
+        buffer = io.BytesIO()
+        image.convert("L").save(buffer, "PNG")
+    return buffer.getvalue(), "image/png"

@@ -21,10 +21,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from colorizer_site import engine
@@ -36,6 +34,7 @@ from colorizer_site.engine.errors import (
     ModelNotInstalled,
 )
 from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, EngineConfig
+from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
 
@@ -49,9 +48,11 @@ __all__ = [
     "engine_config",
     "job_cost",
     "reap_stuck_jobs",
+    "rerun_job",
     "result_url",
     "run_job",
     "submit_job",
+    "submit_job_from_url",
     "wait_for_job",
 ]
 
@@ -70,7 +71,6 @@ _INPUT_EXTENSIONS = {
     "HEIF": "heic",
     "MPO": "jpg",
 }
-_RESULT_SALT = "colorizer.jobs.result-link"
 # Progress is written at most this often (plus on every stage change and at
 # 100 %): the polling page asks once a second, so more writes buy nothing.
 _PROGRESS_WRITE_INTERVAL = 0.4
@@ -184,6 +184,60 @@ def submit_job(
         # Only after commit: a worker on another connection must find the row.
         transaction.on_commit(lambda: _enqueue(job_id))
     return job
+
+
+def submit_job_from_url(
+    *,
+    owner: User,
+    url: str,
+    options: JobOptions,
+    source: str = ColorizationJob.Source.WEB,
+    api_key: ApiKey | None = None,
+) -> ColorizationJob:
+    """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it.
+
+    Raises ImageFetchError before anything is charged when the download fails,
+    besides everything `submit_job` raises.
+    """
+    from colorizer_site.jobs.fetching import fetch_image
+
+    options = options.validated()
+    check_model_installed(options)
+    image = fetch_image(url)
+    filename = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return submit_job(
+        owner=owner,
+        image=image,
+        filename=filename,
+        options=options,
+        source=source,
+        api_key=api_key,
+        source_url=url,
+    )
+
+
+def rerun_job(job: ColorizationJob, *, options: JobOptions) -> ColorizationJob:
+    """A new job (charged anew) on the stored input of `job`, with other options."""
+    if not job.input_file:
+        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
+    with job.input_file.open("rb") as handle:
+        image = handle.read()
+    return submit_job(
+        owner=job.owner,
+        image=image,
+        filename=job.input_meta.get("name", ""),
+        options=options,
+        source=ColorizationJob.Source.WEB,
+        source_url=job.input_meta.get("source_url", ""),
+    )
+
+
+def refunded_credits(job: ColorizationJob) -> int:
+    """Credits given back for this job (0 unless it failed)."""
+    from colorizer_site.credits.models import CreditEntry
+
+    entry = CreditEntry.objects.filter(idempotency_key=f"refund:{job.task_id}").first()
+    return entry.delta if entry else 0
 
 
 def _enqueue(job_id: int) -> None:
@@ -342,37 +396,6 @@ def reap_stuck_jobs() -> int:
             reaped += 1
             logger.warning("job %s timed out and was refunded", job.task_id)
     return reaped
-
-
-def result_url(job: ColorizationJob, *, absolute_base: str = "") -> str:
-    """A result link that needs no session and expires (COLORIZER_RESULT_URL_MAX_AGE)."""
-    token = signing.TimestampSigner(salt=_RESULT_SALT).sign(job.task_id)
-    return absolute_base.rstrip("/") + reverse("api:result", args=[token])
-
-
-class ResultLinkExpired(Exception):
-    pass
-
-
-def job_for_result_token(token: str) -> ColorizationJob | None:
-    """The succeeded job a result link names; None if the link was tampered with.
-
-    Raises ResultLinkExpired for a genuine link past its max age.
-    """
-    signer = signing.TimestampSigner(salt=_RESULT_SALT)
-    try:
-        task_id = signer.unsign(token, max_age=settings.COLORIZER_RESULT_URL_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise ResultLinkExpired("This result link has expired.") from error
-    except signing.BadSignature:
-        return None
-    return (
-        ColorizationJob.objects.filter(
-            task_id=task_id, state=State.SUCCEEDED, deleted_at__isnull=True
-        )
-        .exclude(result_file="")
-        .first()
-    )
 
 
 def _memo(what: str, job: ColorizationJob) -> str:

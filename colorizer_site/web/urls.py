@@ -1,11 +1,25 @@
 from django.urls import path
 
-from colorizer_site.web.views import docs, gallery, home
+from colorizer_site.web.views import colorize, docs, gallery, home, jobs
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("gallery/", gallery.gallery, name="gallery"),
+    # Jobs and the gallery (issue 5).
+    path("colorize/", colorize.colorize, name="colorize"),
+    path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
+    path("jobs/<str:task_id>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<str:task_id>/rerun/", jobs.job_rerun, name="job_rerun"),
+    path("jobs/<str:task_id>/delete/", gallery.job_delete, name="job_delete"),
+    path("jobs/<str:task_id>/input", jobs.job_input, name="job_input"),
+    path("jobs/<str:task_id>/result", jobs.job_result, name="job_result"),
+    path("jobs/<str:task_id>/thumbnail", jobs.job_thumbnail, name="job_thumbnail"),
+    path(
+        "jobs/<str:task_id>/download/<str:output_format>",
+        jobs.job_download,
+        name="job_download",
+    ),
     path("docs/", docs.docs, name="docs"),
 ]

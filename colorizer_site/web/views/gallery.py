@@ -1,11 +1,78 @@
+"""The gallery: the user's jobs, newest first, with filters and (bulk) deletion."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from colorizer_site.jobs import files
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.web.views.jobs import owned_job
+
+State = ColorizationJob.State
+FILTERS = {
+    "succeeded": ("Succeeded", Q(state=State.SUCCEEDED)),
+    "failed": ("Failed", Q(state__lt=0)),
+    "in_progress": ("In progress", Q(state__in=[State.QUEUED, State.PROCESSING])),
+}
+PAGE_SIZE = 12
 
 
 @login_required
 @require_safe
 def gallery(request: HttpRequest) -> HttpResponse:
-    """The user's colorized photos (filled in by the jobs pages)."""
-    return render(request, "web/gallery.html")
+    jobs = ColorizationJob.objects.filter(owner=request.user, deleted_at__isnull=True)
+    status = request.GET.get("status", "")
+    if status in FILTERS:
+        jobs = jobs.filter(FILTERS[status][1])
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status if status in FILTERS else "",
+        "filters": [(key, label) for key, (label, _) in FILTERS.items()],
+    }
+    return render(request, "web/gallery.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_delete(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    if request.method == "POST":
+        return _delete(request, [job.task_id])
+    return render(request, "web/job_confirm_delete.html", {"jobs": [job]})
+
+
+@login_required
+@require_POST
+def gallery_delete(request: HttpRequest) -> HttpResponse:
+    """Bulk delete: the first POST asks for confirmation, the second (confirm=yes) deletes."""
+    task_ids = request.POST.getlist("task_id")
+    jobs = list(
+        ColorizationJob.objects.filter(
+            owner=request.user, task_id__in=task_ids, deleted_at__isnull=True
+        )
+    )
+    if not jobs:
+        messages.warning(request, "Select the photos to delete first.")
+        return redirect("web:gallery")
+    if request.POST.get("confirm") != "yes":
+        return render(request, "web/job_confirm_delete.html", {"jobs": jobs})
+    return _delete(request, [job.task_id for job in jobs])
+
+
+def _delete(request: HttpRequest, task_ids: list[str]) -> HttpResponse:
+    deleted = files.delete_jobs(owner=request.user, task_ids=task_ids)
+    skipped = len(task_ids) - deleted
+    if deleted:
+        messages.success(request, f"Deleted {deleted} photo{'s' if deleted != 1 else ''}.")
+    if skipped:
+        messages.warning(
+            request,
+            f"{skipped} photo{'s are' if skipped != 1 else ' is'} still being colorized and "
+            "cannot be deleted yet.",
+        )
+    return redirect("web:gallery")

@@ -1,0 +1,61 @@
+"""The colorize form: the home page of a signed-in user."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from colorizer_site.credits.services import InsufficientCredits, balance_of
+from colorizer_site.engine.errors import EngineError, ModelNotInstalled
+from colorizer_site.jobs import services
+from colorizer_site.jobs.fetching import ImageFetchError
+from colorizer_site.web.job_forms import ColorizeForm
+
+
+def colorize_page(request: HttpRequest, form: ColorizeForm | None = None, status: int = 200):
+    """Render the form; the home view calls this for signed-in users."""
+    balance = balance_of(request.user)
+    cheapest = services.job_cost(services.JobOptions())
+    context = {
+        "form": form or ColorizeForm(),
+        "balance": balance,
+        "base_cost": cheapest,
+        "short_of_credits": balance < cheapest,
+    }
+    return render(request, "web/colorize.html", context, status=status)
+
+
+@login_required
+@require_POST
+def colorize(request: HttpRequest) -> HttpResponse:
+    form = ColorizeForm(request.POST, request.FILES)
+    if form.is_valid():
+        # Every check below runs before the charge, so an error here has cost nothing.
+        image_field = "image" if form.cleaned_data["image"] else "image_url"
+        try:
+            job = _submit(request, form)
+        except ImageFetchError as error:
+            form.add_error("image_url", str(error))
+        except ModelNotInstalled as error:
+            form.add_error("model", str(error))
+        except EngineError as error:
+            form.add_error(image_field, str(error))
+        except services.InvalidJobOptions as error:
+            form.add_error(None, str(error))
+        except InsufficientCredits as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("web:job_detail", task_id=job.task_id)
+    return colorize_page(request, form, status=400)
+
+
+def _submit(request: HttpRequest, form: ColorizeForm):
+    options = form.job_options()
+    upload = form.cleaned_data["image"]
+    if upload:
+        return services.submit_job(
+            owner=request.user, image=upload.read(), filename=upload.name, options=options
+        )
+    return services.submit_job_from_url(
+        owner=request.user, url=form.cleaned_data["image_url"], options=options
+    )

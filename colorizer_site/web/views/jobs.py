@@ -1,0 +1,108 @@
+"""A job's page (live progress, comparison, downloads, re-run) and its owner-only files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseStopPolling
+
+from colorizer_site.credits.services import InsufficientCredits
+from colorizer_site.engine.errors import EngineError
+from colorizer_site.jobs import files, services
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
+
+DOWNLOAD_FORMATS = {value for value, _ in FORMAT_CHOICES}
+
+
+def owned_job(request: HttpRequest, task_id: str) -> ColorizationJob:
+    """The signed-in user's job, or 404: other people's jobs do not exist for them."""
+    return get_object_or_404(
+        ColorizationJob, task_id=task_id, owner=request.user, deleted_at__isnull=True
+    )
+
+
+@login_required
+@require_safe
+def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    context = {
+        "job": job,
+        "refunded": services.refunded_credits(job) if job.failed else 0,
+        "options_form": OptionsForm(initial=job.options),
+        "download_formats": FORMAT_CHOICES,
+    }
+    if request.htmx:
+        response = render(request, "web/job_detail.html#progress", context)
+        if job.is_finished:
+            # 286 tells htmx to stop polling; the final state is still swapped in.
+            return HttpResponseStopPolling(response.content)
+        return response
+    return render(request, "web/job_detail.html", context)
+
+
+@login_required
+@require_POST
+def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    form = OptionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Those options are not available; pick them again.")
+        return redirect("web:job_detail", task_id=job.task_id)
+    try:
+        new_job = services.rerun_job(job, options=form.job_options())
+    except (InsufficientCredits, EngineError, services.InvalidJobOptions) as error:
+        messages.error(request, str(error))
+        return redirect("web:job_detail", task_id=job.task_id)
+    return redirect("web:job_detail", task_id=new_job.task_id)
+
+
+@login_required
+@require_safe
+def job_input(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    try:
+        data, content_type = files.before_image(job)
+    except FileNotFoundError as error:
+        raise Http404("The original is no longer stored.") from error
+    return _image_response(data, content_type)
+
+
+@login_required
+@require_safe
+def job_result(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    if not job.result_file:
+        raise Http404("No result.")
+    data = files.read(job.result_file)
+    return _image_response(data, job.result_meta.get("content_type", "image/jpeg"))
+
+
+@login_required
+@require_safe
+def job_thumbnail(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    if not job.thumbnail:
+        raise Http404("No thumbnail.")
+    return _image_response(files.read(job.thumbnail), "image/webp")
+
+
+@login_required
+@require_safe
+def job_download(request: HttpRequest, task_id: str, output_format: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    if not job.result_file or output_format not in DOWNLOAD_FORMATS:
+        raise Http404("No such download.")
+    data, content_type = files.converted_result(job, output_format)
+    extension = "jpg" if output_format == "jpeg" else output_format
+    response = _image_response(data, content_type)
+    response["Content-Disposition"] = f'attachment; filename="colorized-{job.task_id}.{extension}"'
+    return response
+
+
+def _image_response(data: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    # Private: these are one user's photos, never for shared caches.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,68 @@
+// The colorize form: drag and drop onto the drop zone, a preview of the chosen
+// photo, and the cost totalled as options change. The form works without it.
+(() => {
+  const form = document.getElementById("colorize-form");
+  if (!form) return;
+  const fileInput = form.querySelector("input[type=file]");
+  const dropzone = form.querySelector("[data-dropzone]");
+  const preview = form.querySelector("[data-preview]");
+  const submit = form.querySelector("[data-submit]");
+  const costOut = form.querySelector("[data-cost]");
+  const plural = form.querySelector("[data-cost-plural]");
+  const note = form.querySelector("[data-cost-note]");
+  const balance = Number(form.dataset.balance);
+  const baseCost = Number(form.dataset.baseCost);
+  let previewUrl = null;
+
+  function showPreview() {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    const file = fileInput.files[0];
+    if (!file || !file.type.startsWith("image/")) {
+      preview.hidden = true;
+      return;
+    }
+    previewUrl = URL.createObjectURL(file);
+    preview.src = previewUrl;
+    // Formats the browser cannot draw (TIFF, SGI) just show no preview.
+    preview.onerror = () => { preview.hidden = true; };
+    preview.hidden = false;
+  }
+
+  function updateCost() {
+    let cost = baseCost;
+    form.querySelectorAll("input[data-cost]:checked").forEach((box) => {
+      cost += Number(box.dataset.cost);
+    });
+    costOut.textContent = cost;
+    plural.textContent = cost === 1 ? "" : "s";
+    const short = cost > balance;
+    submit.disabled = short;
+    if (short) {
+      note.innerHTML = "";
+      note.append(`This needs ${cost} credit${cost === 1 ? "" : "s"}; your balance is ${balance}. `);
+      const link = document.createElement("a");
+      link.href = form.dataset.buyUrl;
+      link.textContent = "Buy credits";
+      note.append(link, " or choose fewer options.");
+    } else {
+      note.textContent = "";
+    }
+  }
+
+  fileInput.addEventListener("change", showPreview);
+  form.addEventListener("change", updateCost);
+  ["dragenter", "dragover"].forEach((name) => dropzone.addEventListener(name, (event) => {
+    event.preventDefault();
+    dropzone.classList.add("is-dragover");
+  }));
+  ["dragleave", "drop"].forEach((name) => dropzone.addEventListener(name, () => {
+    dropzone.classList.remove("is-dragover");
+  }));
+  dropzone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    if (!event.dataTransfer.files.length) return;
+    fileInput.files = event.dataTransfer.files;
+    showPreview();
+  });
+  updateCost();
+})();
