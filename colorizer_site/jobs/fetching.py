@@ -124,8 +124,10 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
     if isinstance(address, ipaddress.IPv6Address):
         # An IPv6 form can carry an IPv4 target (::ffff:10.0.0.1, 6to4, Teredo);
         # judge the address it really reaches.
-        embedded = address.ipv4_mapped or address.sixtofour or (
-            address.teredo[1] if address.teredo else None
+        embedded = (
+            address.ipv4_mapped
+            or address.sixtofour
+            or (address.teredo[1] if address.teredo else None)
         )
         if embedded is not None:
             return refusal_reason(embedded, allow_loopback=allow_loopback)
@@ -137,10 +139,10 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
         return "a link-local"
     if address.is_multicast:
         return "a multicast"
-    if address.is_private:
-        return "a private"
     if address.is_reserved:
         return "a reserved"
+    if address.is_private:
+        return "a private"
     if not address.is_global:
         # Shared (carrier-grade NAT), documentation and benchmarking ranges.
         return "a non-public"
