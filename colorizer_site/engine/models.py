@@ -1,0 +1,234 @@
+"""The model registry: which ONNX files exist, how each family is fed, and one
+cached ONNX Runtime session per model.
+
+Families (DESIGN.md section 3):
+
+- `own`: the project's models; input "input" [1,1,H,W] L* 0..100 with H and W
+  any multiples of 16, output "output" [1,2,H,W] a*, b*.
+- `eccv16`, `siggraph17` (Zhang et al.): the same tensors at a fixed 256x256.
+- `ddcolor`: input [1,3,S,S] RGB 0..1 of the grey image, output [1,2,S,S] a*, b*.
+
+Every family returns a*, b* at the model's working size; the pipeline upsamples
+them and merges them with the photo's own full-resolution L*.
+"""
+
+import hashlib
+import json
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from colorizer_site.engine.color import gray_rgb_of_lightness
+from colorizer_site.engine.errors import EngineError, ModelNotInstalled
+from colorizer_site.engine.types import EngineConfig, ModelEntry
+
+FAMILIES = ("own", "eccv16", "siggraph17", "ddcolor")
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+CATALOG_PATH = Path(__file__).resolve().parent / "catalog.json"
+SIDE_MULTIPLE = 16
+
+_sessions: dict[tuple[str, int], ort.InferenceSession] = {}
+_sessions_lock = threading.Lock()
+
+
+class ModelContractError(EngineError):
+    """The ONNX file does not take or give the tensors its family promises."""
+
+    code = "model_contract"
+
+
+def _entry_from_record(name: str, record: Mapping, directory: Path) -> ModelEntry:
+    family = record.get("family", "own")
+    if family not in FAMILIES:
+        raise ValueError(f"model {name!r}: unknown family {family!r}")
+    return ModelEntry(
+        name=name,
+        family=family,
+        path=directory / record["file"],
+        input_size=int(record.get("input_size", 256)),
+        sha256=record.get("sha256", "") or "",
+    )
+
+
+def bundled_models(weights_dir: Path = WEIGHTS_DIR) -> dict[str, ModelEntry]:
+    """The own models described by weights/models.json, named "own-<key>".
+
+    The file maps a key (e.g. "tiny") to {family, file, sha256, input_size,
+    params}; a missing file means no bundled models (yet).
+    """
+    index = weights_dir / "models.json"
+    if not index.is_file():
+        return {}
+    document = json.loads(index.read_text())
+    records = document.get("models", document) if isinstance(document, dict) else {}
+    entries: dict[str, ModelEntry] = {}
+    for key, record in records.items():
+        if not isinstance(record, Mapping) or "file" not in record:
+            continue
+        family = record.get("family", "own")
+        name = key if key.startswith(f"{family}-") else f"{family}-{key}"
+        entries[name] = _entry_from_record(name, record, weights_dir)
+    return entries
+
+
+def catalog_models(models_dir: Path, catalog_path: Path = CATALOG_PATH) -> dict[str, ModelEntry]:
+    """Third-party entries of the catalog, pointing where fetch_models puts them."""
+    if not catalog_path.is_file():
+        return {}
+    document = json.loads(catalog_path.read_text())
+    return {
+        name: _entry_from_record(name, record, models_dir)
+        for name, record in document.get("models", {}).items()
+    }
+
+
+def available_models(models_dir: Path, weights_dir: Path = WEIGHTS_DIR) -> dict[str, ModelEntry]:
+    """Bundled and third-party entries by name; a third-party file may be absent."""
+    return {**catalog_models(models_dir), **bundled_models(weights_dir)}
+
+
+def choose_models(
+    choices: Mapping[str, str], available: Mapping[str, ModelEntry]
+) -> dict[str, ModelEntry]:
+    """The names users pick ("tiny", "large") mapped to entries, plus every entry
+    under its own name, which is what EngineConfig.models holds."""
+    chosen = dict(available)
+    for public_name, entry_name in choices.items():
+        if entry_name not in available:
+            known = ", ".join(sorted(available)) or "none"
+            raise ModelNotInstalled(
+                f"Model {public_name!r} is set to {entry_name!r}, which is not a known model "
+                f"(known: {known})."
+            )
+        chosen[public_name] = available[entry_name]
+    return chosen
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _session_options(threads: int) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return options
+
+
+def session_for(entry: ModelEntry, threads: int) -> ort.InferenceSession:
+    """The cached session of `entry`, created (and its checksum verified) on first use."""
+    key = (str(entry.path), threads)
+    session = _sessions.get(key)
+    if session is not None:
+        return session
+    with _sessions_lock:
+        session = _sessions.get(key)
+        if session is not None:
+            return session
+        if not entry.path.is_file():
+            raise ModelNotInstalled(
+                f"The model {entry.name!r} is not installed (no file at {entry.path}). "
+                "Bundled models ship with the code; others come from `manage.py fetch_models`."
+            )
+        if entry.sha256 and file_sha256(entry.path) != entry.sha256.lower():
+            raise ModelNotInstalled(
+                f"The file of model {entry.name!r} does not match its sha256; "
+                "download it again with `manage.py fetch_models`."
+            )
+        providers = [
+            provider
+            for provider in ("CUDAExecutionProvider", "CPUExecutionProvider")
+            if provider in ort.get_available_providers()
+        ]
+        try:
+            session = ort.InferenceSession(
+                str(entry.path), sess_options=_session_options(threads), providers=providers
+            )
+        except Exception as error:  # onnxruntime raises its own untyped errors
+            raise ModelNotInstalled(
+                f"The model file of {entry.name!r} could not be loaded: {error}"
+            ) from error
+        _check_contract(entry, session)
+        _sessions[key] = session
+        return session
+
+
+def _check_contract(entry: ModelEntry, session: ort.InferenceSession) -> None:
+    inputs, outputs = session.get_inputs(), session.get_outputs()
+    channels = 3 if entry.family == "ddcolor" else 1
+    shape_in = inputs[0].shape if inputs else []
+    shape_out = outputs[0].shape if outputs else []
+    well_formed = len(inputs) == 1 and len(shape_in) == 4
+    if not well_formed or (isinstance(shape_in[1], int) and shape_in[1] != channels):
+        raise ModelContractError(
+            f"Model {entry.name!r} ({entry.family}) should take one [1,{channels},H,W] tensor; "
+            f"it takes {[i.shape for i in inputs]}."
+        )
+    if len(shape_out) != 4 or (isinstance(shape_out[1], int) and shape_out[1] != 2):
+        raise ModelContractError(
+            f"Model {entry.name!r} should give a [1,2,H,W] a*b* tensor; it gives {shape_out}."
+        )
+
+
+def _fixed_size(session: ort.InferenceSession) -> tuple[int, int] | None:
+    height, width = session.get_inputs()[0].shape[2:4]
+    if isinstance(height, int) and isinstance(width, int) and height > 0 and width > 0:
+        return height, width
+    return None
+
+
+def working_size(height: int, width: int, input_size: int) -> tuple[int, int]:
+    """Aspect-keeping size whose long side is input_size, sides multiples of 16."""
+    scale = input_size / max(height, width)
+
+    def side(length: int) -> int:
+        return max(SIDE_MULTIPLE, round(length * scale / SIDE_MULTIPLE) * SIDE_MULTIPLE)
+
+    return side(height), side(width)
+
+
+def predict_ab(lightness: np.ndarray, entry: ModelEntry, config: EngineConfig) -> np.ndarray:
+    """a*, b* (float32, h x w x 2) predicted from a full-size L* at the model's size."""
+    session = session_for(entry, config.threads)
+    height, width = lightness.shape
+    fixed = _fixed_size(session)
+    if fixed is not None:
+        size = fixed
+    elif entry.family == "own":
+        size = working_size(height, width, entry.input_size)
+    else:
+        size = (entry.input_size, entry.input_size)
+    small = cv2.resize(lightness, (size[1], size[0]), interpolation=cv2.INTER_AREA)
+    if entry.family == "ddcolor":
+        tensor = gray_rgb_of_lightness(small).transpose(2, 0, 1)[None]
+    else:
+        tensor = small[None, None]
+    feed = {session.get_inputs()[0].name: np.ascontiguousarray(tensor, dtype=np.float32)}
+    output = session.run([session.get_outputs()[0].name], feed)[0]
+    if output.ndim != 4 or output.shape[:2] != (1, 2):
+        raise ModelContractError(
+            f"Model {entry.name!r} returned a {list(output.shape)} tensor, not [1,2,H,W]."
+        )
+    return np.ascontiguousarray(output[0].transpose(1, 2, 0), dtype=np.float32)
+
+
+def upsample_ab(ab: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Bilinear a*, b* at full size; chroma is smooth, so this is where resolution is cheap."""
+    if ab.shape[:2] == (height, width):
+        return ab
+    return cv2.resize(ab, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def forget_sessions() -> None:
+    """Drop the cached sessions (a model file was replaced)."""
+    with _sessions_lock:
+        _sessions.clear()

@@ -1,0 +1,140 @@
+"""The whole job: bytes in, colorized bytes out, every stage timed and reported."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from colorizer_site.engine import clarity, scratches
+from colorizer_site.engine.color import (
+    lightness_of_gray,
+    lightness_of_rgb,
+    mean_chroma,
+    srgb8_of_lab,
+)
+from colorizer_site.engine.decoding import decode_image
+from colorizer_site.engine.encoding import CONTENT_TYPES, encode_image
+from colorizer_site.engine.errors import ModelNotInstalled
+from colorizer_site.engine.models import predict_ab, upsample_ab
+from colorizer_site.engine.types import (
+    OUTPUT_FORMATS,
+    ColorizeOptions,
+    ColorizeResult,
+    EngineConfig,
+    ModelEntry,
+    ProgressCallback,
+)
+
+# Mean CIELAB chroma above which an input counts as a colour photo: the training
+# data's own line between colour and grey/sepia pictures.
+COLOUR_CHROMA = 6.0
+
+# Where each stage starts on the progress bar (percent); encode ends at 100.
+_PROGRESS_AT = {
+    "decode": 0,
+    "clean_scratches": 10,
+    "colorize": 25,
+    "face_remaster": 70,
+    "encode": 92,
+}
+
+
+def resolve_model(name: str, config: EngineConfig) -> ModelEntry:
+    """The entry for a model name, or ModelNotInstalled saying what exists."""
+    entry = config.models.get(name)
+    if entry is None:
+        known = ", ".join(sorted(config.models)) or "none"
+        raise ModelNotInstalled(f"There is no model called {name!r} (available: {known}).")
+    if not entry.path.is_file():
+        raise ModelNotInstalled(
+            f"The model {name!r} ({entry.name}) is not installed: {entry.path} is missing."
+        )
+    return entry
+
+
+class _Run:
+    """Timings, stage list and progress of one colorize call."""
+
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.progress = progress
+        self.stages: list[str] = []
+        self.timings_ms: dict[str, float] = {}
+
+    def report(self, stage: str, percent: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, max(0, min(100, percent)))
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.report(name, _PROGRESS_AT[name])
+        started = time.perf_counter()
+        yield
+        self.timings_ms[name] = round((time.perf_counter() - started) * 1000.0, 1)
+        self.stages.append(name)
+
+
+def colorize(
+    data: bytes,
+    options: ColorizeOptions,
+    config: EngineConfig,
+    progress: ProgressCallback | None = None,
+) -> ColorizeResult:
+    """Colorize an image: decode, optionally repair scratches, predict colour from the
+    luminance, optionally sharpen faces, encode. Raises the engine's typed errors."""
+    if options.output_format not in OUTPUT_FORMATS:
+        raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}")
+    entry = resolve_model(options.model, config)
+    run = _Run(progress)
+    notes: list[str] = []
+
+    with run.stage("decode"):
+        decoded = decode_image(data, config)
+        notes.extend(decoded.notes)
+        if decoded.rgb is not None:
+            chroma = mean_chroma(decoded.rgb)
+            if chroma > COLOUR_CHROMA:
+                notes.append(
+                    f"The input was already in colour (mean chroma {chroma:.0f}); "
+                    "it was colorized again from its luminance."
+                )
+            lightness = lightness_of_rgb(decoded.rgb)
+        else:
+            lightness = lightness_of_gray(decoded.gray)
+        # The source pixels are no longer needed; a 16-megapixel photo frees 50 MB here.
+        decoded.rgb = decoded.gray = None
+
+    if options.clean_scratches:
+        with run.stage("clean_scratches"):
+            lightness, repaired_share = scratches.clean_scratches(lightness)
+            notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
+
+    with run.stage("colorize"):
+        ab_small = predict_ab(lightness, entry, config)
+        run.report("colorize", 55)
+        ab = upsample_ab(ab_small, *lightness.shape)
+        rgb = srgb8_of_lab(lightness, ab)
+        del ab, lightness
+
+    if options.face_remaster:
+        with run.stage("face_remaster"):
+            rgb, note = clarity.remaster_faces(
+                rgb,
+                threads=config.threads,
+                progress=lambda fraction: run.report("face_remaster", 70 + int(fraction * 22)),
+            )
+            notes.append(note)
+
+    with run.stage("encode"):
+        output = encode_image(rgb, options.output_format, alpha=decoded.alpha, exif=decoded.exif)
+    run.report("done", 100)
+    height, width = rgb.shape[:2]
+    return ColorizeResult(
+        data=output,
+        format=options.output_format,
+        content_type=CONTENT_TYPES[options.output_format],
+        width=width,
+        height=height,
+        model=entry.name,
+        stages=run.stages,
+        timings_ms=run.timings_ms,
+        notes=notes,
+    )
