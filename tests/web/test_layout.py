@@ -32,7 +32,7 @@ def test_signed_in_user_sees_balance_and_account_menu_on_every_page(client_user,
 
 def test_home_shows_colorize_section_to_signed_in_user(client_user):
     html = client_user.get(reverse("web:home")).content.decode()
-    assert 'id="colorize"' in html
+    assert "Colorize a photo" in html
     assert "Bring black-and-white photos to colour" not in html
 
 
