@@ -8,16 +8,16 @@ catalog). The engine itself never reads settings.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
+from colorizer_site.engine import models as engine_models
 from colorizer_site.engine.types import EngineConfig, ModelEntry
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent / "engine"
-BUNDLED_WEIGHTS = ENGINE_DIR / "weights"
+# The engine's own default; a module attribute so a deployment or a test can point elsewhere.
+WEIGHTS_DIR = engine_models.WEIGHTS_DIR
 
 
 def engine_config() -> EngineConfig:
@@ -25,6 +25,7 @@ def engine_config() -> EngineConfig:
     return _build(
         tuple(sorted(settings.COLORIZER_MODEL_CHOICES.items())),
         str(settings.COLORIZER_MODELS_DIR),
+        str(WEIGHTS_DIR),
         settings.COLORIZER_MAX_IMAGE_PIXELS,
         settings.COLORIZER_MAX_IMAGE_SIDE,
         settings.COLORIZER_MAX_UPLOAD_BYTES,
@@ -36,26 +37,23 @@ def engine_config() -> EngineConfig:
 def _build(
     choices: tuple[tuple[str, str], ...],
     models_dir: str,
+    weights_dir: str,
     max_pixels: int,
     max_side: int,
     max_bytes: int,
     threads: int,
 ) -> EngineConfig:
-    known = {
-        **_entries(ENGINE_DIR / "catalog.json", Path(models_dir)),
-        **_entries(BUNDLED_WEIGHTS / "models.json", BUNDLED_WEIGHTS),
-    }
-    models = {}
+    available = engine_models.available_models(Path(models_dir), Path(weights_dir))
+    models = dict(available)
     for choice, entry_name in choices:
-        entry = known.get(entry_name)
-        if entry is None:
-            # An unknown name still gets an entry, pointing nowhere, so the
-            # error users see is "not installed" rather than a crash.
-            entry = ModelEntry(
-                name=entry_name, family="own", path=Path(models_dir) / f"{entry_name}.onnx",
-                input_size=256,
-            )
-        models[choice] = entry
+        # A name that is not (yet) known still gets an entry, pointing nowhere,
+        # so users see "not installed" at submit rather than a server error.
+        models[choice] = available.get(entry_name) or ModelEntry(
+            name=entry_name,
+            family="own",
+            path=Path(models_dir) / f"{entry_name}.onnx",
+            input_size=256,
+        )
     return EngineConfig(
         models=models,
         max_pixels=max_pixels,
@@ -63,30 +61,3 @@ def _build(
         max_bytes=max_bytes,
         threads=threads,
     )
-
-
-def _entries(description: Path, folder: Path) -> dict[str, ModelEntry]:
-    """Model entries from a JSON description: either {name: {...}} or {"models": {...} | [...]}."""
-    if not description.is_file():
-        return {}
-    raw = json.loads(description.read_text())
-    if isinstance(raw, dict) and "models" in raw:
-        raw = raw["models"]
-    if isinstance(raw, list):
-        raw = {item["name"]: item for item in raw}
-    entries = {}
-    for name, item in raw.items():
-        if not isinstance(item, dict) or "file" not in item:
-            continue
-        entry = ModelEntry(
-            name=name,
-            family=item.get("family", "own"),
-            path=folder / item["file"],
-            input_size=int(item.get("input_size", 256)),
-            sha256=item.get("sha256", ""),
-        )
-        entries[name] = entry
-        # The bundled models are known both as "tiny" and "own-tiny".
-        if entry.family == "own" and not name.startswith("own-"):
-            entries.setdefault(f"own-{name}", entry)
-    return entries
