@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -84,6 +85,47 @@ def image_server() -> Iterator[ImageServer]:
     yield server
     server.httpd.shutdown()
     server.httpd.server_close()
+
+
+def _own_family_graph(path: Path, *, slope: float) -> None:
+    """A real ONNX graph of the own models' contract: [1,1,H,W] L* in, [1,2,H,W] a*b* out,
+    here a*, b* = slope * (L* - 50), 10 -- a 1x1 convolution, instant on any machine."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    kernel = numpy_helper.from_array(np.array([slope, 0.0], np.float32).reshape(2, 1, 1, 1), "k")
+    bias = numpy_helper.from_array(np.array([-50.0 * slope, 10.0], np.float32), "b")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["input", "k", "b"], ["output"])],
+        "api-test-model",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, "h", "w"])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 2, "h", "w"])],
+        initializer=[kernel, bias],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+
+
+@pytest.fixture(scope="session")
+def api_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("api-models")
+    _own_family_graph(folder / "api-test-tiny.onnx", slope=0.2)
+    _own_family_graph(folder / "api-test-large.onnx", slope=0.4)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _small_models(api_models_dir: Path) -> Iterator[None]:
+    """The API tests are about the API: they run the real engine pipeline on two tiny
+    graphs of the own models' contract instead of the trained weights, so that dozens of
+    colorizations take seconds and do not depend on a training run."""
+    with override_settings(
+        COLORIZER_MODELS_DIR=api_models_dir,
+        COLORIZER_MODEL_CHOICES={"tiny": "api-test-tiny", "large": "api-test-large"},
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

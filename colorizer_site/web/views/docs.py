@@ -1,9 +1,86 @@
+"""The API documentation page, built from the same operation tables as /api/openapi.json."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from colorizer_site.api.operations import OPERATIONS, Operation, Param
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.keys.models import ApiKey
+
+# What a signed-out reader sees in place of a key.
+PLACEHOLDER_KEY = "cz_xxxxxxxx_YOUR-SECRET"
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    name: str
+    where: str
+    accepts: str
+    default: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class OperationDoc:
+    operation: Operation
+    params: list[ParamRow]
+    examples: list[tuple[str, str]]
+
 
 @require_safe
 def docs(request: HttpRequest) -> HttpResponse:
-    """How to use the API (filled in by the API pages)."""
-    return render(request, "web/docs.html")
+    key = _example_key(request)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    operations = [
+        OperationDoc(
+            operation=operation,
+            params=[_row(param) for param in operation.params],
+            examples=[
+                (example.title, operation.curl(example, base_url=base_url, api_key=key))
+                for example in operation.examples
+            ],
+        )
+        for operation in OPERATIONS
+    ]
+    return render(
+        request,
+        "web/docs.html",
+        {
+            "operations": operations,
+            "example_key": key,
+            "has_key": key != PLACEHOLDER_KEY,
+            "states": ColorizationJob.State.choices,
+            "rate_per_second": f"{settings.COLORIZER_RATE_LIMIT_PER_SECOND:g}",
+            "rate_burst": settings.COLORIZER_RATE_LIMIT_BURST,
+            "sync_wait": settings.COLORIZER_SYNC_WAIT_SECONDS,
+        },
+    )
+
+
+def _example_key(request: HttpRequest) -> str:
+    """The reader's newest live key, as its public prefix with the secret left for them."""
+    if not request.user.is_authenticated:
+        return PLACEHOLDER_KEY
+    key = ApiKey.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    if key is None:
+        return PLACEHOLDER_KEY
+    return f"cz_{key.prefix}_YOUR-SECRET"
+
+
+def _row(param: Param) -> ParamRow:
+    if param.kind == "file":
+        accepts = "file"
+    elif param.kind == "file-or-text":
+        accepts = "file, or text: URL / base64 / data URL"
+    elif param.choices:
+        accepts = " | ".join(str(choice) for choice in param.choices)
+    else:
+        accepts = "text"
+    where = {"form": "form field", "query": "query string", "path": "in the path"}[param.location]
+    default = "" if param.default is None else str(param.default)
+    return ParamRow(param.name, where, accepts, default, param.required, param.description)

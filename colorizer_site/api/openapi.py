@@ -1,0 +1,232 @@
+"""Build the OpenAPI 3.1 document from the operation tables in `api.operations`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from colorizer_site.api.operations import OPERATIONS, Operation, Param, Reply
+
+_FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
+_UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
+
+SCHEMAS: dict[str, Any] = {
+    "TaskData": {
+        "type": "object",
+        "required": [
+            "task_id",
+            "state",
+            "progress",
+            "created_at",
+            "processed_at",
+            "completed_at",
+            "image",
+        ],
+        "properties": {
+            "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "state": {
+                "type": "integer",
+                "description": "1 succeeded, 0 queued, 2 or more processing; negative failed: "
+                "-1 failed, -3 image_url download failed, -5 image too large, "
+                "-7 invalid image file, -8 timed out.",
+            },
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "created_at": {"type": "integer", "minimum": 0, "description": "Unix seconds"},
+            "processed_at": {**_UNIX_SECONDS_OR_NULL, "description": "Unix seconds"},
+            "completed_at": {**_UNIX_SECONDS_OR_NULL, "description": "Unix seconds"},
+            "image": {
+                "type": ["string", "null"],
+                "description": "Once succeeded: a signed URL (return_type 1) or base64 "
+                "(return_type 2); null before.",
+            },
+        },
+    },
+    "TaskEnvelope": {
+        "type": "object",
+        "required": ["status", "message", "data"],
+        "properties": {
+            "status": {"type": "integer", "const": 200},
+            "message": {
+                "type": "string",
+                "description": '"success", or why the task failed when data.state is negative.',
+            },
+            "data": {"$ref": "#/components/schemas/TaskData"},
+        },
+    },
+    "TaskError": {
+        "type": "object",
+        "required": ["status", "message", "data"],
+        "properties": {
+            "status": {"type": "integer", "description": "Equal to the HTTP status."},
+            "message": {"type": "string"},
+            "data": {
+                "type": "object",
+                "properties": {
+                    "state": {"type": "integer", "description": "The failure's state code."},
+                    "task_id": {"type": "string"},
+                },
+            },
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {"type": "string"},
+            "taskId": {"type": "string", "description": "The task, where one was created."},
+        },
+    },
+    "ColorizeResult": {
+        "type": "object",
+        "required": ["outputUrl"],
+        "properties": {"outputUrl": {"type": "string", "format": "uri"}},
+    },
+    "Account": {
+        "type": "object",
+        "required": ["credits", "keyName", "keyPrefix"],
+        "properties": {
+            "credits": {"type": "integer", "minimum": 0},
+            "keyName": {"type": "string"},
+            "keyPrefix": {"type": "string"},
+        },
+    },
+}
+
+_BODY_SCHEMAS = {
+    "task": "TaskEnvelope",
+    "task-error": "TaskError",
+    "error": "Error",
+    "colorize": "ColorizeResult",
+    "account": "Account",
+}
+_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+HEADERS: dict[str, Any] = {
+    "X-Credits-Remaining": {
+        "description": "The account's credit balance after this request.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before the next request with this key.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any unique string up to 255 characters: a retry with the same key and "
+    "request replays the first response without charging again; the same key on another "
+    "request is a 409. Kept 24 hours.",
+    "schema": {"type": "string", "maxLength": 255},
+}
+
+
+def param_schema(param: Param) -> dict[str, Any]:
+    if param.kind == "file":
+        schema: dict[str, Any] = dict(_FILE)
+    elif param.kind == "file-or-text":
+        schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
+    elif param.kind == "integer":
+        schema = {"type": "integer"}
+    else:
+        schema = {"type": "string"}
+    if param.choices:
+        schema["enum"] = list(param.choices)
+    if param.default is not None:
+        schema["default"] = param.default
+    schema["description"] = param.description
+    return schema
+
+
+def _reply(operation: Operation, reply: Reply) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        "application/json": {
+            "schema": {"$ref": f"#/components/schemas/{_BODY_SCHEMAS[reply.body]}"}
+        }
+    }
+    if reply.status == 200 and operation.operation_id == "createColorizationTask":
+        content.update({media_type: {"schema": dict(_FILE)} for media_type in _IMAGE_TYPES})
+    headers = {}
+    if reply.status != 401:
+        headers["X-Credits-Remaining"] = {"$ref": "#/components/headers/X-Credits-Remaining"}
+    if reply.rate_limited:
+        headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
+    described: dict[str, Any] = {"description": reply.description, "content": content}
+    if headers:
+        described["headers"] = headers
+    return described
+
+
+def _operation(operation: Operation) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "operationId": operation.operation_id,
+        "summary": operation.summary,
+        "description": operation.description,
+        "tags": ["Task dialect" if operation.dialect == "task" else "Colorize dialect (v1)"],
+        "responses": {str(reply.status): _reply(operation, reply) for reply in operation.replies},
+    }
+    parameters = [
+        {
+            "name": param.name,
+            "in": param.location,
+            "required": param.required or param.location == "path",
+            "description": param.description,
+            "schema": {
+                key: value for key, value in param_schema(param).items() if key != "description"
+            },
+        }
+        for param in operation.params
+        if param.location in ("path", "query")
+    ]
+    if operation.idempotent:
+        parameters.append(IDEMPOTENCY_HEADER)
+    if parameters:
+        described["parameters"] = parameters
+    form = [param for param in operation.params if param.location == "form"]
+    if form:
+        described["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {param.name: param_schema(param) for param in form},
+                        "required": [param.name for param in form if param.required],
+                    }
+                }
+            },
+        }
+    return described
+
+
+def openapi_document(*, server_url: str = "") -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for operation in OPERATIONS:
+        paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation)
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Colorizer API",
+            "version": "1.0.0",
+            "description": "Colorize black-and-white photos. Two dialects: the task dialect "
+            "(PicWish-compatible: create a task, poll it) and the colorize dialect "
+            "(one synchronous call). Authenticate with your key in the X-API-KEY header; "
+            f"each key may make {settings.COLORIZER_RATE_LIMIT_PER_SECOND:g} requests a second "
+            f"with bursts of {settings.COLORIZER_RATE_LIMIT_BURST}.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "headers": HEADERS,
+            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-KEY"}},
+        },
+        "security": [{"ApiKey": []}],
+    }
+    if server_url:
+        document["servers"] = [{"url": server_url.rstrip("/")}]
+    return document

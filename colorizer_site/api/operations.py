@@ -1,0 +1,341 @@
+"""The API's operations and their parameters, written down once.
+
+These tables drive three things that must never disagree: the request parsing
+in the views (choices, defaults), the OpenAPI document at /api/openapi.json,
+and the Docs page with its curl examples.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+# What the task dialect publishes as its input limits (DESIGN.md 4.1).
+INPUT_FORMATS = "jpg, jpeg, jfif, bmp, png, webp, tiff/tif (LZW too) and SGI rgb"
+INPUT_LIMITS = f"{INPUT_FORMATS}; at most 4096x4096 pixels and 20 MB"
+V1_FILE_LIMIT_BYTES = 25 * 1024 * 1024
+FLAG_CHOICES = ("true", "false", "1", "0")
+MODEL_CHOICES = ("large", "tiny")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    # string | integer | file | flag (true/false/1/0) | file-or-text
+    kind: str = "string"
+    location: str = "form"  # form | query | path
+    choices: tuple[str | int, ...] = ()
+    default: str | int | None = None
+    required: bool = False
+    # The value the curl examples use; a file is "@name".
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One documented response: its status, what it means, and the body it carries."""
+
+    status: int
+    description: str
+    # task | task-error | error | colorize | account | image
+    body: str
+    rate_limited: bool = False
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str  # OpenAPI path template, e.g. /api/tasks/visual/colorization/{task_id}
+    dialect: str  # task | v1
+    summary: str
+    description: str
+    params: tuple[Param, ...] = ()
+    replies: tuple[Reply, ...] = ()
+    examples: tuple[Example, ...] = ()
+    idempotent: bool = False
+
+    def param(self, name: str) -> Param:
+        return next(param for param in self.params if param.name == name)
+
+    def curl(self, example: Example, *, base_url: str, api_key: str) -> str:
+        """The example as one curl command line (with continuation backslashes)."""
+        path = self.path
+        query = []
+        for param in self.params:
+            value = example.values.get(param.name)
+            if value is None:
+                continue
+            if param.location == "path":
+                path = path.replace("{" + param.name + "}", value)
+            elif param.location == "query":
+                query.append(f"{param.name}={value}")
+        url = base_url.rstrip("/") + path + ("?" + "&".join(query) if query else "")
+        parts = ["curl"]
+        if self.method != "GET":
+            parts += ["-X", self.method]
+        parts.append(shlex.quote(url))
+        lines = [" ".join(parts), f"-H {shlex.quote('X-API-KEY: ' + api_key)}"]
+        if self.idempotent and example.values.get("Idempotency-Key"):
+            header = "Idempotency-Key: " + example.values["Idempotency-Key"]
+            lines.append(f"-H {shlex.quote(header)}")
+        for param in self.params:
+            value = example.values.get(param.name)
+            if value is not None and param.location == "form":
+                lines.append(f"-F {shlex.quote(param.name + '=' + value)}")
+        if example.values.get("output"):
+            lines.append(f"-o {shlex.quote(example.values['output'])}")
+        return " \\\n  ".join(lines)
+
+
+def _flag(name: str, what: str, cost: str) -> Param:
+    return Param(
+        name,
+        f"{what} ({cost}). true/false, 1/0 also accepted.",
+        kind="flag",
+        choices=FLAG_CHOICES,
+        default="false",
+        example="true",
+    )
+
+
+MODEL = Param(
+    "model",
+    "Which colorization model to use: large (better) or tiny (faster).",
+    choices=MODEL_CHOICES,
+    default="large",
+)
+CLEAN_SCRATCHES = _flag("clean_scratches", "Repair scratches and dust first", "+1 credit")
+FACE_REMASTER = _flag("face_remaster", "Sharpen faces with a clarity boost", "+2 credits")
+
+TASK_AUTH_REPLIES = (
+    Reply(401, "Missing, malformed, unknown or revoked API key.", "task-error"),
+    Reply(429, "Too many requests for this key; wait `Retry-After` seconds.", "task-error", True),
+)
+V1_AUTH_REPLIES = (
+    Reply(401, "Missing, malformed, unknown or revoked API key.", "error"),
+    Reply(429, "Too many requests for this key; wait `Retry-After` seconds.", "error", True),
+)
+
+CREATE_TASK = Operation(
+    operation_id="createColorizationTask",
+    method="POST",
+    path="/api/tasks/visual/colorization",
+    dialect="task",
+    summary="Create a colorization task",
+    description=(
+        "Send exactly one of `image_file` or `image_url`. Credits are charged when the task "
+        "is accepted and refunded if it fails. With `sync=1` the call waits for the result "
+        "(up to the server's sync wait, 60 s by default) and returns the task in progress "
+        "if it is not done by then. Accepts an `Idempotency-Key` header: a retry with the "
+        "same key and the same request replays the first response and charges nothing."
+    ),
+    params=(
+        Param(
+            "image_file",
+            f"The photo to colorize, as a file upload: {INPUT_LIMITS}.",
+            kind="file",
+            example="@photo.jpg",
+        ),
+        Param(
+            "image_url",
+            "Or: an http(s) URL the server downloads the photo from (same limits; "
+            "private and loopback addresses are refused).",
+        ),
+        Param(
+            "sync",
+            "1 waits for the result; 0 returns the task at once for polling.",
+            kind="integer",
+            choices=(0, 1),
+            default=0,
+        ),
+        Param(
+            "format",
+            "Output format of the result.",
+            choices=("jpeg", "jpg", "png", "webp"),
+            default="jpeg",
+        ),
+        Param(
+            "return_type",
+            "How `data.image` carries the result: 1 signed URL (valid 1 hour), 2 base64, "
+            "3 the image bytes as the whole response body (only with sync=1).",
+            kind="integer",
+            choices=(1, 2, 3),
+            default=1,
+        ),
+        MODEL,
+        CLEAN_SCRATCHES,
+        FACE_REMASTER,
+    ),
+    replies=(
+        Reply(
+            200,
+            "The task: finished with sync=1 (state 1, or negative if it failed), otherwise "
+            "queued or processing. With return_type=3 and a finished task, the image itself.",
+            "task",
+        ),
+        Reply(
+            400,
+            "Bad parameters or an invalid image (data.state -7, or -5 when too large).",
+            "task-error",
+        ),
+        *TASK_AUTH_REPLIES[:1],
+        Reply(403, "The balance is short for this task.", "task-error"),
+        Reply(
+            409,
+            "The Idempotency-Key was used for a different request, or its first "
+            "request is still running.",
+            "task-error",
+        ),
+        TASK_AUTH_REPLIES[1],
+        Reply(502, "image_url could not be downloaded (data.state -3).", "task-error"),
+        Reply(503, "The requested model is not installed on this server.", "task-error"),
+    ),
+    examples=(
+        Example("Upload a file and poll", {"image_file": "@photo.jpg"}),
+        Example(
+            "Wait for the result, as a PNG link",
+            {"image_file": "@photo.jpg", "sync": "1", "format": "png"},
+        ),
+        Example(
+            "From a URL, with scratch repair, waiting for the image bytes",
+            {
+                "image_url": "https://example.com/old-photo.jpg",
+                "sync": "1",
+                "return_type": "3",
+                "clean_scratches": "true",
+                "output": "colorized.jpg",
+            },
+        ),
+        Example(
+            "Safe to retry: an idempotency key",
+            {"image_file": "@photo.jpg", "sync": "1", "Idempotency-Key": "order-1234-photo-1"},
+        ),
+    ),
+    idempotent=True,
+)
+
+GET_TASK = Operation(
+    operation_id="getColorizationTask",
+    method="GET",
+    path="/api/tasks/visual/colorization/{task_id}",
+    dialect="task",
+    summary="Get a colorization task",
+    description=(
+        "Poll until `data.state` is 1 (succeeded) or negative (failed; `message` says why "
+        "and the credits were refunded). Each call returns a fresh signed result URL."
+    ),
+    params=(
+        Param(
+            "task_id",
+            "The task_id from the create call.",
+            location="path",
+            required=True,
+            example="TASK_ID",
+        ),
+        Param(
+            "return_type",
+            "How `data.image` carries a finished result: 1 signed URL, 2 base64.",
+            kind="integer",
+            location="query",
+            choices=(1, 2),
+            default=1,
+        ),
+    ),
+    replies=(
+        Reply(200, "The task with its state, progress and, once done, the image.", "task"),
+        Reply(400, "Bad parameters.", "task-error"),
+        TASK_AUTH_REPLIES[0],
+        Reply(404, "No task with this id belongs to this key's account.", "task-error"),
+        TASK_AUTH_REPLIES[1],
+    ),
+    examples=(Example("Poll a task", {"task_id": "TASK_ID"}),),
+)
+
+COLORIZE = Operation(
+    operation_id="colorize",
+    method="POST",
+    path="/api/v1/colorize",
+    dialect="v1",
+    summary="Colorize a photo and wait for it",
+    description=(
+        "Synchronous: answers with a time-limited URL of the result. The input format is "
+        "detected from the bytes. Accepts an `Idempotency-Key` header like the task dialect."
+    ),
+    params=(
+        Param(
+            "image",
+            "The photo: a file upload (at most 25 MB), or text: an http(s) URL, plain "
+            f"base64, or a data URL. Formats: {INPUT_LIMITS}.",
+            kind="file-or-text",
+            required=True,
+            example="@photo.jpg",
+        ),
+        MODEL,
+        CLEAN_SCRATCHES,
+        FACE_REMASTER,
+        Param(
+            "format",
+            "Output format of the result.",
+            choices=("jpeg", "jpg", "png", "webp"),
+            default="jpeg",
+        ),
+    ),
+    replies=(
+        Reply(200, "The result's absolute, time-limited URL.", "colorize"),
+        Reply(400, "Invalid form, both a file and text, or an empty or invalid image.", "error"),
+        V1_AUTH_REPLIES[0],
+        Reply(403, "The balance is short for this colorization.", "error"),
+        Reply(
+            409,
+            "The Idempotency-Key was used for a different request, or its first "
+            "request is still running.",
+            "error",
+        ),
+        V1_AUTH_REPLIES[1],
+        Reply(500, "The colorization itself failed; the credits were refunded.", "error"),
+        Reply(502, "The image URL could not be downloaded.", "error"),
+        Reply(503, "The requested model is not installed on this server.", "error"),
+        Reply(
+            504,
+            "Not finished within the wait; `taskId` can be polled with the task dialect.",
+            "error",
+        ),
+    ),
+    examples=(
+        Example("Upload a file", {"image": "@photo.jpg"}),
+        Example(
+            "From a URL with the tiny model",
+            {"image": "https://example.com/old-photo.jpg", "model": "tiny"},
+        ),
+        Example(
+            # curl's "<file" sends a file's content as a text field.
+            "Base64 text (made with base64 -w0 photo.jpg > photo.b64), both add-ons",
+            {"image": "<photo.b64", "clean_scratches": "true", "face_remaster": "true"},
+        ),
+    ),
+    idempotent=True,
+)
+
+ACCOUNT = Operation(
+    operation_id="getAccount",
+    method="GET",
+    path="/api/v1/account",
+    dialect="v1",
+    summary="Credits and key",
+    description="The account's credit balance and the name of the key used.",
+    replies=(
+        Reply(200, "The balance and the key's name.", "account"),
+        *V1_AUTH_REPLIES,
+    ),
+    examples=(Example("Check the balance"),),
+)
+
+OPERATIONS = (CREATE_TASK, GET_TASK, COLORIZE, ACCOUNT)

@@ -1,0 +1,56 @@
+"""The task dialect (PicWish-compatible): create a colorization task, then poll it."""
+
+import re
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from colorizer_site.api.decorators import credits_header, idempotent, rate_limited
+from colorizer_site.api.envelopes import task_response
+from colorizer_site.api.errors import TASKS, ApiError, renders_errors
+from colorizer_site.api.forms import parse_create_task, parse_get_task
+from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.keys.decorators import api_key_required
+
+_TASK_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@require_POST
+@api_key_required(on_failure=TASKS.auth_failure)
+@credits_header
+@rate_limited(TASKS)
+@idempotent(TASKS)
+@renders_errors(TASKS)
+def create_task(request: HttpRequest) -> HttpResponse:
+    task = parse_create_task(request)
+    job = jobs.submit_job(
+        owner=request.user,
+        image=task.image.data,
+        filename=task.image.filename,
+        options=task.options,
+        source=ColorizationJob.Source.API,
+        api_key=request.api_key,
+        source_url=task.image.source_url,
+    )
+    if task.sync:
+        job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+    return task_response(request, job, return_type=task.return_type)
+
+
+@require_GET
+@api_key_required(on_failure=TASKS.auth_failure)
+@credits_header
+@rate_limited(TASKS)
+@renders_errors(TASKS)
+def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
+    return_type = parse_get_task(request)
+    job = None
+    if _TASK_ID.fullmatch(task_id):
+        job = ColorizationJob.objects.filter(
+            task_id=task_id, owner=request.user, deleted_at__isnull=True
+        ).first()
+    if job is None:
+        raise ApiError(404, "No task with this task_id belongs to your account.")
+    return task_response(request, job, return_type=return_type)
