@@ -1,0 +1,165 @@
+"""The job page: htmx progress polling, 286 at the end, slider, downloads, failure, re-run."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from colorizer_site.credits.services import balance_of
+from colorizer_site.jobs import services
+from colorizer_site.jobs.models import ColorizationJob
+from tests.web.jobs_helpers import make_job
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def job_for(django_capture_on_commit_callbacks, gray_photo_jpeg):
+    def make(owner, **kwargs):
+        return make_job(owner, gray_photo_jpeg, capture=django_capture_on_commit_callbacks,
+                        **kwargs)
+
+    return make
+
+
+def test_a_running_job_page_polls_its_progress_partial_every_second(client_user, user, job_for):
+    job = job_for(user, run=False)
+    ColorizationJob.objects.filter(id=job.id).update(
+        state=ColorizationJob.State.PROCESSING, progress=40, stage="colorize"
+    )
+    url = reverse("web:job_detail", args=[job.task_id])
+
+    page = client_user.get(url)
+    partial = client_user.get(url, **HTMX)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'hx-get="{url}"' in html
+    assert 'hx-trigger="every 1s"' in html
+    assert partial.status_code == 200
+    fragment = partial.content.decode()
+    assert fragment.lstrip().startswith('<section id="job-status"')
+    assert "<html" not in fragment
+    assert 'aria-valuenow="40"' in fragment
+    assert "Colorize" in fragment and "40 %" in fragment
+
+
+def test_a_finished_job_stops_the_polling_with_286_and_shows_the_slider(
+    client_user, user, job_for
+) -> None:
+    job = job_for(user, output_format="png")
+    url = reverse("web:job_detail", args=[job.task_id])
+
+    partial = client_user.get(url, **HTMX)
+
+    fragment = partial.content.decode()
+    assert partial.status_code == 286
+    assert "hx-trigger" not in fragment
+    assert "100 %" in fragment
+    assert 'type="range"' in fragment
+    assert reverse("web:job_input", args=[job.task_id]) in fragment
+    assert reverse("web:job_result", args=[job.task_id]) in fragment
+    assert reverse("web:job_download", args=[job.task_id, "png"]) in fragment
+    assert reverse("web:job_download", args=[job.task_id, "jpeg"]) in fragment
+    # The header balance is refreshed out of band.
+    assert 'id="credit-balance" hx-swap-oob="true">2<' in fragment
+
+
+def test_a_failed_job_shows_the_reason_and_the_refund(client_user, user, job_for) -> None:
+    job = job_for(user, run=False, clean_scratches=True)
+    services.fail_job(job, state=ColorizationJob.State.INVALID_IMAGE, code="invalid_image",
+                      message="The image data is damaged.")
+
+    response = client_user.get(reverse("web:job_detail", args=[job.task_id]), **HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 286
+    assert "The image data is damaged." in html
+    assert "The 2 credits for this photo were refunded to your balance." in html
+    assert balance_of(user) == 3
+
+
+def test_the_result_and_the_before_image_are_served_to_the_owner(client_user, user, job_for):
+    job = job_for(user)
+
+    before = client_user.get(reverse("web:job_input", args=[job.task_id]))
+    after = client_user.get(reverse("web:job_result", args=[job.task_id]))
+    thumb = client_user.get(reverse("web:job_thumbnail", args=[job.task_id]))
+
+    assert (before.status_code, before["Content-Type"]) == (200, "image/jpeg")
+    assert (after.status_code, after["Content-Type"]) == (200, "image/jpeg")
+    assert (thumb.status_code, thumb["Content-Type"]) == (200, "image/webp")
+    assert "private" in after["Cache-Control"]
+
+
+def test_a_tiff_original_is_shown_as_grey_png_in_the_slider(
+    client_user, user, django_capture_on_commit_callbacks
+) -> None:
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((200, 100)).save(buffer, "TIFF", compression="tiff_lzw")
+    job = make_job(user, buffer.getvalue(), capture=django_capture_on_commit_callbacks)
+
+    before = client_user.get(reverse("web:job_input", args=[job.task_id]))
+
+    assert before["Content-Type"] == "image/png"
+    with Image.open(io.BytesIO(before.content)) as image:
+        assert (image.mode, image.size) == ("L", (200, 100))
+
+
+@pytest.mark.parametrize(("output_format", "pillow_format"),
+                         [("png", "PNG"), ("webp", "WEBP"), ("jpeg", "JPEG")])
+def test_downloads_come_in_every_format(client_user, user, job_for, output_format, pillow_format):
+    job = job_for(user)
+
+    response = client_user.get(reverse("web:job_download", args=[job.task_id, output_format]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    with Image.open(io.BytesIO(response.content)) as image:
+        assert image.format == pillow_format
+        assert image.size == (320, 240)
+
+
+def test_an_unknown_download_format_is_404(client_user, user, job_for) -> None:
+    job = job_for(user)
+    url = reverse("web:job_download", args=[job.task_id, "gif"])
+    assert client_user.get(url).status_code == 404
+
+
+def test_run_again_with_other_options_makes_a_new_charged_job(
+    client_user, user, job_for, django_capture_on_commit_callbacks
+) -> None:
+    job = job_for(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_user.post(
+            reverse("web:job_rerun", args=[job.task_id]),
+            {"model": "tiny", "output_format": "webp", "clean_scratches": "on"},
+        )
+
+    again = ColorizationJob.objects.exclude(id=job.id).get(owner=user)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:job_detail", args=[again.task_id])
+    assert again.options["output_format"] == "webp"
+    assert again.options["clean_scratches"] is True
+    assert again.state == ColorizationJob.State.SUCCEEDED
+    assert again.input_meta["name"] == job.input_meta["name"]
+    assert balance_of(user) == 3 - 1 - 2
+
+
+def test_run_again_without_enough_credits_says_so(client, make_user, job_for) -> None:
+    owner = make_user(credits=1)
+    client.force_login(owner)
+    job = job_for(owner)
+
+    response = client.post(
+        reverse("web:job_rerun", args=[job.task_id]),
+        {"model": "tiny", "output_format": "jpeg"},
+        follow=True,
+    )
+
+    assert "This needs 1 credit but your balance is 0 credits." in response.content.decode()
+    assert ColorizationJob.objects.filter(owner=owner).count() == 1
