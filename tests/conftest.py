@@ -60,9 +60,15 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Any:
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Uploads and results of this run go to a fresh directory, removed by pytest."""
+    """Uploads and results of this run go to a fresh directory, removed by pytest.
+
+    STATIC_ROOT points at an empty directory too: tests serve static files from
+    the app folders, and WhiteNoise would otherwise warn that collectstatic's
+    output is missing.
+    """
     media_root = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=str(media_root)):
+    static_root = tmp_path_factory.mktemp("static")
+    with override_settings(MEDIA_ROOT=str(media_root), STATIC_ROOT=str(static_root)):
         yield media_root
 
 

@@ -1,4 +1,4 @@
-"""Under CI a skipped test fails the run (tests/conftest.py), so nothing goes untested quietly."""
+"""How the suite itself runs: skips fail under CI, media stays out of the checkout."""
 
 import os
 import subprocess
@@ -64,3 +64,18 @@ def test_skip_fails_the_run_only_under_ci(tmp_path):
     assert "no PostgreSQL here" in strict.stdout
     # A marker skip happens during set-up, so pytest counts it as an error.
     assert "1 failed, 1 passed, 1 error" in strict.stdout
+
+
+def test_media_goes_to_a_temporary_directory_not_the_checkout(tmp_path_factory):
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    temporary = tmp_path_factory.getbasetemp()
+    assert Path(settings.MEDIA_ROOT).is_relative_to(temporary)
+    name = default_storage.save("probe/hello.txt", ContentFile(b"hi"))
+    try:
+        assert Path(default_storage.path(name)).is_relative_to(temporary)
+        assert not (REPO / "var" / "test" / "media" / name).exists()
+    finally:
+        default_storage.delete(name)
