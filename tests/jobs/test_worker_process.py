@@ -1,0 +1,172 @@
+"""The real worker process: `manage.py run_worker` (db_worker plus the reaper) against the
+test database, killed with SIGKILL mid-job and started again.
+
+The job must end finished, or failed and refunded, never lost in "processing"
+and never charged twice.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+
+from colorizer_site.credits.models import CreditEntry
+from colorizer_site.credits.services import balance_of
+from colorizer_site.jobs import services
+from colorizer_site.jobs.models import ColorizationJob
+
+pytestmark = pytest.mark.django_db(transaction=True)
+State = ColorizationJob.State
+REPO = Path(__file__).resolve().parents[2]
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _worker_environment(**extra: str) -> dict[str, str]:
+    """The production settings module, pointed at this test run's database and media."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "colorizer_site.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "COLORIZER_VAR_DIR": str(Path(settings.MEDIA_ROOT).parent / "worker-var"),
+        "COLORIZER_MODELS_DIR": str(settings.COLORIZER_MODELS_DIR),
+        "COLORIZER_TINY_MODEL": settings.COLORIZER_MODEL_CHOICES["tiny"],
+        "COLORIZER_LARGE_MODEL": settings.COLORIZER_MODEL_CHOICES["large"],
+        "COLORIZER_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DEBUG": "0",
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
+    started: list[subprocess.Popen] = []
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+            cwd=REPO,
+            env=_worker_environment(**extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def _state(job: ColorizationJob) -> int:
+    job.refresh_from_db()
+    return job.state
+
+
+def _ledger(job: ColorizationJob) -> list[tuple[str, int]]:
+    return sorted(CreditEntry.objects.filter(job=job).values_list("kind", "delta"))
+
+
+def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goes_on(
+    make_user, make_photo, start_worker
+) -> None:
+    owner = make_user(credits=10)
+    with override_settings(TASKS=DATABASE_BACKEND):
+        # A big photo with scratch repair: seconds of work, long enough to kill it midway.
+        slow = services.submit_job(
+            owner=owner,
+            image=make_photo(4096, 4096),
+            filename="big.jpg",
+            options=services.JobOptions(model="large", clean_scratches=True),
+        )
+    assert balance_of(owner) == 8
+
+    first = start_worker()
+    _wait_until(lambda: _state(slow) == State.PROCESSING, 120, "the worker to take the job")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+
+    assert _state(slow) == State.PROCESSING, "the kill should land mid-job"
+    assert slow.progress < 100
+    assert _ledger(slow) == [("charge", -2)]
+
+    # Its replacement, configured with a short timeout, reaps the orphan as it starts.
+    time.sleep(1.5)
+    second = start_worker(COLORIZER_JOB_TIMEOUT_SECONDS="1")
+    _wait_until(lambda: _state(slow) < 0, 120, "the reaper to fail the orphaned job")
+
+    assert slow.state == State.TIMED_OUT
+    assert "did not finish" in slow.error_message
+    assert _ledger(slow) == [("charge", -2), ("refund", 2)]
+    assert balance_of(owner) == 10
+
+    # The new worker is alive and takes new work.
+    with override_settings(TASKS=DATABASE_BACKEND):
+        quick = services.submit_job(
+            owner=owner,
+            image=make_photo(320, 240),
+            filename="small.jpg",
+            options=services.JobOptions(model="tiny"),
+        )
+    _wait_until(lambda: _state(quick) != State.QUEUED and quick.is_finished, 120,
+                "the new worker to finish a job")
+    assert quick.state == State.SUCCEEDED
+    assert quick.result_file.storage.exists(quick.result_file.name)
+
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=30) == 0
+    # Nothing changed after the restart: one charge and one refund for the killed job.
+    assert _ledger(slow) == [("charge", -2), ("refund", 2)]
+    assert balance_of(owner) == 9
+
+
+def test_a_job_finishes_normally_in_the_real_worker_and_reports_progress(
+    make_user, make_photo, start_worker
+) -> None:
+    owner = make_user(credits=3)
+    with override_settings(TASKS=DATABASE_BACKEND):
+        job = services.submit_job(
+            owner=owner,
+            image=make_photo(2048, 2048),
+            filename="mid.png",
+            options=services.JobOptions(model="large", output_format="png"),
+        )
+    start_worker()
+    seen: set[int] = set()
+
+    def finished() -> bool:
+        job.refresh_from_db()
+        seen.add(job.progress)
+        return job.is_finished
+
+    _wait_until(finished, 180, "the job to finish")
+
+    assert job.state == State.SUCCEEDED
+    assert job.progress == 100
+    assert any(0 < percent < 100 for percent in seen), seen
+    assert job.thumbnail.storage.exists(job.thumbnail.name)
+    assert _ledger(job) == [("charge", -1)]
