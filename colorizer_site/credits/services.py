@@ -8,10 +8,14 @@ The database CheckConstraint on `Wallet.balance` is the last line of defence.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from colorizer_site.credits.models import CreditEntry, Wallet
 
@@ -179,3 +183,28 @@ def _record(
             api_key=api_key,
             idempotency_key=idempotency_key or None,
         )
+
+
+def daily_spending(*, user: User, days: int = 30) -> list[tuple[date, int]]:
+    """Credits spent per day over the last `days` days (today included), oldest first.
+
+    Refunds count against the day they were made, so a failed photo costs
+    nothing; a day never shows less than zero. Days are those of TIME_ZONE.
+    """
+    today = timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    rows = (
+        CreditEntry.objects.filter(
+            user=user,
+            kind__in=[CreditEntry.Kind.CHARGE, CreditEntry.Kind.REFUND],
+            created_at__gte=start,
+        )
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(net=Sum("delta"))
+        .order_by()
+    )
+    spent = {row["day"]: max(0, -row["net"]) for row in rows}
+    return [(first + timedelta(days=offset), spent.get(first + timedelta(days=offset), 0))
+            for offset in range(days)]
