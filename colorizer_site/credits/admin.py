@@ -1,12 +1,18 @@
-"""Wallets and ledger entries in the admin, read-only: every change must go
-through `credits.services` (use `manage.py grant_credits`), so the ledger and
-the balances can never disagree."""
+"""Wallets and ledger entries in the admin, read-only: every change goes through
+`credits.services`, so the ledger and the balances can never disagree. Staff
+grant credits with the "Grant credits" action on wallets (or
+`manage.py grant_credits`), which writes a proper ledger entry."""
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from colorizer_site.credits import services
 from colorizer_site.credits.models import CreditEntry, Wallet
 
 
@@ -21,11 +27,54 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class GrantForm(forms.Form):
+    amount = forms.IntegerField(min_value=1, max_value=1_000_000, label="Credits to grant")
+    memo = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Shown to the user in their ledger, e.g. “Invoice 2024-17”.",
+    )
+
+
 @admin.register(Wallet)
 class WalletAdmin(ReadOnlyAdmin):
     list_display = ("user", "balance", "updated_at")
     search_fields = ("user__email",)
     ordering = ("user__email",)
+    actions = ["grant_credits"]
+
+    def has_grant_permission(self, request: HttpRequest) -> bool:
+        # Granting adds ledger entries, so it takes the permission to add them.
+        return request.user.has_perm("credits.add_creditentry")
+
+    @admin.action(description="Grant credits to the selected users", permissions=["grant"])
+    def grant_credits(
+        self, request: HttpRequest, queryset: QuerySet[Wallet]
+    ) -> HttpResponse | None:
+        form = GrantForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            wallets = list(queryset.select_related("user"))
+            memo = form.cleaned_data["memo"] or f"Granted by {request.user.email}"
+            for wallet in wallets:
+                services.grant(user=wallet.user, amount=form.cleaned_data["amount"], memo=memo)
+            self.message_user(
+                request,
+                f"Granted {form.cleaned_data['amount']} credits to {len(wallets)} user(s).",
+                messages.SUCCESS,
+            )
+            return None
+        return render(
+            request,
+            "admin/credits/grant_credits.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Grant credits",
+                "opts": self.model._meta,
+                "form": form,
+                "wallets": queryset.select_related("user"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(CreditEntry)
