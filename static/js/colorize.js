@@ -7,7 +7,7 @@
   const dropzone = form.querySelector("[data-dropzone]");
   const preview = form.querySelector("[data-preview]");
   const submit = form.querySelector("[data-submit]");
-  const costOut = form.querySelector("[data-cost]");
+  const costOut = form.querySelector("[data-cost-total]");
   const plural = form.querySelector("[data-cost-plural]");
   const note = form.querySelector("[data-cost-note]");
   const balance = Number(form.dataset.balance);

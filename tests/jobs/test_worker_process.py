@@ -7,48 +7,24 @@ and never charged twice.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from tests.jobs import worker_process
+from tests.jobs.worker_process import DATABASE_BACKEND
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = ColorizationJob.State
-REPO = Path(__file__).resolve().parents[2]
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def _worker_environment(**extra: str) -> dict[str, str]:
-    """The production settings module, pointed at this test run's database and media."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "colorizer_site.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "COLORIZER_VAR_DIR": str(Path(settings.MEDIA_ROOT).parent / "worker-var"),
-        "COLORIZER_MODELS_DIR": str(settings.COLORIZER_MODELS_DIR),
-        "COLORIZER_TINY_MODEL": settings.COLORIZER_MODEL_CHOICES["tiny"],
-        "COLORIZER_LARGE_MODEL": settings.COLORIZER_MODEL_CHOICES["large"],
-        "COLORIZER_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DEBUG": "0",
-    }
-    env.update(extra)
-    return env
 
 
 @pytest.fixture
@@ -56,22 +32,13 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
     started: list[subprocess.Popen] = []
 
     def start(**extra_env: str) -> subprocess.Popen:
-        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
-            cwd=REPO,
-            env=_worker_environment(**extra_env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = worker_process.start_worker(tmp_path / f"worker-{len(started)}.log", **extra_env)
         started.append(process)
         return process
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
+        worker_process.stop(process)
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
