@@ -9,6 +9,7 @@ import io
 import logging
 import threading
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
@@ -76,13 +77,13 @@ def _reap_forever(every: float, stop: threading.Event) -> None:
 
 
 def _warm_up() -> None:
-    """Load every configured model once so the first job does not pay for it."""
+    """Load the models users can choose once, so the first job does not pay for it."""
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("L", (64, 64), 128).save(buffer, "PNG")
     config = services.engine_config()
-    for name in config.models:
+    for name in settings.COLORIZER_MODEL_CHOICES:
         try:
             engine.colorize(buffer.getvalue(), ColorizeOptions(model=name), config)
         except Exception as error:
