@@ -1,0 +1,111 @@
+"""The training code learns on a few synthetic photos, checkpoints, resumes and exports."""
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+# Training needs the `train` extra (PyTorch); CI installs it, and under CI a skip fails.
+torch = pytest.importorskip("torch", reason="needs the train extra: make test EXTRAS=test,train")
+
+from training import train as train_module  # noqa: E402
+from training.bins import ColourBins, soft_encode  # noqa: E402
+from training.data import CropSampler, load_cache, split_indices  # noqa: E402
+from training.export import check_onnx, export_onnx  # noqa: E402
+from training.loss import RebalancedBinLoss  # noqa: E402
+from training.models import SPECS, AnnealedMeanColorizer, build_model, count_parameters  # noqa: E402
+
+
+def test_loss_goes_down_on_synthetic_photos(synthetic_cache):
+    torch.manual_seed(0)
+    photos = load_cache(synthetic_cache)
+    bins = train_module.colour_bins(photos, synthetic_cache / "bins.npz")
+    train_idx, _ = split_indices(len(photos))
+    sampler = CropSampler(photos, train_idx, seed=0)
+    net = build_model("tiny", len(bins.centres))
+    loss_fn = RebalancedBinLoss(bins)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=3e-3)
+    fixed = sampler.batch(8, 32)
+    losses = []
+    for _ in range(10):
+        loss = loss_fn(net(fixed[:, :1]), fixed[:, 1:])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert np.mean(losses[-3:]) < 0.8 * np.mean(losses[:3])
+
+
+def test_soft_targets_are_distributions_centred_on_the_true_colour():
+    bins = ColourBins.from_training_ab(np.random.default_rng(0).normal(0, 20, (2000, 2)))
+    centres = torch.from_numpy(bins.centres)
+    # Two pixels: (a, b) = (12, -31) and (0, 0).
+    ab = torch.tensor([[[12.0], [0.0]], [[-31.0], [0.0]]]).unsqueeze(0)
+    soft, nearest = soft_encode(ab, centres)
+    assert torch.allclose(soft.sum(dim=1), torch.ones(1, 2, 1))
+    assert (soft > 0).sum(dim=1).eq(5).all()
+    assert centres[nearest[0, 0, 0]].tolist() == [10.0, -30.0]
+    # The expected colour of the soft target lies close to the true colour.
+    expected = torch.einsum("q,qc->c", soft[0, :, 0, 0], centres)
+    assert torch.dist(expected, torch.tensor([12.0, -31.0])) < 3.0
+
+
+def test_rebalancing_favours_rare_colours():
+    rng = np.random.default_rng(0)
+    ab = np.concatenate([rng.normal(0, 3, (5000, 2)), rng.normal([60, 60], 3, (50, 2))])
+    bins = ColourBins.from_training_ab(ab.astype(np.float32))
+    grey = np.argmin(np.abs(bins.centres).sum(1))
+    vivid = np.argmin(np.abs(bins.centres - [60, 60]).sum(1))
+    assert bins.weights[vivid] > 3 * bins.weights[grey]
+    assert np.isclose((bins.prior * bins.weights).sum(), 1.0, atol=1e-4)
+
+
+def test_train_writes_checkpoints_and_resumes(synthetic_cache, tmp_path):
+    out = tmp_path / "checkpoints"
+    argv = [
+        "--model",
+        "tiny",
+        "--minutes",
+        "0.05",
+        "--batch",
+        "8",
+        "--crop",
+        "32",
+        "--threads",
+        "1",
+        "--cache-dir",
+        str(synthetic_cache),
+        "--out",
+        str(out),
+        "--log-every",
+        "1000",
+    ]
+    final = train_module.train(train_module.parse_args(argv))
+    first = torch.load(final, weights_only=False)
+    assert first["step"] > 0 and np.isfinite(first["val_loss"])
+    resumed = train_module.train(train_module.parse_args([*argv[:3], "0.1", *argv[4:]]))
+    second = torch.load(resumed, weights_only=False)
+    assert second["step"] > first["step"]
+    assert second["elapsed"] >= 0.1 * 60
+
+
+def test_model_sizes_stay_within_the_product_limits():
+    assert count_parameters(build_model("tiny", 261)) <= 2_000_000
+    assert count_parameters(build_model("large", 261)) <= 25_000_000
+    assert set(SPECS) == {"tiny", "large"}
+
+
+def test_export_has_the_engine_contract(tmp_path):
+    centres = torch.from_numpy(
+        ColourBins.from_training_ab(
+            np.random.default_rng(0).normal(0, 30, (3000, 2)).astype(np.float32)
+        ).centres
+    )
+    colorizer = AnnealedMeanColorizer(build_model("tiny", len(centres)), centres, 0.38).eval()
+    target = tmp_path / "tiny.onnx"
+    export_onnx(colorizer, target)  # raises if ONNX Runtime and PyTorch disagree
+    check_onnx(colorizer, target)
+    session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["input"]
+    assert [o.name for o in session.get_outputs()] == ["output"]
+    (ab,) = session.run(None, {"input": np.full((1, 1, 48, 80), 50, np.float32)})
+    assert ab.shape == (1, 2, 48, 80)

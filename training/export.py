@@ -1,0 +1,119 @@
+"""Export a checkpoint to the engine's ONNX contract and record it in models.json.
+
+Contract: input "input" float32 [1, 1, H, W], CIELAB L in 0..100; output
+"output" float32 [1, 2, H, W], CIELAB a, b. H and W are dynamic (multiples of
+16). Bin decoding (annealed mean) and the upsampling back to H x W happen inside
+the graph, so the engine needs nothing from this package.
+"""
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+from training.bins import ANNEAL_T
+from training.models import AnnealedMeanColorizer, build_model, count_parameters
+
+REPO = Path(__file__).resolve().parents[1]
+WEIGHTS = REPO / "colorizer_site" / "engine" / "weights"
+OPSET = 17
+DEFAULT_INPUT_SIZE = 128  # the training photos' side: objects keep the scale they were learnt at
+
+
+def load_colorizer(checkpoint: Path, temperature: float = ANNEAL_T) -> AnnealedMeanColorizer:
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    centres = torch.from_numpy(np.asarray(state["centres"], dtype=np.float32))
+    net = build_model(state["model_name"], len(centres))
+    net.load_state_dict(state["model"])
+    return AnnealedMeanColorizer(net, centres, temperature).eval()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
+    example = torch.rand(1, 1, 128, 128) * 100
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(
+            colorizer,
+            (example,),
+            str(target),
+            input_names=["input"],
+            output_names=["output"],
+            dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "height", 3: "width"}},
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+    check_onnx(colorizer, target)
+
+
+def check_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
+    """The file must agree with PyTorch at several sizes, square and not."""
+    session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    for height, width in [(128, 128), (160, 256), (256, 256)]:
+        lightness = np.random.default_rng(0).uniform(0, 100, (1, 1, height, width))
+        lightness = lightness.astype(np.float32)
+        (got,) = session.run(["output"], {"input": lightness})
+        with torch.no_grad():
+            want = colorizer(torch.from_numpy(lightness)).numpy()
+        if got.shape != (1, 2, height, width) or np.abs(got - want).max() > 0.05:
+            raise RuntimeError(f"{target} disagrees with PyTorch at {height}x{width}")
+
+
+def record(name: str, target: Path, params: int, input_size: int | None, extra: dict) -> None:
+    """Write the model's entry; without an input size, keep the one measured before (or 128)."""
+    manifest_path = target.parent / "models.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    if input_size is None:
+        input_size = manifest.get(name, {}).get("input_size", DEFAULT_INPUT_SIZE)
+    manifest[name] = {
+        "family": "own",
+        "file": target.name,
+        "sha256": sha256_of(target),
+        "input_size": input_size,
+        "params": params,
+        **extra,
+    }
+    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--name", help="model name in models.json (default: the checkpoint's)")
+    parser.add_argument("--input-size", type=int, help="side the engine runs it at")
+    parser.add_argument("--temperature", type=float, default=ANNEAL_T)
+    parser.add_argument("--weights-dir", type=Path, default=WEIGHTS)
+    args = parser.parse_args(argv)
+    colorizer = load_colorizer(args.checkpoint, args.temperature)
+    state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    name = args.name or state["model_name"]
+    target = args.weights_dir / f"{name}.onnx"
+    export_onnx(colorizer, target)
+    record(
+        name,
+        target,
+        count_parameters(colorizer.net),
+        args.input_size,
+        {
+            "temperature": args.temperature,
+            "training_minutes": round(state["elapsed"] / 60, 1),
+            "training_steps": state["step"],
+        },
+    )
+    print(f"exported {target} ({target.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
