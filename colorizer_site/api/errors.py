@@ -21,7 +21,7 @@ from colorizer_site.engine.errors import (
     InvalidImage,
     ModelNotInstalled,
 )
-from colorizer_site.jobs.fetching import ImageFetchError
+from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import InvalidJobOptions
 
@@ -63,6 +63,8 @@ def api_error_for(error: Exception) -> ApiError | None:
         return ApiError(400, str(error), state=State.IMAGE_TOO_LARGE)
     if isinstance(error, InvalidImage):
         return ApiError(400, str(error), state=State.INVALID_IMAGE)
+    if isinstance(error, InvalidImageUrl):
+        return ApiError(400, str(error), state=State.DOWNLOAD_FAILED)
     if isinstance(error, ImageFetchError):
         return ApiError(502, str(error), state=State.DOWNLOAD_FAILED)
     if isinstance(error, EngineError):

@@ -183,7 +183,8 @@ CREATE_TASK = Operation(
         ),
         Reply(
             400,
-            "Bad parameters or an invalid image (data.state -7, or -5 when too large).",
+            "Bad parameters, an image_url that is not http(s) (data.state -3), or an "
+            "invalid image (data.state -7, or -5 when too large).",
             "task-error",
         ),
         *TASK_AUTH_REPLIES[:1],

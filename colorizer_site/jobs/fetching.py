@@ -29,6 +29,11 @@ class ImageFetchError(Exception):
     """The image URL could not be downloaded; `str()` says why in plain words."""
 
 
+class InvalidImageUrl(ImageFetchError):
+    """The URL the user gave is not one we fetch (not http/https, no host): their
+    request is at fault, not the remote server."""
+
+
 @dataclass(frozen=True)
 class FetchLimits:
     max_bytes: int
@@ -50,7 +55,7 @@ def fetch_image(url: str, *, limits: FetchLimits | None = None) -> bytes:
     """Return the body at `url` (http/https, public addresses only) or raise ImageFetchError."""
     limits = limits or FetchLimits.from_settings()
     deadline = time.monotonic() + limits.timeout
-    current = _parse_url(url)
+    current = _parse_url(url, refusal=InvalidImageUrl)
     try:
         with httpx.Client(
             # Proxies from the environment would connect on our behalf to whatever
@@ -149,15 +154,15 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
     return ""
 
 
-def _parse_url(url: str) -> httpx.URL:
+def _parse_url(url: str, *, refusal: type[ImageFetchError] = ImageFetchError) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as error:
-        raise ImageFetchError("The image URL is not a valid URL.") from error
+        raise refusal("The image URL is not a valid URL.") from error
     if parsed.scheme not in ALLOWED_SCHEMES:
-        raise ImageFetchError("The image URL must start with http:// or https://.")
+        raise refusal("The image URL must start with http:// or https://.")
     if not parsed.host:
-        raise ImageFetchError("The image URL has no host name.")
+        raise refusal("The image URL has no host name.")
     return parsed
 
 

@@ -20,6 +20,7 @@ from django.test.utils import override_settings
 from colorizer_site.jobs.fetching import (
     FetchLimits,
     ImageFetchError,
+    InvalidImageUrl,
     fetch_image,
     refusal_reason,
 )
@@ -199,9 +200,19 @@ def test_loopback_allowance_does_not_cover_mapped_private_addresses() -> None:
     "url", ["ftp://example.com/a.jpg", "file:///etc/passwd", "gopher://x/", "not a url", "http://"]
 )
 def test_only_http_and_https_urls_are_fetched(url: str, connections: list[str]) -> None:
-    with pytest.raises(ImageFetchError, match=r"http|host|valid URL"):
+    with pytest.raises(InvalidImageUrl, match=r"http|host|valid URL"):
         fetch_image(url, limits=limits())
     assert connections == []
+
+
+def test_a_redirect_to_another_scheme_is_the_remote_servers_fault(
+    image_server: ImageServer,
+) -> None:
+    url = image_server.redirect("/photo.jpg", "file:///etc/passwd")
+
+    with pytest.raises(ImageFetchError, match="http:// or https://") as raised:
+        fetch_image(url, limits=limits())
+    assert not isinstance(raised.value, InvalidImageUrl)
 
 
 def test_refuses_a_body_declared_larger_than_the_cap(image_server: ImageServer) -> None:

@@ -273,10 +273,10 @@ def test_image_url_with_an_oversized_body_fails_with_state_minus_3(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_non_http_image_url_is_refused(api: httpx.Client) -> None:
+def test_a_non_http_image_url_is_a_400(api: httpx.Client) -> None:
     response = api.post(CREATE, data={"image_url": "file:///etc/passwd"})
 
-    assert response.status_code == 502
+    assert response.status_code == 400
     assert response.json()["data"]["state"] == -3
     assert "http:// or https://" in response.json()["message"]
 
@@ -329,6 +329,18 @@ def test_a_job_failing_in_the_worker_reports_its_state_and_refunds(
     assert body["data"]["image"] is None
     assert balance_of(user) == 3
     assert response.headers["X-Credits-Remaining"] == "3"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("value", [0, 128, 255])
+def test_a_one_pixel_photo_is_colorized(api: httpx.Client, value: int) -> None:
+    buffer = io.BytesIO()
+    Image.new("L", (1, 1), value).save(buffer, format="PNG")
+
+    response = create(api, buffer.getvalue(), sync=1, return_type=3, model="tiny")
+
+    assert response.status_code == 200, response.text
+    assert opened(response.content).size == (1, 1)
 
 
 @pytest.mark.django_db(transaction=True)
