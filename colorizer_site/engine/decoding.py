@@ -92,7 +92,9 @@ def open_image(data: bytes, config: EngineConfig) -> Image.Image:
             "This is not an image in a supported format (JPEG, PNG, WebP, TIFF, BMP, SGI or HEIC)."
         ) from error
     except (OSError, ValueError, SyntaxError) as error:
-        raise InvalidImage(f"The image could not be read: {error}.") from error
+        raise InvalidImage(
+            f"The image is damaged or cut short and could not be read ({error})."
+        ) from error
 
 
 def check_header(image: Image.Image, data: bytes, config: EngineConfig) -> ImageInfo:
@@ -154,15 +156,16 @@ def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         if ImageCms.getProfileDescription(source).strip().lower().startswith("srgb"):
             return image
-        gray_profile = source.profile.xcolor_space.strip() == "GRAY"
-        output_mode = "L" if image.mode == "L" and gray_profile else "RGB"
         converted = ImageCms.profileToProfile(
             image,
             source,
             _SRGB_PROFILE,
-            outputMode=output_mode,
+            outputMode="RGB",
             renderingIntent=ImageCms.Intent.PERCEPTUAL,
         )
+        if image.mode == "L":
+            # A grey profile maps onto sRGB's neutral axis; stay single-channel.
+            converted = converted.convert("L")
     except (ImageCms.PyCMSError, OSError, ValueError):
         notes.append("The embedded colour profile could not be used; it was ignored.")
         return image

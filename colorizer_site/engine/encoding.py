@@ -87,7 +87,9 @@ def make_thumbnail(data: bytes, size: int = 320) -> bytes:
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError) as error:
-        raise InvalidImage(f"The image could not be read: {error}.") from error
+        raise InvalidImage(
+            f"The image is damaged or cut short and could not be read ({error})."
+        ) from error
     if image.mode.startswith("I"):
         # Pillow would clip 16-bit grey to its first 256 levels; scale it instead.
         levels = np.asarray(image).astype(np.float32) / 257.0

@@ -1,0 +1,112 @@
+"""`manage.py colorize`: a batch on temporary folders, with the bundled tiny model."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from PIL import Image
+
+from colorizer_site.engine.color import lab_of_rgb
+from tests.engine.conftest import encoded, photo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "street.jpg").write_bytes(encoded(photo(160, 120), "JPEG"))
+    (folder / "portrait.tif").write_bytes(encoded(photo(90, 120), "TIFF", compression="tiff_lzw"))
+    return folder
+
+
+def test_colorizes_every_file_of_a_folder(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command(
+        "colorize", str(inputs), "-o", str(out), "--model", "tiny", stdout=stdout, stderr=stderr
+    )
+
+    assert sorted(path.name for path in out.iterdir()) == ["portrait.jpg", "street.jpg"]
+    result = Image.open(out / "street.jpg")
+    assert result.format == "JPEG" and result.size == (160, 120) and result.mode == "RGB"
+    assert "Colorized 2 of 2" in stdout.getvalue()
+
+
+def test_png_output_with_scratch_repair_keeps_size_and_luminance(
+    inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    call_command(
+        "colorize",
+        str(inputs / "portrait.tif"),
+        "-o",
+        str(out),
+        "--format",
+        "png",
+        "--clean-scratches",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    result = np.asarray(Image.open(out / "portrait.png").convert("RGB"))
+    source = np.asarray(photo(90, 120).convert("RGB"))
+    assert result.shape == source.shape
+    assert np.abs(lab_of_rgb(result)[..., 0] - lab_of_rgb(source)[..., 0]).mean() < 1.0
+
+
+def test_bad_files_are_skipped_with_a_reason_and_fail_the_run(inputs: Path, tmp_path: Path) -> None:
+    (inputs / "notes.txt").write_text("not a photo")
+    (inputs / "empty.png").write_bytes(b"")
+    out = tmp_path / "out"
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match=r"2 file\(s\) failed: empty.png, notes.txt"):
+        call_command("colorize", str(inputs), "-o", str(out), stdout=io.StringIO(), stderr=stderr)
+    # The good files were still colorized.
+    assert sorted(path.name for path in out.iterdir()) == ["portrait.jpg", "street.jpg"]
+
+
+def test_exit_code_and_messages_from_the_real_command_line(inputs: Path, tmp_path: Path) -> None:
+    (inputs / "broken.jpg").write_bytes(encoded(photo(), "JPEG")[:300])
+    out = tmp_path / "out"
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "colorize", str(inputs), "-o", str(out), "--format", "webp"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.returncode != 0
+    assert "skipped" in finished.stderr and "broken.jpg" in finished.stderr
+    assert "damaged or cut short" in finished.stderr
+    assert "files" in finished.stderr  # the progress bar
+    assert sorted(path.name for path in out.iterdir()) == ["portrait.webp", "street.webp"]
+
+
+def test_same_names_from_two_folders_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "photo.png").write_bytes(encoded(photo(), "PNG"))
+    out = tmp_path / "out"
+    call_command(
+        "colorize",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "-o",
+        str(out),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert sorted(path.name for path in out.iterdir()) == ["photo-2.jpg", "photo.jpg"]
+
+
+def test_unknown_model_is_refused_before_any_work(inputs: Path, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="Unknown model 'huge'"):
+        call_command("colorize", str(inputs), "-o", str(tmp_path / "out"), "--model", "huge")
+    assert not (tmp_path / "out").exists()
