@@ -187,9 +187,11 @@ def _fit_dense(lightness: np.ndarray, ab: np.ndarray, inside: np.ndarray) -> np.
         cv2.INTER_NEAREST,
         borderMode=cv2.BORDER_WRAP,
     )
-    scale = cv2.min(cv2.divide(limit, magnitude + 1e-6), 1.0)
+    # numpy for the arithmetic: OpenCV reads a Python float as a 4-element scalar
+    # and then mistakes a 1x1 image for one too.
+    scale = np.minimum(limit / (magnitude + 1e-6), 1.0)
     scale[inside != 0] = 1.0
-    lab = cv2.merge([lightness, cv2.multiply(a, scale), cv2.multiply(b, scale)])
+    lab = cv2.merge([lightness, a * scale, b * scale])
     return cv2.convertScaleAbs(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB), alpha=255.0)
 
 

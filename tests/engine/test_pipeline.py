@@ -181,3 +181,19 @@ def test_thumbnail_of_sixteen_bit_grey_is_not_clipped() -> None:
 def test_thumbnail_refuses_non_images() -> None:
     with pytest.raises(engine.UnsupportedFormat):
         engine.make_thumbnail(b"not an image")
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 9), (9, 1), (2, 2)])
+@pytest.mark.parametrize("level", [0, 128, 255])
+def test_tiny_images_at_the_ends_of_the_grey_scale(
+    config: EngineConfig, size: tuple[int, int], level: int
+) -> None:
+    # Black and white pixels cannot carry any colour: the model's a*, b* must be
+    # dropped there without touching L, even when the whole image is one pixel.
+    data = encoded(Image.new("L", size, level), "PNG")
+    options = ColorizeOptions("tiny", clean_scratches=True, output_format="png")
+    result = engine.colorize(data, options, config)
+    pixels = _result_pixels(result.data)
+    assert pixels.shape[:2] == (size[1], size[0])
+    assert np.abs(pixels.astype(int) - level).max() <= (1 if level in (0, 255) else 40)
+    assert np.abs(lab_of_rgb(pixels)[..., 0] - lightness_of_gray(np.uint8([[level]]))).max() < 0.6
