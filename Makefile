@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
 
-.PHONY: run install setup test lint bench train evaluate postgres chromium clean
+.PHONY: run install setup test lint bench train export-model evaluate postgres chromium clean
 
 install: $(STAMP)
 
@@ -44,6 +44,25 @@ postgres:
 # Browser tests drive Debian's chromium; Playwright downloads no browser.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Own models (MODEL_CARD.md). Training needs the `train` extra and the shared datasets;
+# the shards are decoded once into training/cache/. TRAIN_MINUTES is a wall-clock budget.
+TRAIN_MINUTES ?= 90
+TRAIN_THREADS ?= 2
+
+train:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
+	$(BIN)/python -m training.train --model $(MODEL) --minutes $(TRAIN_MINUTES) --threads $(TRAIN_THREADS)
+
+# Ship a trained checkpoint: ONNX into colorizer_site/engine/weights/ and its models.json entry.
+export-model:
+	$(BIN)/python -m training.export training/checkpoints/$(MODEL)/final.pt
+
+evaluate:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
+	$(BIN)/python -m training.evaluate
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

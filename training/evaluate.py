@@ -6,8 +6,9 @@
 
 Every run also measures "gray" (a = b = 0) and "mean colour" (the training
 set's mean ab everywhere) so a table is always read against its baselines.
-How a model is run is the engine's way: L resized to input_size x input_size,
-ab from the model resized back to the photo and joined with the photo's own L.
+A model runs the engine's way: L resized (aspect kept) to a long side of
+input_size, ab from the model resized back to the photo and joined with the
+photo's own L.
 """
 
 import argparse
@@ -52,12 +53,19 @@ def checkpoint_colorizer(path: Path, temperature: float) -> Colorizer:
     return run
 
 
+def working_size(height: int, width: int, run_size: int) -> tuple[int, int]:
+    """The engine's rule: keep the aspect, long side = run size, sides multiples of 16."""
+    scale = run_size / max(height, width)
+    return tuple(max(16, round(side * scale / 16) * 16) for side in (height, width))
+
+
 def predict_ab(colorizer: Colorizer, lightness: np.ndarray, run_size: int) -> np.ndarray:
-    """L [H, W] of a whole photo -> ab [H, W, 2] at the photo's size."""
+    """L [H, W] of a whole photo -> ab [H, W, 2] at the photo's size, as the engine runs it."""
     height, width = lightness.shape
+    small_height, small_width = working_size(height, width, run_size)
     small = lightness
-    if (height, width) != (run_size, run_size):
-        small = cv2.resize(lightness, (run_size, run_size), interpolation=cv2.INTER_AREA)
+    if (height, width) != (small_height, small_width):
+        small = cv2.resize(lightness, (small_width, small_height), interpolation=cv2.INTER_AREA)
     ab = colorizer(small[None, None].astype(np.float32))[0].transpose(1, 2, 0)
     if ab.shape[:2] != (height, width):
         ab = cv2.resize(ab, (width, height), interpolation=cv2.INTER_LINEAR)
@@ -70,6 +78,21 @@ def load_photos(folder: Path) -> tuple[list[str], list[np.ndarray], list[np.ndar
         raise SystemExit(f"no photos under {folder}")
     rgbs = [np.asarray(Image.open(p).convert("RGB")) for p in paths]
     return [p.stem for p in paths], rgbs, [rgb_to_lab(rgb) for rgb in rgbs]
+
+
+def held_out_photos(cache_dir: Path = CACHE_DIR) -> tuple[list[str], list, list]:
+    """The training cache's held-out photos (128 px), for tuning without touching dev_eval."""
+    from training.cache import decode_lab
+    from training.color import lab_to_rgb
+    from training.data import load_cache, split_indices
+
+    photos = load_cache(cache_dir)
+    _, val_idx = split_indices(len(photos))
+    rgbs = [
+        np.rint(lab_to_rgb(decode_lab(photos[i]).transpose(1, 2, 0))).astype(np.uint8)
+        for i in val_idx
+    ]
+    return [f"val-{i}" for i in val_idx], rgbs, [rgb_to_lab(rgb) for rgb in rgbs]
 
 
 def training_mean_ab(cache_dir: Path = CACHE_DIR) -> np.ndarray:
@@ -101,7 +124,7 @@ def evaluate(
     sheets: Path | None,
 ) -> dict[str, dict[str, float]]:
     """methods: label -> (colorizer or None for a baseline, run size)."""
-    names, rgbs, labs = load_photos(dev)
+    names, rgbs, labs = held_out_photos() if dev.name == "val" else load_photos(dev)
     prior = cell_prior_of(labs)
     results = {"gray": SetMetrics(prior), "mean colour": SetMetrics(prior)}
     results |= {label: SetMetrics(prior) for label in methods}
@@ -162,15 +185,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--models", nargs="*", help="shipped model names (default: all)")
     parser.add_argument("--checkpoint", type=Path, action="append", default=[])
     parser.add_argument(
-        "--temperature",
+        "--temperatures",
         type=float,
-        default=ANNEAL_T,
-        help="annealed-mean temperature for --checkpoint",
+        nargs="*",
+        default=[ANNEAL_T],
+        help="annealed-mean temperatures to try with --checkpoint",
     )
     parser.add_argument(
         "--run-sizes", type=int, nargs="*", help="override the run size (each size is measured)"
     )
-    parser.add_argument("--dev", type=Path, default=DATASETS / "dev_eval")
+    parser.add_argument(
+        "--dev", type=Path, default=DATASETS / "dev_eval", help='a folder, or "val" for held-out'
+    )
     parser.add_argument("--bw", type=Path, default=DATASETS / "bw_samples")
     parser.add_argument("--sheets", type=Path, default=SHEETS)
     parser.add_argument("--no-sheets", action="store_true")
@@ -183,10 +209,12 @@ def main(argv: list[str] | None = None) -> None:
             if not args.models or name in args.models:
                 candidates[name] = (onnx_colorizer(path), size)
     for path in args.checkpoint:
-        candidates[f"{path.parent.name}/{path.stem}"] = (
-            checkpoint_colorizer(path, args.temperature),
-            128,
-        )
+        for temperature in args.temperatures:
+            suffix = f" T={temperature}" if len(args.temperatures) > 1 else ""
+            candidates[f"{path.parent.name}/{path.stem}{suffix}"] = (
+                checkpoint_colorizer(path, temperature),
+                128,
+            )
     methods = {}
     for label, (colorizer, size) in candidates.items():
         for run_size in args.run_sizes or [size]:

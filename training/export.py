@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import torch
 
@@ -55,7 +56,22 @@ def export_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
             do_constant_folding=True,
             dynamo=False,
         )
+    declare_output_shape(target)
     check_onnx(colorizer, target)
+
+
+def declare_output_shape(target: Path) -> None:
+    """The exporter names the output's dims after the Resize node; state the contract instead."""
+    model = onnx.load(str(target))
+    dims = model.graph.output[0].type.tensor_type.shape.dim
+    for dim, value in zip(dims, [1, 2, "height", "width"], strict=True):
+        dim.Clear()
+        if isinstance(value, int):
+            dim.dim_value = value
+        else:
+            dim.dim_param = value
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
 
 
 def check_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
