@@ -349,7 +349,8 @@ def _progress_writer(job_id: int) -> engine.ProgressCallback:
     last: dict = {"stage": None, "percent": -1, "at": 0.0}
 
     def report(stage: str, percent: int) -> None:
-        percent = max(0, min(100, int(percent)))
+        # Never backwards: a bar that shrinks looks broken, whatever a stage reports.
+        percent = max(last["percent"], 0, min(100, int(percent)))
         now = time.monotonic()
         due = now - last["at"] >= _PROGRESS_WRITE_INTERVAL
         if stage == last["stage"] and percent != 100 and not due:

@@ -201,6 +201,10 @@ def test_progress_writes_are_throttled_and_stop_short_of_100(user, submit) -> No
     job.refresh_from_db()
     assert (job.stage, job.progress) == ("encode", 90)
 
+    report("thumbnail", 30)  # a stage counting from its own zero never moves the bar back
+    job.refresh_from_db()
+    assert (job.stage, job.progress) == ("thumbnail", 90)
+
     report("encode", 100)
     job.refresh_from_db()
     assert job.progress == 99  # 100 only once the result is stored
