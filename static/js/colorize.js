@@ -14,9 +14,33 @@
   const baseCost = Number(form.dataset.baseCost);
   let previewUrl = null;
 
+  const maxBytes = Number(form.dataset.maxBytes);
+  let tooBig = false;
+
+  // The server checks again; this only saves uploading a file that would be refused.
+  function checkSize(file) {
+    const field = fileInput.closest(".field");
+    field.querySelector("[data-size-error]")?.remove();
+    tooBig = Boolean(file && maxBytes && file.size > maxBytes);
+    fileInput.setAttribute("aria-invalid", tooBig ? "true" : "false");
+    field.classList.toggle("field-error", tooBig);
+    if (tooBig) {
+      const error = document.createElement("ul");
+      error.className = "errorlist";
+      error.dataset.sizeError = "";
+      const item = document.createElement("li");
+      const megabytes = (size) => (size / 1048576).toFixed(1);
+      item.textContent = `This file is ${megabytes(file.size)} MB; the limit is ${megabytes(maxBytes)} MB.`;
+      error.append(item);
+      fileInput.insertAdjacentElement("afterend", error);
+    }
+  }
+
   function showPreview() {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     const file = fileInput.files[0];
+    checkSize(file);
+    updateCost();
     if (!file || !file.type.startsWith("image/")) {
       preview.hidden = true;
       return;
@@ -36,7 +60,7 @@
     costOut.textContent = cost;
     plural.textContent = cost === 1 ? "" : "s";
     const short = cost > balance;
-    submit.disabled = short;
+    submit.disabled = short || tooBig;
     if (short) {
       note.innerHTML = "";
       note.append(`This needs ${cost} credit${cost === 1 ? "" : "s"}; your balance is ${balance}. `);
@@ -64,5 +88,8 @@
     fileInput.files = event.dataTransfer.files;
     showPreview();
   });
-  updateCost();
+  // A file chosen before this script ran (a fast hand, or the browser restoring
+  // the form on "back") gets the same checks.
+  if (fileInput.files.length) showPreview();
+  else updateCost();
 })();

@@ -163,3 +163,18 @@ def test_run_again_without_enough_credits_says_so(client, make_user, job_for) ->
 
     assert "This needs 1 credit but your balance is 0 credits." in response.content.decode()
     assert ColorizationJob.objects.filter(owner=owner).count() == 1
+
+
+def test_a_job_whose_files_were_purged_says_so_instead_of_a_broken_slider(
+    client_user, user, job_for
+) -> None:
+    from colorizer_site.jobs import files
+
+    job = job_for(user)
+    files.remove_files(job)
+
+    html = client_user.get(reverse("web:job_detail", args=[job.task_id])).content.decode()
+
+    assert "The files of this photo have been removed from the server." in html
+    assert 'type="range"' not in html
+    assert "Run again" not in html

@@ -123,3 +123,26 @@ def test_upload_watch_progress_compare_find_in_gallery_and_delete(
 
     for shot in (upload_shot, job_shot, gallery_shot):
         assert shot.exists() and shot.stat().st_size > 5_000, shot
+
+
+def test_a_file_over_the_limit_is_flagged_before_uploading(
+    live_server, page, make_user, gray_photo_jpeg
+) -> None:
+    from playwright.sync_api import expect
+
+    owner = make_user(email="ida@example.com", credits=3)
+    limit = len(gray_photo_jpeg) // 2
+    with override_settings(COLORIZER_MAX_UPLOAD_BYTES=limit):
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Email address").fill("ida@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Colorize a photo")).to_be_visible()
+        page.locator("input[name=image]").set_input_files(
+            files=[{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": gray_photo_jpeg}]
+        )
+
+        expect(page.locator("[data-size-error]")).to_contain_text("the limit is")
+        expect(page.locator("input[name=image]")).to_have_attribute("aria-invalid", "true")
+        expect(page.get_by_role("button", name="Colorize")).to_be_disabled()
+    assert not ColorizationJob.objects.filter(owner=owner).exists()

@@ -1,5 +1,6 @@
 """The colorize form: the home page of a signed-in user."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ def colorize_page(request: HttpRequest, form: ColorizeForm | None = None, status
         "balance": balance,
         "base_cost": cheapest,
         "short_of_credits": balance < cheapest,
+        "max_bytes": settings.COLORIZER_MAX_UPLOAD_BYTES,
     }
     return render(request, "web/colorize.html", context, status=status)
 
