@@ -146,3 +146,39 @@ def test_a_file_over_the_limit_is_flagged_before_uploading(
         expect(page.locator("input[name=image]")).to_have_attribute("aria-invalid", "true")
         expect(page.get_by_role("button", name="Colorize")).to_be_disabled()
     assert not ColorizationJob.objects.filter(owner=owner).exists()
+
+
+def test_a_photo_dropped_on_the_drop_zone_is_chosen_and_previewed(
+    live_server, page, make_user, gray_photo_jpeg
+) -> None:
+    from playwright.sync_api import expect
+
+    make_user(email="ada.drop@example.com", credits=3)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill("ada.drop@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Colorize a photo")).to_be_visible()
+    page.wait_for_load_state("load")
+
+    # What the browser does when a file from the desktop is dropped: a drop event
+    # carrying the file in its DataTransfer.
+    page.locator("[data-dropzone]").evaluate(
+        """(zone, bytes) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], "dropped.jpg",
+                                        {type: "image/jpeg"}));
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
+        }""",
+        list(gray_photo_jpeg),
+    )
+
+    expect(page.locator("[data-preview]")).to_be_visible()
+    assert page.locator("input[name=image]").evaluate("input => input.files[0].name") == (
+        "dropped.jpg"
+    )
+    page.get_by_role("button", name="Colorize").click()
+    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{32}/$"))
+    job = ColorizationJob.objects.get(owner__email="ada.drop@example.com")
+    assert job.input_meta["name"] == "dropped.jpg"
