@@ -1,10 +1,10 @@
 """Per-key token buckets: COLORIZER_RATE_LIMIT_PER_SECOND requests a second, bursts of
 COLORIZER_RATE_LIMIT_BURST.
 
-The bucket is a database row read and written under `SELECT ... FOR UPDATE`, so
-every web process and machine shares one count per key; a process-local or
-cache-based counter would let each worker grant its own burst (the database
-cache has no atomic update to build a correct one on).
+The bucket is a database row changed by conditional UPDATEs, so every web
+process and machine shares one count per key; a process-local or cache-based
+counter would let each worker grant its own burst (the database cache has no
+atomic update to build a correct one on).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest, Least
+from django.db.models.lookups import GreaterThanOrEqual
 
 from colorizer_site.api.models import RateLimitBucket
 
@@ -29,24 +31,38 @@ def take_token(api_key: ApiKey, *, now: float | None = None) -> float:
     if rate <= 0:
         return 0.0  # rate limiting switched off
     now = time.time() if now is None else now
-    with transaction.atomic():
-        bucket = RateLimitBucket.objects.select_for_update().filter(api_key=api_key).first()
-        if bucket is None:
-            # Two first requests may race to create the row; the loser reads the winner's.
-            RateLimitBucket.objects.bulk_create(
-                [RateLimitBucket(api_key=api_key, tokens=burst, refilled_at=now)],
-                ignore_conflicts=True,
-            )
-            bucket = RateLimitBucket.objects.select_for_update().get(api_key=api_key)
-        elapsed = max(0.0, now - bucket.refilled_at)
-        tokens = min(burst, bucket.tokens + elapsed * rate)
-        wait = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait = (1.0 - tokens) / rate
-        RateLimitBucket.objects.filter(pk=bucket.pk).update(tokens=tokens, refilled_at=now)
-    return wait
+    if _spend(api_key, now=now, rate=rate, burst=burst):
+        return 0.0
+    # Rare paths: the key's first request, or an empty bucket.
+    _, created = RateLimitBucket.objects.get_or_create(
+        api_key=api_key, defaults={"tokens": burst - 1.0, "refilled_at": now}
+    )
+    if created:
+        return 0.0
+    bucket = RateLimitBucket.objects.filter(api_key=api_key).first()
+    if bucket is None:  # the key was deleted meanwhile
+        return 0.0
+    tokens = min(burst, bucket.tokens + max(0.0, now - bucket.refilled_at) * rate)
+    if tokens >= 1.0 and _spend(api_key, now=now, rate=rate, burst=burst):
+        return 0.0  # another process created the row between our two queries
+    return max(1.0 - tokens, 0.0) / rate or 1.0 / rate
+
+
+def _spend(api_key: ApiKey, *, now: float, rate: float, burst: float) -> bool:
+    """Refill and take one token in a single conditional UPDATE.
+
+    The database does the arithmetic on the row it updates, so concurrent
+    requests cannot both take the last token, and the common case costs one
+    statement, with no explicit transaction or row lock.
+    """
+    available = Least(
+        Value(burst), F("tokens") + Greatest(Value(0.0), Value(now) - F("refilled_at")) * rate
+    )
+    return bool(
+        RateLimitBucket.objects.filter(api_key=api_key)
+        .filter(GreaterThanOrEqual(available, 1.0))
+        .update(tokens=available - 1.0, refilled_at=now)
+    )
 
 
 def retry_after_header(wait: float) -> str:

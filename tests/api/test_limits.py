@@ -70,6 +70,26 @@ def test_the_bucket_lives_in_the_database_so_every_process_shares_it(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_share_one_burst(live_server: Any, api_key: Any) -> None:
+    statuses: list[int] = []
+    start = threading.Barrier(12)
+
+    def send() -> None:
+        with httpx.Client(base_url=live_server.url, timeout=60) as client:
+            start.wait()
+            statuses.append(client.get(ACCOUNT, headers={"X-API-KEY": api_key[1]}).status_code)
+
+    with override_settings(COLORIZER_RATE_LIMIT_PER_SECOND=0.01, COLORIZER_RATE_LIMIT_BURST=5):
+        threads = [threading.Thread(target=send) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert Counter(statuses) == {200: 5, 429: 7}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_retry_after_in_the_future_covers_a_partial_token() -> None:
     from colorizer_site.accounts.models import User
 
