@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from colorizer_site.jobs.services import JobOptions
@@ -73,7 +74,7 @@ class ColorizeForm(OptionsForm):
             f"JPEG, PNG, WebP, TIFF, BMP or SGI, up to {limit} and 4096 x 4096 pixels."
         )
 
-    def clean_image(self):
+    def clean_image(self) -> UploadedFile | None:
         image = self.cleaned_data.get("image")
         if image and image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
             limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)

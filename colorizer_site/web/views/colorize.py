@@ -10,10 +10,13 @@ from colorizer_site.credits.services import InsufficientCredits, balance_of
 from colorizer_site.engine.errors import EngineError, ModelNotInstalled
 from colorizer_site.jobs import services
 from colorizer_site.jobs.fetching import ImageFetchError
+from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.web.job_forms import ColorizeForm
 
 
-def colorize_page(request: HttpRequest, form: ColorizeForm | None = None, status: int = 200):
+def colorize_page(
+    request: HttpRequest, form: ColorizeForm | None = None, status: int = 200
+) -> HttpResponse:
     """Render the form; the home view calls this for signed-in users."""
     balance = balance_of(request.user)
     cheapest = services.job_cost(services.JobOptions())
@@ -51,7 +54,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
     return colorize_page(request, form, status=400)
 
 
-def _submit(request: HttpRequest, form: ColorizeForm):
+def _submit(request: HttpRequest, form: ColorizeForm) -> ColorizationJob:
     options = form.job_options()
     upload = form.cleaned_data["image"]
     if upload:
