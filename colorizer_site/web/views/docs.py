@@ -1,10 +1,13 @@
 """The API documentation page, built from the same operation tables as /api/openapi.json."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from colorizer_site.api.operations import OPERATIONS, Operation, Param
@@ -22,13 +25,15 @@ class ParamRow:
     accepts: str
     default: str
     required: bool
-    description: str
+    description: SafeString
 
 
 @dataclass(frozen=True)
 class OperationDoc:
     operation: Operation
+    description: SafeString
     params: list[ParamRow]
+    replies: list[tuple[int, SafeString]]
     examples: list[tuple[str, str]]
 
 
@@ -39,7 +44,9 @@ def docs(request: HttpRequest) -> HttpResponse:
     operations = [
         OperationDoc(
             operation=operation,
+            description=_with_code(operation.description),
             params=[_row(param) for param in operation.params],
+            replies=[(reply.status, _with_code(reply.description)) for reply in operation.replies],
             examples=[
                 (example.title, operation.curl(example, base_url=base_url, api_key=key))
                 for example in operation.examples
@@ -83,4 +90,11 @@ def _row(param: Param) -> ParamRow:
         accepts = "text"
     where = {"form": "form field", "query": "query string", "path": "in the path"}[param.location]
     default = "" if param.default is None else str(param.default)
-    return ParamRow(param.name, where, accepts, default, param.required, param.description)
+    return ParamRow(
+        param.name, where, accepts, default, param.required, _with_code(param.description)
+    )
+
+
+def _with_code(text: str) -> SafeString:
+    """The tables' descriptions mark names as `code`, as in the OpenAPI document's Markdown."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))  # escaped first
