@@ -378,24 +378,36 @@ def wait_for_job(job: ColorizationJob, *, timeout: float) -> ColorizationJob:
 
 
 def reap_stuck_jobs() -> int:
-    """Fail (-8) and refund jobs processing longer than the timeout; how many were reaped.
+    """Fail (-8) and refund jobs stuck past their deadline; how many were reaped.
 
     The database task backend has no timeouts of its own: a worker killed
     mid-job leaves the job in processing for good, and this is what ends it.
+    A job still queued after COLORIZER_QUEUE_TIMEOUT_SECONDS (its queue entry
+    was lost, e.g. the web process died between commit and enqueue) ends too.
     """
+    now = timezone.now()
     timeout = settings.COLORIZER_JOB_TIMEOUT_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=timeout)
-    stuck = ColorizationJob.objects.filter(state=State.PROCESSING, processed_at__lt=cutoff)
     minutes = max(1, round(timeout / 60))
-    message = (
+    processing = (
+        ColorizationJob.objects.filter(
+            state=State.PROCESSING, processed_at__lt=now - timedelta(seconds=timeout)
+        ),
         f"The colorization did not finish within {minutes} minute"
-        f"{'s' if minutes != 1 else ''} and was stopped."
+        f"{'s' if minutes != 1 else ''} and was stopped.",
+    )
+    queued = (
+        ColorizationJob.objects.filter(
+            state=State.QUEUED,
+            created_at__lt=now - timedelta(seconds=settings.COLORIZER_QUEUE_TIMEOUT_SECONDS),
+        ),
+        "No worker took up the colorization in time, so it was cancelled.",
     )
     reaped = 0
-    for job in stuck.select_related("owner", "api_key"):
-        if fail_job(job, state=State.TIMED_OUT, code="timed_out", message=message):
-            reaped += 1
-            logger.warning("job %s timed out and was refunded", job.task_id)
+    for stuck, message in (processing, queued):
+        for job in stuck.select_related("owner", "api_key"):
+            if fail_job(job, state=State.TIMED_OUT, code="timed_out", message=message):
+                reaped += 1
+                logger.warning("job %s timed out and was refunded", job.task_id)
     return reaped
 
 

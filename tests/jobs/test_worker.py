@@ -155,6 +155,26 @@ def test_the_reaper_fails_and_refunds_only_jobs_past_the_timeout(make_user, subm
     assert balance_of(owner) == 3
 
 
+@override_settings(COLORIZER_QUEUE_TIMEOUT_SECONDS=3600)
+def test_the_reaper_cancels_a_job_that_no_worker_took_in_time(make_user, submit) -> None:
+    owner = make_user(credits=5)
+    lost = submit(owner, run=False)
+    recent = submit(owner, run=False)
+    ColorizationJob.objects.filter(id=lost.id).update(
+        created_at=timezone.now() - timedelta(seconds=3601)
+    )
+
+    assert services.reap_stuck_jobs() == 1
+
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.state == State.TIMED_OUT
+    assert lost.error_message == "No worker took up the colorization in time, so it was cancelled."
+    assert recent.state == State.QUEUED
+    assert _ledger(lost) == [("charge", -1), ("refund", 1)]
+    assert balance_of(owner) == 4
+
+
 def test_reap_jobs_command_reports_the_count(user, submit, capsys) -> None:
     job = submit(user, run=False)
     _processing_since(job, 3600)
