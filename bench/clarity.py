@@ -59,12 +59,14 @@ def main() -> None:
     print(f"  face detection on 1024x1024: {detection * 1000:.0f} ms, faces found: {len(faces)}")
 
     x, y, w, h = faces[0]
-    for side in (64, 128, 256, 512):
-        crop = cv2.resize(portrait[y : y + h, x : x + w], (side, side), interpolation=cv2.INTER_AREA)
+    for side in (64, 256, 512, 768):
+        face = portrait[y : y + h, x : x + w]
+        crop = cv2.resize(face, (side, side), interpolation=cv2.INTER_AREA)
         seconds, _ = _timed(clarity._remaster_crop, crop, args.threads)
         work = min(clarity.FACE_WORK_MAX, max(clarity.FACE_WORK_MIN, -(-side // clarity.SCALE)))
-        print(f"  one face, crop {side:>3}x{side:<3} (network input {work}x{work}): "
-              f"{seconds:.2f} s")
+        print(
+            f"  one face, crop {side:>3}x{side:<3} (network input {work}x{work}): {seconds:.2f} s"
+        )
 
     seconds, (_, note) = _timed(clarity.remaster_faces, portrait, threads=args.threads)
     print(f"  1024x1024 portrait end to end (detect + redraw + blend): {seconds:.2f} s; {note}")

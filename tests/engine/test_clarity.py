@@ -65,10 +65,10 @@ def test_upscale_x4_quadruples_and_keeps_the_colours() -> None:
 
 
 def test_tiles_join_without_visible_seams() -> None:
-    strip = cv2.resize(np.asarray(photo(64, 16, mode="RGB")), (150, 12))
-    tiled = clarity.upscale_x4(strip, threads=2)  # 150 px > one 128 px tile
+    strip = cv2.resize(np.asarray(photo(64, 16, mode="RGB")), (300, 12))
+    tiled = clarity.upscale_x4(strip, threads=2)  # 300 px > one 256 px tile
     whole = clarity._run_network(strip, threads=2)
-    assert tiled.shape == whole.shape == (48, 600, 3)
+    assert tiled.shape == whole.shape == (48, 1200, 3)
     assert np.abs(tiled.astype(int) - whole.astype(int)).mean() < 2.0
 
 
