@@ -110,21 +110,32 @@ def main() -> None:
         return
 
     print(f"engine end to end, {args.threads} threads, median of {args.repeat} (after one warm-up)")
-    print(f"{'size':>9} {'model':>6} {'e2e ms':>8} {'dec+enc ms':>10} {'ratio':>6} "
-          f"{'peak MB':>8} {'first ms':>9}  stages (ms)")
+    print(
+        f"{'size':>9} {'model':>6} {'e2e ms':>8} {'dec+enc ms':>10} {'ratio':>6} "
+        f"{'peak MB':>8} {'first ms':>9}  stages (ms)"
+    )
     for side in args.sizes:
         for model in args.models:
             command = [
-                sys.executable, __file__, "--child", str(side), model,
-                "--repeat", str(args.repeat), "--threads", str(args.threads),
+                sys.executable,
+                __file__,
+                "--child",
+                str(side),
+                model,
+                "--repeat",
+                str(args.repeat),
+                "--threads",
+                str(args.threads),
             ]
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             row = json.loads(output.strip().splitlines()[-1])
             ratio = row["end_to_end_ms"] / row["baseline_ms"]
             stages = " ".join(f"{k}={v:.0f}" for k, v in row["stages_ms"].items())
-            print(f"{side:>4}x{side:<4} {model:>6} {row['end_to_end_ms']:>8.0f} "
-                  f"{row['baseline_ms']:>10.0f} {ratio:>6.2f} {row['peak_rss_mb']:>8} "
-                  f"{row['first_call_ms']:>9}  {stages}")
+            print(
+                f"{side:>4}x{side:<4} {model:>6} {row['end_to_end_ms']:>8.0f} "
+                f"{row['baseline_ms']:>10.0f} {ratio:>6.2f} {row['peak_rss_mb']:>8} "
+                f"{row['first_call_ms']:>9}  {stages}"
+            )
 
 
 if __name__ == "__main__":
