@@ -86,7 +86,11 @@ def open_image(data: bytes, config: EngineConfig) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data), formats=list(allowed_formats()))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageTooLarge(f"The image has too many pixels ({error}).") from error
+        # Pillow refuses these itself, from the header, before decoding anything.
+        raise ImageTooLarge(
+            f"The image has far too many pixels; the limit is {config.max_side} pixels a side "
+            f"and {config.max_pixels / 1e6:.1f} megapixels."
+        ) from error
     except UnidentifiedImageError as error:
         raise UnsupportedFormat(
             "This is not an image in a supported format (JPEG, PNG, WebP, TIFF, BMP, SGI or HEIC)."
