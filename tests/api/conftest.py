@@ -159,6 +159,32 @@ def client_for(live_server: Any) -> Iterator[Callable[[str], httpx.Client]]:
         client.close()
 
 
+CREATE = "/api/tasks/visual/colorization"
+QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def create_task(api: httpx.Client, photo: bytes | None, **fields: Any) -> httpx.Response:
+    """POST a task-dialect create with `photo` as image_file and `fields` as form fields."""
+    files = {"image_file": ("photo.jpg", photo, "image/jpeg")} if photo is not None else None
+    return api.post(CREATE, data={k: str(v) for k, v in fields.items()}, files=files)
+
+
+def opened(data: bytes) -> Any:
+    """The image Pillow reads from `data`, fully decoded."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+@pytest.fixture
+def queue_only() -> Iterator[None]:
+    """Jobs wait in the queue (no worker runs them), so the API shows them queued."""
+    with override_settings(TASKS=QUEUE_ONLY):
+        yield
+
+
 @pytest.fixture(scope="session")
 def gray_photo_png() -> bytes:
     from PIL import Image, ImageDraw

@@ -14,7 +14,7 @@ from PIL import Image
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.services import revoke
-from tests.api.conftest import ImageServer
+from tests.api.conftest import QUEUE_ONLY, ImageServer
 
 COLORIZE = "/api/v1/colorize"
 ACCOUNT = "/api/v1/account"
@@ -105,10 +105,7 @@ def test_flags_accept_true_false_and_1_0(
     from colorizer_site.keys.services import create_key
 
     client = client_for(create_key(user=make_user(credits=10), name="k")[1])
-    with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-        COLORIZER_SYNC_WAIT_SECONDS=0,
-    ):
+    with override_settings(TASKS=QUEUE_ONLY, COLORIZER_SYNC_WAIT_SECONDS=0):
         colorize_file(client, gray_photo_jpeg, clean_scratches=value, face_remaster=value)
 
     job = ColorizationJob.objects.get()
@@ -120,10 +117,7 @@ def test_flags_accept_true_false_and_1_0(
 def test_not_finished_within_the_wait_is_a_504_naming_the_task(
     api: httpx.Client, gray_photo_jpeg: bytes
 ) -> None:
-    with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
-        COLORIZER_SYNC_WAIT_SECONDS=0,
-    ):
+    with override_settings(TASKS=QUEUE_ONLY, COLORIZER_SYNC_WAIT_SECONDS=0):
         response = colorize_file(api, gray_photo_jpeg)
 
     assert response.status_code == 504

@@ -16,11 +16,10 @@ from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.services import create_key
+from tests.api.conftest import CREATE, QUEUE_ONLY
 
-CREATE = "/api/tasks/visual/colorization"
 COLORIZE = "/api/v1/colorize"
 ACCOUNT = "/api/v1/account"
-QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def photo_files(photo: bytes) -> dict:
