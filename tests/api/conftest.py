@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ class Route:
 class ImageServer:
     """A real HTTP server on 127.0.0.1 serving canned routes, recording what it was asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -63,6 +64,8 @@ class ImageServer:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -260,3 +263,102 @@ def test_an_unresolvable_host_is_a_fetch_error(connections: list[str]) -> None:
     with pytest.raises(ImageFetchError, match="could not be resolved"):
         fetch_image("http://no-such-host.invalid/a.jpg", limits=limits())
     assert connections == []
+
+
+# --- HTTPS: the address is pinned, the certificate is still checked for the name ---
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private CA and a server certificate for photos.example it signed (openssl)."""
+    folder = tmp_path_factory.mktemp("tls")
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    )
+    openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=photos.example",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    )
+    (folder / "san.cnf").write_text("subjectAltName=DNS:photos.example\n")
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.cnf",
+        "-out",
+        "server.pem",
+    )
+    return folder
+
+
+@pytest.fixture
+def tls_image_server(certificates: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ImageServer]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificates / "server.pem", certificates / "server.key")
+    server = ImageServer(tls=context)
+    server.thread.start()
+    # The public CAs are outside this machine: the test CA stands in for them.
+    import certifi
+
+    monkeypatch.setattr(certifi, "where", lambda: str(certificates / "ca.pem"))
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+def test_https_connects_to_the_vetted_address_and_checks_the_certificate_name(
+    tls_image_server: ImageServer, monkeypatch: pytest.MonkeyPatch, connections: list[str]
+) -> None:
+    fake_dns(monkeypatch, {"photos.example": ["127.0.0.1"]})
+    tls_image_server.add("/photo.jpg", body=PHOTO)
+
+    body = fetch_image(f"https://photos.example:{tls_image_server.port}/photo.jpg", limits=limits())
+
+    assert body == PHOTO
+    assert connections == ["127.0.0.1"]
+    _, headers = tls_image_server.requests[0]
+    assert headers["Host"] == f"photos.example:{tls_image_server.port}"
+
+
+def test_https_refuses_a_certificate_for_another_name(
+    tls_image_server: ImageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_dns(monkeypatch, {"elsewhere.example": ["127.0.0.1"]})
+    tls_image_server.add("/photo.jpg", body=PHOTO)
+
+    with pytest.raises(ImageFetchError, match=r"certificate|hostname"):
+        fetch_image(f"https://elsewhere.example:{tls_image_server.port}/photo.jpg", limits=limits())
+    assert tls_image_server.requests == []
