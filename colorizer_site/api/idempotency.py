@@ -72,9 +72,9 @@ def claim(*, api_key: ApiKey, key: str, request_hash: str) -> tuple[IdempotentRe
     abandoned = (
         now - timedelta(seconds=settings.COLORIZER_SYNC_WAIT_SECONDS) - ABANDONED_AFTER_EXTRA
     )
-    IdempotentRequest.objects.filter(
-        api_key=api_key, key=key, created_at__lt=now - RETENTION
-    ).delete()
+    # Expired answers of this API key go now, whatever their key: stored bodies
+    # can be whole images, and nothing else sweeps them.
+    IdempotentRequest.objects.filter(api_key=api_key, created_at__lt=now - RETENTION).delete()
     IdempotentRequest.objects.filter(
         api_key=api_key, key=key, status_code__isnull=True, created_at__lt=abandoned
     ).delete()

@@ -204,6 +204,33 @@ def test_a_refusal_that_may_pass_later_is_not_replayed(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_stored_answers_expire_after_a_day(
+    api: httpx.Client, api_key: Any, user: Any, gray_photo_jpeg: bytes
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from colorizer_site.api.models import IdempotentRequest
+
+    send = {
+        "data": {"model": "tiny"},
+        "files": photo_files(gray_photo_jpeg),
+        "headers": {"Idempotency-Key": "yesterday"},
+    }
+    assert api.post(CREATE, **send).status_code == 200
+    IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    again = api.post(CREATE, **{**send, "headers": {"Idempotency-Key": "today"}})
+    reused = api.post(CREATE, **send)
+
+    assert again.status_code == reused.status_code == 200
+    assert "Idempotent-Replayed" not in reused.headers
+    assert set(IdempotentRequest.objects.values_list("key", flat=True)) == {"today", "yesterday"}
+    assert balance_of(user) == 0
+
+
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_idempotency_key_run_once(
     live_server: Any, api_key: Any, user: Any, gray_photo_jpeg: bytes
 ) -> None:
