@@ -210,7 +210,11 @@ def predict_ab(lightness: np.ndarray, entry: ModelEntry, config: EngineConfig) -
         size = working_size(height, width, entry.input_size)
     else:
         size = (entry.input_size, entry.input_size)
-    small = cv2.resize(lightness, (size[1], size[0]), interpolation=cv2.INTER_AREA)
+    # INTER_AREA averages when shrinking but degrades to nearest-neighbour when a
+    # small photo is enlarged to the model's size; bilinear is right for that.
+    shrinking = size[0] * size[1] < height * width
+    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    small = cv2.resize(lightness, (size[1], size[0]), interpolation=interpolation)
     if entry.family == "ddcolor":
         tensor = gray_rgb_of_lightness(small).transpose(2, 0, 1)[None]
     else:
