@@ -118,10 +118,21 @@ def vet_host(host: str, port: int, limits: FetchLimits) -> IPAddress:
     for address in addresses:
         reason = refusal_reason(address, allow_loopback=limits.allow_loopback)
         if reason:
+            # Name the address only when the URL itself held it: for a host name it
+            # would tell an outsider what our internal DNS answers.
+            shown = f" ({address})" if _is_ip_literal(host) else ""
             raise ImageFetchError(
-                f"The image URL points to {reason} address ({address}), which is not allowed."
+                f"The image URL points to {reason} address{shown}, which is not allowed."
             )
     return addresses[0]
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:

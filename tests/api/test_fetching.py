@@ -129,8 +129,9 @@ def test_refuses_a_host_name_that_resolves_to_a_private_address(
 ) -> None:
     fake_dns(monkeypatch, {"photos.intranet.example": ["192.168.1.20"]})
 
-    with pytest.raises(ImageFetchError, match=r"private address \(192\.168\.1\.20\)"):
+    with pytest.raises(ImageFetchError, match="private address") as raised:
         fetch_image("https://photos.intranet.example/cat.jpg", limits=limits())
+    assert "192.168" not in str(raised.value)  # internal DNS answers are not echoed
     assert connections == []
 
 
