@@ -148,6 +148,7 @@ def test_connects_to_the_vetted_address_even_if_dns_changes_its_answer(
     assert asked == ["rebind.example"]  # resolved once, by the check, never again
     _, headers = image_server.requests[0]
     assert headers["Host"] == f"rebind.example:{image_server.port}"
+    assert headers["Accept-Encoding"] == "identity"
 
 
 def test_loopback_is_refused_unless_the_setting_allows_it(
