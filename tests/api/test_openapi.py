@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from typing import Any
 
 import httpx
@@ -77,6 +79,20 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzer may invent an image_url on a public address; never let the server
+    (it runs in this process) actually reach out to one."""
+    real_connect = socket.socket.connect
+
+    def connect(sock: socket.socket, address: Any) -> Any:
+        if isinstance(address, tuple) and not ipaddress.ip_address(address[0]).is_loopback:
+            raise OSError(f"test: no traffic beyond loopback ({address[0]})")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @pytest.fixture
