@@ -40,6 +40,12 @@ def colour_bins(photos: np.ndarray, path: Path = BINS_PATH) -> ColourBins:
     return bins
 
 
+def snapshot_name(minute_mark: float) -> str:
+    if float(minute_mark).is_integer():
+        return f"min{int(minute_mark):03d}.pt"
+    return f"min{minute_mark:g}.pt"
+
+
 def learning_rate(progress: float, peak: float) -> float:
     if progress < WARMUP:
         return peak * progress / WARMUP
@@ -149,7 +155,7 @@ def train(args: argparse.Namespace) -> Path:
                 snapshots_done.add(minute_mark)
                 state["snapshots"] = sorted(snapshots_done)
                 save_checkpoint(last, **state)
-                shutil.copyfile(last, run_dir / f"min{minute_mark:03d}.pt")
+                shutil.copyfile(last, run_dir / snapshot_name(minute_mark))
             else:
                 state["snapshots"] = sorted(snapshots_done)
                 save_checkpoint(last, **state)

@@ -78,10 +78,13 @@ def test_train_writes_checkpoints_and_resumes(synthetic_cache, tmp_path):
         str(out),
         "--log-every",
         "1000",
+        "--snapshot-every",
+        "0.02",
     ]
     final = train_module.train(train_module.parse_args(argv))
     first = torch.load(final, weights_only=False)
     assert first["step"] > 0 and np.isfinite(first["val_loss"])
+    assert (out / "tiny" / "min0.02.pt").exists()  # snapshots for quality vs training time
     resumed = train_module.train(train_module.parse_args([*argv[:3], "0.1", *argv[4:]]))
     second = torch.load(resumed, weights_only=False)
     assert second["step"] > first["step"]
