@@ -7,12 +7,14 @@ row locks the concurrency tests exercise). `make test` makes sure the server on
 
 import os
 
-os.environ.setdefault("COLORIZER_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+import dj_database_url
 
-from colorizer_site.settings import *  # noqa: E402,F403
-from colorizer_site.settings import VAR_DIR  # noqa: E402
+os.environ.setdefault(
+    "COLORIZER_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
 
-import dj_database_url  # noqa: E402
+from colorizer_site.settings import *  # noqa: F403
+from colorizer_site.settings import VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
