@@ -159,9 +159,11 @@ def _record(
     api_key: ApiKey | None = None,
     idempotency_key: str | None = None,
 ) -> CreditEntry:
-    ensure_wallet(user)
     with transaction.atomic():
-        wallet = Wallet.objects.select_for_update().get(user=user)
+        wallet = Wallet.objects.select_for_update().filter(user=user).first()
+        if wallet is None:  # a user made before wallets existed, or by raw SQL
+            ensure_wallet(user)
+            wallet = Wallet.objects.select_for_update().get(user=user)
         # Checked only once the wallet is locked: a concurrent call with the same
         # key has then either committed its entry (we see it now) or not started.
         if idempotency_key:

@@ -35,7 +35,7 @@ from colorizer_site.engine.errors import (
 )
 from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, EngineConfig
 from colorizer_site.jobs.links import result_url
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.registry import engine_config
 
 if TYPE_CHECKING:
@@ -152,37 +152,44 @@ def submit_job(
     info = engine.probe_image(image, config)
     cost = job_cost(options)
 
-    with transaction.atomic():
-        job = ColorizationJob.objects.create(
-            owner=owner,
-            api_key=api_key,
-            source=source,
-            options=asdict(options),
-            cost=cost,
-            input_meta={
-                "name": _clean_name(filename),
-                "format": info.format,
-                "width": info.width,
-                "height": info.height,
-                "bytes": len(image),
-                "source_url": source_url,
-            },
-        )
-        # The charge may raise InsufficientCredits, which rolls the job back
-        # before any file is written.
-        credits.charge(
-            user=owner,
-            amount=cost,
-            job=job,
-            api_key=api_key,
-            memo=_memo("Colorization", job),
-            idempotency_key=f"charge:{job.task_id}",
-        )
-        extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
-        job.input_file.save(f"{job.task_id}.{extension}", ContentFile(image), save=True)
-        job_id = job.id
-        # Only after commit: a worker on another connection must find the row.
-        transaction.on_commit(lambda: _enqueue(job_id))
+    # The input is stored before the transaction so the job row is written
+    # once, complete; a refused charge deletes the file again.
+    task_id = new_task_id()
+    extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
+    storage = ColorizationJob._meta.get_field("input_file").storage
+    input_name = storage.save(
+        f"inputs/{timezone.now():%Y/%m/%d}/{task_id}.{extension}", ContentFile(image)
+    )
+    try:
+        with transaction.atomic():
+            job = ColorizationJob.objects.create(
+                task_id=task_id,
+                owner=owner,
+                api_key=api_key,
+                source=source,
+                input_file=input_name,
+                options=asdict(options),
+                cost=cost,
+                input_meta={
+                    "name": _clean_name(filename),
+                    "format": info.format,
+                    "width": info.width,
+                    "height": info.height,
+                    "bytes": len(image),
+                    "source_url": source_url,
+                },
+            )
+            # A new job is charged once by construction, so the charge needs no
+            # idempotency key; InsufficientCredits rolls the job back.
+            credits.charge(
+                user=owner, amount=cost, job=job, api_key=api_key, memo=_memo("Colorization", job)
+            )
+            job_id = job.id
+            # Only after commit: a worker on another connection must find the row.
+            transaction.on_commit(lambda: _enqueue(job_id))
+    except BaseException:
+        storage.delete(input_name)
+        raise
     return job
 
 
