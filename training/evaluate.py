@@ -44,7 +44,9 @@ def onnx_colorizer(path: Path, threads: int = 2) -> Colorizer:
 
 
 def checkpoint_colorizer(path: Path, temperature: float) -> Colorizer:
-    model = load_colorizer(path, temperature)
+    """`a.pt+b.pt` names an ensemble of the two checkpoints."""
+    parts = [Path(p) for p in str(path).split("+")]
+    model = load_colorizer(parts if len(parts) > 1 else parts[0], temperature)
 
     def run(lightness: np.ndarray) -> np.ndarray:
         with torch.no_grad():

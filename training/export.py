@@ -25,12 +25,18 @@ OPSET = 17
 DEFAULT_INPUT_SIZE = 128  # the training photos' side: objects keep the scale they were learnt at
 
 
-def load_colorizer(checkpoint: Path, temperature: float = ANNEAL_T) -> AnnealedMeanColorizer:
-    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    centres = torch.from_numpy(np.asarray(state["centres"], dtype=np.float32))
-    net = build_model(state["model_name"], len(centres))
-    net.load_state_dict(state["model"])
-    return AnnealedMeanColorizer(net, centres, temperature).eval()
+def load_colorizer(
+    checkpoint: Path | list[Path], temperature: float = ANNEAL_T
+) -> AnnealedMeanColorizer:
+    """One checkpoint, or several (same bins) for an ensemble."""
+    nets, centres = [], None
+    for path in checkpoint if isinstance(checkpoint, list) else [checkpoint]:
+        state = torch.load(path, map_location="cpu", weights_only=False)
+        centres = torch.from_numpy(np.asarray(state["centres"], dtype=np.float32))
+        net = build_model(state["model_name"], len(centres))
+        net.load_state_dict(state["model"])
+        nets.append(net)
+    return AnnealedMeanColorizer(nets, centres, temperature).eval()
 
 
 def sha256_of(path: Path) -> str:
@@ -120,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     record(
         name,
         target,
-        count_parameters(colorizer.net),
+        count_parameters(colorizer.nets),
         args.input_size,
         {
             "temperature": args.temperature,

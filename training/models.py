@@ -90,14 +90,20 @@ class AnnealedMeanColorizer(nn.Module):
     speckle of taking the mode itself.
     """
 
-    def __init__(self, net: ColorNet, centres: torch.Tensor, temperature: float) -> None:
+    def __init__(self, nets: list[ColorNet], centres: torch.Tensor, temperature: float) -> None:
         super().__init__()
-        self.net = net
+        # More than one net makes an ensemble: their log-probabilities are averaged
+        # (a geometric mean of the distributions) before the annealed mean.
+        self.nets = nn.ModuleList(nets)
         self.temperature = temperature
         self.register_buffer("centres", centres.t().reshape(2, -1, 1, 1).contiguous())
 
     def forward(self, lightness: torch.Tensor) -> torch.Tensor:
-        logits = self.net(lightness)
+        if len(self.nets) == 1:
+            logits = self.nets[0](lightness)
+        else:
+            logits = torch.stack([F.log_softmax(net(lightness), dim=1) for net in self.nets])
+            logits = logits.mean(dim=0)
         probs = torch.softmax(logits / self.temperature, dim=1)
         ab = F.conv2d(probs, self.centres)
         return F.interpolate(ab, size=lightness.shape[-2:], mode="bilinear", align_corners=False)

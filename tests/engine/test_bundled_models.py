@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw, ImageFilter
 WEIGHTS = Path(__file__).resolve().parents[2] / "colorizer_site" / "engine" / "weights"
 LIMITS = {"tiny": 2_000_000, "large": 25_000_000}  # parameters, from the model card
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# A colorizer that learnt anything gives a sky and a meadow clearly more chroma than
-# this; gray output has 0 and the training set's mean colour about 8.
-MIN_MEAN_CHROMA = 10.0
+# Mean CIELAB chroma of the colorized test photo must beat painting the training set's
+# mean colour everywhere (chroma 6.8); gray output has 0. The shipped models give 10 to 23.
+MIN_MEAN_CHROMA = 7.0
 
 
 def manifest() -> dict:

@@ -103,7 +103,7 @@ def test_export_has_the_engine_contract(tmp_path):
             np.random.default_rng(0).normal(0, 30, (3000, 2)).astype(np.float32)
         ).centres
     )
-    colorizer = AnnealedMeanColorizer(build_model("tiny", len(centres)), centres, 0.38).eval()
+    colorizer = AnnealedMeanColorizer([build_model("tiny", len(centres))], centres, 0.38).eval()
     target = tmp_path / "tiny.onnx"
     export_onnx(colorizer, target)  # raises if ONNX Runtime and PyTorch disagree
     check_onnx(colorizer, target)
