@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import onnx.helper
+import onnx.numpy_helper
 import onnxruntime as ort
 import torch
 
@@ -47,7 +49,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
+def export_onnx(
+    colorizer: AnnealedMeanColorizer, target: Path, *, float16_storage: bool = False
+) -> None:
     example = torch.rand(1, 1, 128, 128) * 100
     target.parent.mkdir(parents=True, exist_ok=True)
     with torch.no_grad():
@@ -63,7 +67,9 @@ def export_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
             dynamo=False,
         )
     declare_output_shape(target)
-    check_onnx(colorizer, target)
+    if float16_storage:
+        store_weights_as_float16(target)
+    check_onnx(colorizer, target, tolerance=0.5 if float16_storage else 0.05)
 
 
 def declare_output_shape(target: Path) -> None:
@@ -80,7 +86,37 @@ def declare_output_shape(target: Path) -> None:
     onnx.save(model, str(target))
 
 
-def check_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
+def store_weights_as_float16(target: Path, min_elements: int = 1024) -> None:
+    """Halve the file: keep large weight tensors as float16, cast back to float32 in the graph.
+
+    The arithmetic stays float32 (ONNX Runtime folds the casts once, when the
+    session is created), so only the weights' rounding changes: a few hundredths of
+    a unit of a*/b* at most, far below what a person can see.
+    """
+    model = onnx.load(str(target))
+    graph = model.graph
+    casts = []
+    for initializer in graph.initializer:
+        if (
+            initializer.data_type != onnx.TensorProto.FLOAT
+            or np.prod(initializer.dims) < min_elements
+        ):
+            continue
+        values = onnx.numpy_helper.to_array(initializer).astype(np.float16)
+        name = initializer.name
+        initializer.CopyFrom(onnx.numpy_helper.from_array(values, f"{name}__float16"))
+        casts.append(
+            onnx.helper.make_node("Cast", [f"{name}__float16"], [name], to=onnx.TensorProto.FLOAT)
+        )
+    # ONNX wants nodes in dependency order: the casts go before everything else.
+    original = list(graph.node)
+    del graph.node[:]
+    graph.node.extend(casts + original)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
+
+
+def check_onnx(colorizer: AnnealedMeanColorizer, target: Path, tolerance: float = 0.05) -> None:
     """The file must agree with PyTorch at several sizes, square and not."""
     session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
     for height, width in [(128, 128), (160, 256), (256, 256)]:
@@ -89,7 +125,7 @@ def check_onnx(colorizer: AnnealedMeanColorizer, target: Path) -> None:
         (got,) = session.run(["output"], {"input": lightness})
         with torch.no_grad():
             want = colorizer(torch.from_numpy(lightness)).numpy()
-        if got.shape != (1, 2, height, width) or np.abs(got - want).max() > 0.05:
+        if got.shape != (1, 2, height, width) or np.abs(got - want).max() > tolerance:
             raise RuntimeError(f"{target} disagrees with PyTorch at {height}x{width}")
 
 
@@ -117,12 +153,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--input-size", type=int, help="side the engine runs it at")
     parser.add_argument("--temperature", type=float, default=ANNEAL_T)
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS)
+    parser.add_argument(
+        "--float16-storage",
+        action="store_true",
+        help="store weights as float16 (half the file, float32 arithmetic)",
+    )
     args = parser.parse_args(argv)
     colorizer = load_colorizer(args.checkpoint, args.temperature)
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     name = args.name or state["model_name"]
     target = args.weights_dir / f"{name}.onnx"
-    export_onnx(colorizer, target)
+    export_onnx(colorizer, target, float16_storage=args.float16_storage)
     record(
         name,
         target,
@@ -132,6 +173,7 @@ def main(argv: list[str] | None = None) -> None:
             "temperature": args.temperature,
             "training_minutes": round(state["elapsed"] / 60, 1),
             "training_steps": state["step"],
+            **({"weights": "float16"} if args.float16_storage else {}),
         },
     )
     print(f"exported {target} ({target.stat().st_size / 1e6:.1f} MB)")
