@@ -185,8 +185,13 @@ def submit_job(
                 user=owner, amount=cost, job=job, api_key=api_key, memo=_memo("Colorization", job)
             )
             job_id = job.id
-            # Only after commit: a worker on another connection must find the row.
-            transaction.on_commit(lambda: _enqueue(job_id))
+            if _queue_is_in_this_database():
+                # The queue entry commits or rolls back with the job and its charge:
+                # one commit instead of two, and never a charged job left unqueued.
+                _enqueue(job_id)
+            else:
+                # Only after commit: a worker elsewhere must find the row.
+                transaction.on_commit(lambda: _enqueue(job_id))
     except BaseException:
         storage.delete(input_name)
         raise
@@ -251,6 +256,14 @@ def _enqueue(job_id: int) -> None:
     from colorizer_site.jobs.tasks import colorize_job
 
     colorize_job.enqueue(job_id)
+
+
+def _queue_is_in_this_database() -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    from colorizer_site.jobs.tasks import colorize_job
+
+    return isinstance(colorize_job.get_backend(), DatabaseBackend)
 
 
 def run_job(job_id: int) -> None:

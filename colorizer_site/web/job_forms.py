@@ -7,9 +7,11 @@ from django.template.defaultfilters import filesizeformat
 
 from colorizer_site.jobs.services import JobOptions
 
+# Worded after the shipped weights' measured quality (MODEL_CARD.md): until large is
+# retrained, tiny scores better on dev_eval, so it is the one the form suggests.
 MODEL_LABELS = {
-    "large": "Large: best colours (a few seconds)",
-    "tiny": "Tiny: fastest, simpler colours",
+    "tiny": "Tiny: fast, the most natural colours for now",
+    "large": "Large: bolder colours, more often wrong (still training)",
 }
 FORMAT_CHOICES = [("jpeg", "JPEG"), ("png", "PNG"), ("webp", "WebP")]
 ACCEPTED_TYPES = (
@@ -21,7 +23,7 @@ ACCEPTED_TYPES = (
 class OptionsForm(forms.Form):
     """The options of a job; used alone by "Run again with other options"."""
 
-    model = forms.ChoiceField(label="Model", initial="large")
+    model = forms.ChoiceField(label="Model", initial="tiny")
     clean_scratches = forms.BooleanField(
         label="Repair scratches and dust (+1 credit)", required=False
     )
