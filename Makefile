@@ -54,22 +54,26 @@ chromium:
 
 # Own models (MODEL_CARD.md). Training needs the `train` extra and the shared datasets;
 # the shards are decoded once into training/cache/. TRAIN_MINUTES is a wall-clock budget.
+# INIT=shipped continues the released model (training/release/$(MODEL).pt); INIT=imagenet
+# starts over from the pretrained encoder. An interrupted run resumes from its last.pt.
 TRAIN_MINUTES ?= 90
 TRAIN_THREADS ?= 2
+INIT ?= shipped
 
 train:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
-	$(BIN)/python -m training.train --model $(MODEL) --minutes $(TRAIN_MINUTES) --threads $(TRAIN_THREADS)
+	$(BIN)/python -m training.train --model $(MODEL) --minutes $(TRAIN_MINUTES) --threads $(TRAIN_THREADS) --init $(INIT)
 
-# Ship a trained checkpoint: ONNX into colorizer_site/engine/weights/ and its models.json entry.
+# Ship a trained checkpoint: ONNX into colorizer_site/engine/weights/, its models.json entry,
+# and the float16 release checkpoint that the next `make train` starts from.
 export-model:
-	$(BIN)/python -m training.export training/checkpoints/$(MODEL)/final.pt
+	$(BIN)/python -m training.export training/checkpoints/$(MODEL)/final.pt --float16-storage
 
 evaluate:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
-	$(BIN)/python -m training.evaluate
+	$(BIN)/python -m training.evaluate --hints
 
 # Speed and memory figures (see each script's docstring); the engine and scratch
 # benchmarks read photos from ../shared/datasets.

@@ -1,14 +1,31 @@
 """Batches of random crops from the decoded cache: L for the input, ab bins for the target."""
 
+import csv
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
-from training.cache import CACHE_DIR
+from training.cache import CACHE_DIR, DATASETS
 
 VALIDATION_PHOTOS = 512  # the cache's last photos, held out to watch the loss and tune T
+# Portraits and people are where old family photos live and where v1 failed most
+# (faces, studio backdrops): they are drawn this many times more often than their share.
+PEOPLE_WEIGHT = 2.5
+PEOPLE_CATEGORIES = ("people", "faces")
+
+
+def sampling_weights(cache_dir: Path = CACHE_DIR, datasets: Path = DATASETS) -> np.ndarray | None:
+    """Relative draw weight of each cached photo, from the dataset index's categories."""
+    names_path, index_path = cache_dir / "train_names.txt", datasets / "train" / "index.tsv"
+    if not names_path.exists() or not index_path.exists():
+        return None
+    with index_path.open(newline="") as handle:
+        category = {row["name"]: row["category"] for row in csv.DictReader(handle, delimiter="\t")}
+    names = names_path.read_text().split()
+    people = [category.get(name, "").startswith(PEOPLE_CATEGORIES) for name in names]
+    return np.where(people, PEOPLE_WEIGHT, 1.0)
 
 
 def load_cache(cache_dir: Path = CACHE_DIR) -> np.ndarray:
@@ -30,21 +47,33 @@ def unpack(packed: np.ndarray) -> torch.Tensor:
 class CropSampler:
     """Random-resized crops with horizontal flips, one crop side per batch.
 
-    Training photos are whole scenes at 128 px; crops of 48..128 px resized to
-    the output side teach the model objects at 0.5x to 1.3x their native scale,
-    so it does not depend on one run size.
+    Training photos are whole scenes at 128 px; crops of min_crop..128 px resized
+    to the output side show objects at several scales, so the model does not
+    depend on one run size.
     """
 
-    def __init__(self, photos: np.ndarray, indices: np.ndarray, seed: int = 0) -> None:
+    def __init__(
+        self,
+        photos: np.ndarray,
+        indices: np.ndarray,
+        seed: int = 0,
+        weights: np.ndarray | None = None,
+    ) -> None:
         self.photos = photos
         self.indices = indices
         self.rng = np.random.default_rng(seed)
+        self.probabilities = None
+        if weights is not None:
+            chosen = weights[indices]
+            self.probabilities = chosen / chosen.sum()
 
     def batch(self, size: int, out_side: int, min_crop: int = 48) -> torch.Tensor:
-        chosen = np.sort(self.rng.choice(self.indices, size=size, replace=False))
+        chosen = np.sort(
+            self.rng.choice(self.indices, size=size, replace=False, p=self.probabilities)
+        )
         lab = unpack(self.photos[chosen])
         full = lab.shape[-1]
-        crop = int(self.rng.integers(max(min_crop, 16), full + 1)) if out_side < full else full
+        crop = int(self.rng.integers(min(max(min_crop, 16), full), full + 1))
         crops = []
         for sample in lab:
             top, left = self.rng.integers(0, full - crop + 1, size=2)

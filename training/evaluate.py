@@ -1,77 +1,83 @@
-"""Measure colorizers on dev_eval with the datasets README's metrics, beside two baselines.
+"""Measure colorizers on dev_eval the way the product runs them, beside baselines and v1.
 
-    python -m training.evaluate                       # shipped tiny + large, sheets
+    python -m training.evaluate                       # shipped tiny + large, v1 rows, sheets
     python -m training.evaluate --checkpoint training/checkpoints/tiny/min030.pt
-    python -m training.evaluate --run-sizes 128 160 256
+    python -m training.evaluate --run-sizes 128 160 256 --temperatures 0.3 0.5
+    python -m training.evaluate --dev val --temperatures 0.2 0.3 0.4 0.6   # tune T off dev_eval
 
-Every run also measures "gray" (a = b = 0) and "mean colour" (the training
-set's mean ab everywhere) so a table is always read against its baselines.
-A model runs the engine's way: L resized (aspect kept) to a long side of
-input_size, ab from the model resized back to the photo and joined with the
-photo's own L.
+Every model runs through the engine itself (`engine.models.predict`, the same
+decoding and upsampling as a job), so the figures are the product's. Each run
+also measures "gray" and "mean colour", and the v1 models of the previous
+release (read from git history, never shipped again) as rows to beat. Beside the
+datasets README's metrics it reports:
+
+- portraits: rebalanced AuC on dev_eval's people photos (ccp, humanseg, facemask);
+- cast: how much of an output's colour is one photo-wide tint, |mean ab| / mean
+  chroma, averaged over photos, next to the same figure for the true colours
+  (a sepia wash scores near 1; real photos about 0.3 to 0.5);
+- hints: rebalanced AuC with 1, 3, 10 and 30 pins taken from the true colours.
 """
 
 import argparse
+import csv
 import json
-from collections.abc import Callable
+import subprocess
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-import cv2
 import numpy as np
-import onnxruntime as ort
-import torch
 from PIL import Image
 
-from training.bins import ANNEAL_T
+from colorizer_site.engine.models import bundled_models, predict, upsample_ab
+from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 from training.cache import CACHE_DIR, DATASETS
 from training.color import rgb_to_lab
-from training.export import WEIGHTS, load_colorizer
-from training.metrics import SetMetrics, cell_prior_of, compose_rgb
+from training.metrics import SetMetrics, cast_share, cell_prior_of, compose_rgb
 
+REPO = Path(__file__).resolve().parents[1]
+WEIGHTS = REPO / "colorizer_site" / "engine" / "weights"
 SHEETS = Path(__file__).resolve().parent / "runs" / "evaluation"
 SHEET_PHOTOS = 24
-
-# L [1, 1, h, w] float32 -> ab [1, 2, h, w] float32
-Colorizer = Callable[[np.ndarray], np.ndarray]
-
-
-def onnx_colorizer(path: Path, threads: int = 2) -> Colorizer:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return lambda lightness: session.run(["output"], {"input": lightness})[0]
+PORTRAIT_SOURCES = ("ccp", "humanseg", "facemask")
+HINT_COUNTS = (1, 3, 10, 30)
+# The last commit that shipped the v1 models (trained from scratch, before the pretrained encoder).
+V1_COMMIT = "7914beb"
+V1_DIR = CACHE_DIR / "v1"
 
 
-def checkpoint_colorizer(path: Path, temperature: float) -> Colorizer:
-    """`a.pt+b.pt` names an ensemble of the two checkpoints."""
-    parts = [Path(p) for p in str(path).split("+")]
-    model = load_colorizer(parts if len(parts) > 1 else parts[0], temperature)
+class Method:
+    """A model entry with the decoding a row uses (temperature None: the entry's own)."""
 
-    def run(lightness: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            return model(torch.from_numpy(lightness)).numpy()
+    def __init__(self, entry: ModelEntry, temperature: float | None = None) -> None:
+        self.entry = entry
+        self.temperature = temperature if temperature is not None else entry.temperature
+        self.config = EngineConfig(models={entry.name: entry}, threads=2)
 
-    return run
-
-
-def working_size(height: int, width: int, run_size: int) -> tuple[int, int]:
-    """The engine's rule: keep the aspect, long side = run size, sides multiples of 16."""
-    scale = run_size / max(height, width)
-    return tuple(max(16, round(side * scale / 16) * 16) for side in (height, width))
+    def ab(self, lightness: np.ndarray, hints: tuple[ColourHint, ...] = ()) -> np.ndarray:
+        """L [H, W] -> ab [H, W, 2] at the photo's size, exactly as a job computes it."""
+        prediction = predict(lightness, self.entry, self.config, hints)
+        return upsample_ab(prediction.decode(self.temperature), *lightness.shape)
 
 
-def predict_ab(colorizer: Colorizer, lightness: np.ndarray, run_size: int) -> np.ndarray:
-    """L [H, W] of a whole photo -> ab [H, W, 2] at the photo's size, as the engine runs it."""
-    height, width = lightness.shape
-    small_height, small_width = working_size(height, width, run_size)
-    small = lightness
-    if (height, width) != (small_height, small_width):
-        small = cv2.resize(lightness, (small_width, small_height), interpolation=cv2.INTER_AREA)
-    ab = colorizer(small[None, None].astype(np.float32))[0].transpose(1, 2, 0)
-    if ab.shape[:2] != (height, width):
-        ab = cv2.resize(ab, (width, height), interpolation=cv2.INTER_LINEAR)
-    return ab
+def v1_entries(commit: str = V1_COMMIT) -> dict[str, ModelEntry]:
+    """The v1 files, extracted once from git history into the cache folder."""
+    V1_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in ("models.json", "tiny.onnx", "large.onnx"):
+            target = V1_DIR / name
+            if not target.exists():
+                blob = subprocess.run(
+                    ["git", "show", f"{commit}:colorizer_site/engine/weights/{name}"],
+                    cwd=REPO,
+                    capture_output=True,
+                    check=True,
+                ).stdout
+                target.write_bytes(blob)
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        print(f"v1 rows skipped: commit {commit} is not in this clone's history")
+        return {}
+    return {f"v1 {e.name[4:]}": e for e in bundled_models(V1_DIR).values()}
 
 
 def load_photos(folder: Path) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
@@ -79,7 +85,7 @@ def load_photos(folder: Path) -> tuple[list[str], list[np.ndarray], list[np.ndar
     if not paths:
         raise SystemExit(f"no photos under {folder}")
     rgbs = [np.asarray(Image.open(p).convert("RGB")) for p in paths]
-    return [p.stem for p in paths], rgbs, [rgb_to_lab(rgb) for rgb in rgbs]
+    return [p.name for p in paths], rgbs, [rgb_to_lab(rgb) for rgb in rgbs]
 
 
 def held_out_photos(cache_dir: Path = CACHE_DIR) -> tuple[list[str], list, list]:
@@ -97,9 +103,18 @@ def held_out_photos(cache_dir: Path = CACHE_DIR) -> tuple[list[str], list, list]
     return [f"val-{i}" for i in val_idx], rgbs, [rgb_to_lab(rgb) for rgb in rgbs]
 
 
+def portrait_names(dev: Path) -> set[str]:
+    index = dev / "_index.tsv"
+    if not index.exists():
+        return set()
+    with index.open(newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return {row["name"] for row in rows if row["source"] in PORTRAIT_SOURCES}
+
+
 def training_mean_ab(cache_dir: Path = CACHE_DIR) -> np.ndarray:
     """Mean (a, b) over the training photos' pixels (every 4th row and column)."""
-    from training.data import load_cache, split_indices  # needs the cache only here
+    from training.data import load_cache, split_indices
 
     photos = load_cache(cache_dir)
     train_idx, _ = split_indices(len(photos))
@@ -110,73 +125,143 @@ def training_mean_ab(cache_dir: Path = CACHE_DIR) -> np.ndarray:
     return (total / len(train_idx) - 128.0).astype(np.float32)
 
 
-def shipped_models(weights: Path) -> dict[str, tuple[Path, int]]:
-    manifest = json.loads((weights / "models.json").read_text())
-    return {
-        name: (weights / e["file"], e["input_size"])
-        for name, e in manifest.items()
-        if e.get("family") == "own"
-    }
+def truth_hints(rgb: np.ndarray, count: int, seed: int) -> tuple[ColourHint, ...]:
+    """`count` pins at random points with the true colour there (3x3 mean), as a user would."""
+    rng = np.random.default_rng(seed)
+    height, width = rgb.shape[:2]
+    hints = []
+    for _ in range(count):
+        y, x = int(rng.integers(1, height - 1)), int(rng.integers(1, width - 1))
+        mean = rgb[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3).mean(axis=0)
+        colour = "#" + "".join(f"{round(v):02x}" for v in mean)
+        hints.append(ColourHint(x=float(x), y=float(y), color=colour))
+    return tuple(hints)
 
 
 def evaluate(
-    methods: dict[str, tuple[Colorizer | None, int]],
+    methods: dict[str, Method],
     dev: Path,
     mean_ab: np.ndarray,
-    sheets: Path | None,
+    *,
+    hint_counts: tuple[int, ...] = (),
+    sheets: Path | None = None,
 ) -> dict[str, dict[str, float]]:
-    """methods: label -> (colorizer or None for a baseline, run size)."""
     names, rgbs, labs = held_out_photos() if dev.name == "val" else load_photos(dev)
     prior = cell_prior_of(labs)
-    results = {"gray": SetMetrics(prior), "mean colour": SetMetrics(prior)}
-    results |= {label: SetMetrics(prior) for label in methods}
+    portraits = portrait_names(dev)
+    rows = ["gray", "mean colour", *methods]
+    results = {label: SetMetrics(prior) for label in rows}
+    portrait_results = {label: SetMetrics(prior) for label in rows}
+    casts: dict[str, list[float]] = {label: [] for label in ["truth", *methods]}
+    hinted = {
+        (label, count): SetMetrics(prior)
+        for label, method in methods.items()
+        if method.entry.temperature is not None
+        for count in hint_counts
+    }
     sheet_every = max(1, len(names) // SHEET_PHOTOS)
     sheet_rows: list[list[np.ndarray]] = []
-    for index, (rgb, lab) in enumerate(zip(rgbs, labs, strict=True)):
+    for index, (name, rgb, lab) in enumerate(zip(names, rgbs, labs, strict=True)):
         gray_ab = np.zeros((*lab.shape[:2], 2), dtype=np.float32)
-        results["gray"].add(rgb, lab, gray_ab)
-        results["mean colour"].add(rgb, lab, gray_ab + mean_ab)
-        row = [rgb, compose_rgb(lab[..., :1], gray_ab)]
-        for label, (colorizer, run_size) in methods.items():
-            ab = predict_ab(colorizer, lab[..., 0], run_size)
+        outputs = {"gray": gray_ab, "mean colour": gray_ab + mean_ab}
+        outputs |= {label: method.ab(lab[..., 0]) for label, method in methods.items()}
+        casts["truth"].append(cast_share(lab[..., 1:]))
+        for label, ab in outputs.items():
             results[label].add(rgb, lab, ab)
-            row.append(compose_rgb(lab[..., :1], ab))
+            if name in portraits:
+                portrait_results[label].add(rgb, lab, ab)
+            if label in casts:
+                casts[label].append(cast_share(ab))
+        for (label, count), metrics in hinted.items():
+            hints = truth_hints(rgb, count, seed=index)
+            metrics.add(rgb, lab, methods[label].ab(lab[..., 0], hints))
         if index % sheet_every == 0 and len(sheet_rows) < SHEET_PHOTOS:
-            sheet_rows.append(row)
+            sheet_rows.append([rgb, *(compose_rgb(lab[..., :1], ab) for ab in outputs.values())])
+    summary = {label: metrics.summary() for label, metrics in results.items()}
+    for label in rows:
+        if portraits:
+            summary[label]["portrait_rebalanced_auc"] = portrait_results[label].summary()[
+                "rebalanced_auc"
+            ]
+        if label in casts:
+            summary[label]["cast"] = float(np.mean(casts[label]))
+    summary["truth"] = {"cast": float(np.mean(casts["truth"]))}
+    for (label, count), metrics in hinted.items():
+        summary[label][f"hints_{count}_rebalanced_auc"] = metrics.summary()["rebalanced_auc"]
     if sheets is not None:
         from training.sheets import comparison_sheet
 
-        titles = ["truth", "gray", *methods]
-        print(f"sheet: {comparison_sheet(sheet_rows, titles, sheets / 'dev_eval_sheet.png')}")
-    return {label: metrics.summary() for label, metrics in results.items()}
+        target = sheets / f"{dev.name}_sheet.png"
+        print(f"sheet: {comparison_sheet(sheet_rows, ['truth', *outputs], target)}")
+    return summary
 
 
-def bw_sheet(methods: dict[str, tuple[Colorizer | None, int]], folder: Path, target: Path) -> None:
-    from training.sheets import gallery_sheet
-
-    rows = []
+def bw_samples(methods: dict[str, Method], folder: Path, sheets: Path | None) -> dict[str, float]:
+    """Colorize the genuine old photos; returns each method's mean cast share."""
+    rows, casts = [], {label: [] for label in methods}
     for path in sorted(folder.glob("*.jpg")):
-        gray = np.asarray(Image.open(path).convert("RGB"))
-        lab = rgb_to_lab(gray)
+        lab = rgb_to_lab(np.asarray(Image.open(path).convert("RGB")))
         lab[..., 1:] = 0  # old prints carry a tint; the engine colorizes their L only
         row = [compose_rgb(lab[..., :1], lab[..., 1:])]
-        for colorizer, run_size in methods.values():
-            row.append(compose_rgb(lab[..., :1], predict_ab(colorizer, lab[..., 0], run_size)))
+        for label, method in methods.items():
+            ab = method.ab(lab[..., 0])
+            casts[label].append(cast_share(ab))
+            row.append(compose_rgb(lab[..., :1], ab))
         rows.append(row)
-    print(f"sheet: {gallery_sheet(rows, ['input L', *methods], target)}")
+    if sheets is not None:
+        from training.sheets import gallery_sheet
+
+        target = sheets / "bw_samples_sheet.png"
+        print(f"sheet: {gallery_sheet(rows, ['input L', *methods], target)}")
+    return {label: float(np.mean(values)) for label, values in casts.items()}
 
 
 def format_table(results: dict[str, dict[str, float]]) -> str:
     lines = [
-        "| method | PSNR | AuC | rebalanced AuC | colourfulness ratio |",
-        "|---|---|---|---|---|",
+        "| method | PSNR | AuC | rebalanced AuC | colourfulness | portraits reb. AuC | cast |",
+        "|---|---|---|---|---|---|---|",
     ]
     for label, m in results.items():
+        if "psnr" not in m:
+            lines.append(f"| {label} | | | | | | {m['cast']:.3f} |")
+            continue
+        cast = f"{m['cast']:.3f}" if "cast" in m else ""
+        portrait = f"{m['portrait_rebalanced_auc']:.2f}" if "portrait_rebalanced_auc" in m else ""
         lines.append(
             f"| {label} | {m['psnr']:.2f} | {m['auc']:.2f} | {m['rebalanced_auc']:.2f} | "
-            f"{m['colourfulness_ratio']:.3f} |"
+            f"{m['colourfulness_ratio']:.3f} | {portrait} | {cast} |"
         )
+    hint_rows = [
+        f"| {label} | {m['rebalanced_auc']:.2f} | "
+        + " | ".join(f"{m.get(f'hints_{n}_rebalanced_auc', float('nan')):.2f}" for n in HINT_COUNTS)
+        + " |"
+        for label, m in results.items()
+        if any(key.startswith("hints_") for key in m)
+    ]
+    if hint_rows:
+        lines += [
+            "",
+            "| method | no hints | " + " | ".join(f"{n} hints" for n in HINT_COUNTS) + " |",
+        ]
+        lines += ["|---|---|" + "---|" * len(HINT_COUNTS), *hint_rows]
     return "\n".join(lines)
+
+
+def exported_checkpoint(path: Path, folder: Path) -> ModelEntry:
+    """Export a training checkpoint to a temporary ONNX file so it runs the product's way."""
+    from training.export import export_onnx, load_colorizer
+
+    colorizer, state = load_colorizer(path)
+    target = folder / f"{path.parent.name}-{path.stem}.onnx"
+    export_onnx(colorizer, np.asarray(state["centres"], dtype=np.float32), target)
+    return ModelEntry(
+        name=f"{path.parent.name}/{path.stem}",
+        family="own",
+        path=target,
+        input_size=128,
+        side_multiple=32,
+        temperature=0.38,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -186,16 +271,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--weights", type=Path, default=WEIGHTS)
     parser.add_argument("--models", nargs="*", help="shipped model names (default: all)")
     parser.add_argument("--checkpoint", type=Path, action="append", default=[])
-    parser.add_argument(
-        "--temperatures",
-        type=float,
-        nargs="*",
-        default=[ANNEAL_T],
-        help="annealed-mean temperatures to try with --checkpoint",
-    )
-    parser.add_argument(
-        "--run-sizes", type=int, nargs="*", help="override the run size (each size is measured)"
-    )
+    parser.add_argument("--temperatures", type=float, nargs="*", help="decode at these T")
+    parser.add_argument("--run-sizes", type=int, nargs="*", help="override the run size")
+    parser.add_argument("--no-v1", action="store_true", help="leave out the v1 rows")
+    parser.add_argument("--hints", action="store_true", help="also measure 1/3/10/30 true pins")
     parser.add_argument(
         "--dev", type=Path, default=DATASETS / "dev_eval", help='a folder, or "val" for held-out'
     )
@@ -205,29 +284,38 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    candidates: dict[str, tuple[Colorizer, int]] = {}
+    temporary = tempfile.TemporaryDirectory()
+    entries: dict[str, ModelEntry] = {}
+    if not args.no_v1 and not args.checkpoint:
+        entries |= v1_entries()
     if not args.checkpoint or args.models:
-        for name, (path, size) in shipped_models(args.weights).items():
-            if not args.models or name in args.models:
-                candidates[name] = (onnx_colorizer(path), size)
+        for entry in bundled_models(args.weights).values():
+            if not args.models or entry.name[4:] in args.models:
+                entries[entry.name[4:]] = entry
     for path in args.checkpoint:
-        for temperature in args.temperatures:
-            suffix = f" T={temperature}" if len(args.temperatures) > 1 else ""
-            candidates[f"{path.parent.name}/{path.stem}{suffix}"] = (
-                checkpoint_colorizer(path, temperature),
-                128,
-            )
-    methods = {}
-    for label, (colorizer, size) in candidates.items():
-        for run_size in args.run_sizes or [size]:
-            suffix = f" @{run_size}" if args.run_sizes else ""
-            methods[label + suffix] = (colorizer, run_size)
+        entry = exported_checkpoint(path, Path(temporary.name))
+        entries[entry.name] = entry
+    methods: dict[str, Method] = {}
+    for label, entry in entries.items():
+        for run_size in args.run_sizes or [entry.input_size]:
+            sized = replace(entry, input_size=run_size)
+            size_label = f" @{run_size}" if args.run_sizes else ""
+            guided = entry.temperature is not None and args.temperatures
+            for temperature in args.temperatures if guided else [None]:
+                t_label = f" T={temperature}" if guided else ""
+                methods[label + size_label + t_label] = Method(sized, temperature)
 
     sheets = None if args.no_sheets else args.sheets
-    results = evaluate(methods, args.dev, training_mean_ab(), sheets)
+    counts = HINT_COUNTS if args.hints else ()
+    results = evaluate(methods, args.dev, training_mean_ab(), hint_counts=counts, sheets=sheets)
+    if args.bw.exists():
+        for label, cast in bw_samples(methods, args.bw, sheets).items():
+            results[label]["bw_cast"] = cast
     print(format_table(results))
-    if sheets is not None and args.bw.exists():
-        bw_sheet(methods, args.bw, sheets / "bw_samples_sheet.png")
+    print(
+        "\ncast on bw_samples: "
+        + ", ".join(f"{label} {m['bw_cast']:.3f}" for label, m in results.items() if "bw_cast" in m)
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

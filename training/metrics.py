@@ -89,3 +89,17 @@ def cell_prior_of(truth_labs: list[np.ndarray]) -> np.ndarray:
     for lab in truth_labs:
         counts += np.bincount(ab_grid_cell(lab[..., 1:]).ravel(), minlength=counts.size)
     return np.maximum(counts / counts.sum(), 1e-12)
+
+
+def cast_share(ab: np.ndarray) -> float:
+    """How much of a picture's colour is one photo-wide tint: |mean ab| / mean chroma.
+
+    1 for a uniform wash (sepia, orange, pink), near 0 for colours that vary
+    around neutral; real colour photos are measured beside it (the truth row of
+    `make evaluate`). Near-gray outputs (mean chroma under 1) count as 0.
+    """
+    flat = ab.reshape(-1, 2).astype(np.float64)
+    chroma = float(np.hypot(flat[:, 0], flat[:, 1]).mean())
+    if chroma < 1.0:
+        return 0.0
+    return float(np.hypot(*flat.mean(axis=0)) / chroma)

@@ -1,9 +1,17 @@
-"""Fully convolutional encoder-decoders that predict ab-bin logits at 1/4 resolution.
+"""Colorizer v2: a pretrained EfficientNet-Lite encoder, a decoder with skips, and colour hints.
 
-Both sizes share one shape: four stride-2 stages down to 1/16, a bottleneck with
-dilated convolutions and an image-wide context vector (global average pool, so
-one scene-level guess such as "beach" or "forest" can steer every pixel), then a
-decoder with skip connections back up to 1/4 where a 1x1 head gives the logits.
+L -> the gray sRGB image the encoder was trained on (R = G = B) -> features at
+strides 4, 8, 16 and 32 plus the 1280-wide head, whose global average is an
+image-wide scene vector ("beach", "portrait studio") mixed into every position
+at stride 32. The decoder climbs back to stride 4 through the skips, where a
+1x1 head gives logits over the ab bins.
+
+Hints (Zhang et al. 2017, "Real-Time User-Guided Image Colorization with Learned
+Deep Priors"): a [B, 3, H, W] map of a*/110, b*/110 and a mask, zero where
+nobody said anything. The encoder stays an ImageNet network on gray RGB, so the
+hints enter the decoder instead: pooled to stride 4, encoded by a small
+convolutional branch, and added at strides 16, 8 and 4, with the pooled map
+itself beside the head so a pin's exact colour is at hand where logits are made.
 """
 
 from dataclasses import dataclass
@@ -12,105 +20,137 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from training.encoder import EfficientNetLite, load_pretrained_state
+
+HINT_SCALE = 110.0  # a*, b* units per hint-map unit
+
 
 @dataclass(frozen=True)
 class ModelSpec:
-    widths: tuple[int, int, int, int]  # channels at 1/2, 1/4, 1/8, 1/16
-    depths: tuple[int, int, int, int]  # 3x3 convolutions per encoder stage
-    bottleneck: int  # extra dilated convolutions at 1/16
-    decoder: tuple[int, int]  # channels of the decoder at 1/8 and 1/4
+    encoder: str  # efficientnet-lite variant whose ImageNet weights start the encoder
+    decoder: tuple[int, int, int, int]  # channels at strides 32, 16, 8, 4
+    hint: tuple[int, int, int]  # hint-branch channels at strides 4, 8, 16
+    frozen_stages: int  # encoder stages kept at their ImageNet weights (stem included)
 
 
 SPECS = {
     "tiny": ModelSpec(
-        widths=(24, 48, 96, 192), depths=(1, 1, 2, 2), bottleneck=2, decoder=(96, 64)
+        encoder="lite0", decoder=(160, 96, 64, 48), hint=(32, 48, 64), frozen_stages=2
     ),
     "large": ModelSpec(
-        widths=(32, 64, 160, 320), depths=(1, 2, 3, 3), bottleneck=4, decoder=(160, 96)
+        encoder="lite2", decoder=(256, 160, 96, 64), hint=(32, 64, 96), frozen_stages=2
     ),
 }
 
 
-def conv_block(in_ch: int, out_ch: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+def conv_bn_relu(in_ch: int, out_ch: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(
-        nn.Conv2d(in_ch, out_ch, 3, stride, padding=dilation, dilation=dilation, bias=False),
+        nn.Conv2d(in_ch, out_ch, kernel, stride, padding=kernel // 2, bias=False),
         nn.BatchNorm2d(out_ch),
         nn.ReLU(inplace=True),
     )
 
 
-def stage(in_ch: int, out_ch: int, depth: int) -> nn.Sequential:
-    layers = [conv_block(in_ch, out_ch, stride=2)]
-    layers += [conv_block(out_ch, out_ch) for _ in range(depth - 1)]
-    return nn.Sequential(*layers)
+def gray_srgb_of_lightness(lightness: torch.Tensor) -> torch.Tensor:
+    """CIELAB L* (0..100) -> the encoded sRGB gray value 0..1 of that lightness (a = b = 0)."""
+    t = (lightness + 16.0) / 116.0
+    luminance = torch.where(t > 6.0 / 29.0, t**3, 3 * (6.0 / 29.0) ** 2 * (t - 4.0 / 29.0))
+    luminance = luminance.clamp(0.0, 1.0)
+    return torch.where(
+        luminance <= 0.0031308,
+        12.92 * luminance,
+        1.055 * luminance.clamp_min(1e-8) ** (1 / 2.4) - 0.055,
+    )
 
 
-class ColorNet(nn.Module):
-    """L (0..100) [B, 1, H, W] -> bin logits [B, Q, H/4, W/4]; H and W multiples of 16."""
+class HintBranch(nn.Module):
+    """Pooled hint map at stride 4 -> features at strides 4, 8 and 16."""
 
-    def __init__(self, spec: ModelSpec, num_bins: int) -> None:
+    def __init__(self, widths: tuple[int, int, int]) -> None:
         super().__init__()
-        w1, w2, w3, w4 = spec.widths
-        d8, d4 = spec.decoder
-        self.stage1 = stage(1, w1, spec.depths[0])
-        self.stage2 = stage(w1, w2, spec.depths[1])
-        self.stage3 = stage(w2, w3, spec.depths[2])
-        self.stage4 = stage(w3, w4, spec.depths[3])
-        self.bottleneck = nn.Sequential(
-            *[conv_block(w4, w4, dilation=2 if i % 2 == 0 else 1) for i in range(spec.bottleneck)]
+        h4, h8, h16 = widths
+        self.at4 = nn.Sequential(conv_bn_relu(3, h4), conv_bn_relu(h4, h4))
+        self.at8 = conv_bn_relu(h4, h8, stride=2)
+        self.at16 = nn.Sequential(conv_bn_relu(h8, h16, stride=2), conv_bn_relu(h16, h16))
+
+    def forward(self, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        f4 = self.at4(pooled)
+        f8 = self.at8(f4)
+        return f4, f8, self.at16(f8)
+
+
+class GuidedColorNet(nn.Module):
+    """(L [B,1,H,W] 0..100, hints [B,3,H,W]) -> logits [B,Q,H/4,W/4]; H, W multiples of 32."""
+
+    def __init__(self, spec: ModelSpec, num_bins: int, pretrained: bool = True) -> None:
+        super().__init__()
+        state = load_pretrained_state(spec.encoder)
+        self.encoder = EfficientNetLite(state)
+        if pretrained:
+            self.encoder.load_state_dict(state)
+        self.frozen_stages = spec.frozen_stages
+        c4, c8, c16, c32 = self.encoder.channels
+        d32, d16, d8, d4 = spec.decoder
+        self.reduce32 = conv_bn_relu(c32, d32, kernel=1)
+        self.scene = nn.Sequential(
+            nn.Linear(self.encoder.head_channels, d32), nn.ReLU(inplace=True)
         )
-        self.context = nn.Sequential(nn.Linear(w4, w4), nn.ReLU(inplace=True))
-        self.fuse = nn.Sequential(
-            nn.Conv2d(2 * w4, w4, 1, bias=False), nn.BatchNorm2d(w4), nn.ReLU(inplace=True)
-        )
-        self.up8 = conv_block(w4 + w3, d8)
-        self.up4 = conv_block(d8 + w2, d4)
-        self.refine4 = conv_block(d4, d4)
+        self.hints = HintBranch(spec.hint)
+        h4, h8, h16 = spec.hint
+        self.up16 = conv_bn_relu(d32 + c16 + h16, d16)
+        self.up8 = conv_bn_relu(d16 + c8 + h8, d8)
+        self.up4 = conv_bn_relu(d8 + c4 + h4, d4)
+        self.refine4 = conv_bn_relu(d4 + 3, d4)
         self.head = nn.Conv2d(d4, num_bins, 1)
 
-    def forward(self, lightness: torch.Tensor) -> torch.Tensor:
-        x = (lightness - 50.0) / 50.0
-        s2 = self.stage2(self.stage1(x))
-        s3 = self.stage3(s2)
-        s4 = self.bottleneck(self.stage4(s3))
-        scene = self.context(s4.mean(dim=(2, 3)))[:, :, None, None].expand_as(s4)
-        s4 = self.fuse(torch.cat([s4, scene], dim=1))
-        x = F.interpolate(s4, scale_factor=2.0, mode="bilinear", align_corners=False)
-        x = self.up8(torch.cat([x, s3], dim=1))
-        x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
-        x = self.refine4(self.up4(torch.cat([x, s2], dim=1)))
+    def frozen_parameters(self) -> list[nn.Parameter]:
+        """The stem and the first stages: generic edge filters that gray input does not change."""
+        params = list(self.encoder._conv_stem.parameters()) + list(self.encoder._bn0.parameters())
+        for block, stage in zip(self.encoder._blocks, self.encoder.stage_of_block, strict=True):
+            if stage < self.frozen_stages:
+                params += list(block.parameters())
+        return params
+
+    def frozen_modules(self) -> list[nn.Module]:
+        modules: list[nn.Module] = [self.encoder._conv_stem, self.encoder._bn0]
+        for block, stage in zip(self.encoder._blocks, self.encoder.stage_of_block, strict=True):
+            if stage < self.frozen_stages:
+                modules.append(block)
+        return modules
+
+    def forward(self, lightness: torch.Tensor, hints: torch.Tensor) -> torch.Tensor:
+        rgb = gray_srgb_of_lightness(lightness) * 2.0 - 1.0
+        (s4, s8, s16, s32), head = self.encoder(rgb.expand(-1, 3, -1, -1))
+        pooled = F.avg_pool2d(hints, 4)
+        h4, h8, h16 = self.hints(pooled)
+        x = self.reduce32(s32) + self.scene(head.mean(dim=(2, 3)))[:, :, None, None]
+        x = F.interpolate(x, size=s16.shape[-2:], mode="bilinear", align_corners=False)
+        x = self.up16(torch.cat([x, s16, h16], dim=1))
+        x = F.interpolate(x, size=s8.shape[-2:], mode="bilinear", align_corners=False)
+        x = self.up8(torch.cat([x, s8, h8], dim=1))
+        x = F.interpolate(x, size=s4.shape[-2:], mode="bilinear", align_corners=False)
+        x = self.up4(torch.cat([x, s4, h4], dim=1))
+        x = self.refine4(torch.cat([x, pooled], dim=1))
         return self.head(x)
 
 
-class AnnealedMeanColorizer(nn.Module):
-    """The shipped graph: L -> ab at full size, decoding the bin distribution inside.
+class ShippedColorizer(nn.Module):
+    """The graph in the ONNX file: (L, hints) -> logits at stride 4.
 
-    Annealed mean (Zhang et al. 2016): softmax(logits / T), then the expected bin
-    centre; T < 1 sharpens towards the mode for vivid colours without the
-    speckle of taking the mode itself.
+    Decoding (temperature, confidence, alternatives) is the engine's, so one file
+    serves every vividness a user asks for.
     """
 
-    def __init__(self, nets: list[ColorNet], centres: torch.Tensor, temperature: float) -> None:
+    def __init__(self, net: GuidedColorNet) -> None:
         super().__init__()
-        # More than one net makes an ensemble: their log-probabilities are averaged
-        # (a geometric mean of the distributions) before the annealed mean.
-        self.nets = nn.ModuleList(nets)
-        self.temperature = temperature
-        self.register_buffer("centres", centres.t().reshape(2, -1, 1, 1).contiguous())
+        self.net = net
 
-    def forward(self, lightness: torch.Tensor) -> torch.Tensor:
-        if len(self.nets) == 1:
-            logits = self.nets[0](lightness)
-        else:
-            logits = torch.stack([F.log_softmax(net(lightness), dim=1) for net in self.nets])
-            logits = logits.mean(dim=0)
-        probs = torch.softmax(logits / self.temperature, dim=1)
-        ab = F.conv2d(probs, self.centres)
-        return F.interpolate(ab, size=lightness.shape[-2:], mode="bilinear", align_corners=False)
+    def forward(self, lightness: torch.Tensor, hints: torch.Tensor) -> torch.Tensor:
+        return self.net(lightness, hints)
 
 
-def build_model(name: str, num_bins: int) -> ColorNet:
-    return ColorNet(SPECS[name], num_bins)
+def build_model(name: str, num_bins: int, pretrained: bool = True) -> GuidedColorNet:
+    return GuidedColorNet(SPECS[name], num_bins, pretrained=pretrained)
 
 
 def count_parameters(module: nn.Module) -> int:

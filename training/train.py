@@ -3,6 +3,12 @@
 The learning rate and the crop size follow the fraction of the budget spent,
 not a step count, so a run on a busy shared CPU still ends on time with a fully
 decayed learning rate. `python -m training.train --model tiny --minutes 75`.
+
+A run starts from the ImageNet encoder (`--init imagenet`), from the released
+model's own weights (`--init shipped`, the float16 checkpoint beside the ONNX
+file, so a later run continues improving it), or from any checkpoint path.
+Inputs are aged like old prints (training/degrade.py) and half the photos carry
+random colour hints from their own colours (training/hints.py).
 """
 
 import argparse
@@ -16,14 +22,18 @@ import torch
 
 from training.bins import ColourBins
 from training.cache import CACHE_DIR
-from training.data import CropSampler, load_cache, split_indices, unpack
+from training.data import CropSampler, load_cache, sampling_weights, split_indices, unpack
+from training.degrade import degrade
+from training.hints import empty_hints, sample_hints
 from training.loss import RebalancedBinLoss
-from training.models import SPECS, build_model, count_parameters
+from training.models import SPECS, GuidedColorNet, build_model, count_parameters
+from training.release import load_release
 
 CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
 BINS_PATH = CACHE_DIR / "bins.npz"
 WARMUP = 0.03  # fraction of the budget spent ramping the learning rate up
-FINAL_PHASE = 0.8  # from here on, whole photos at 128 px: the scale the product runs at
+FINAL_PHASE = 0.6  # from here on, crops of 104..128 px at 128: the scale the product runs at
+ENCODER_LR_SHARE = 0.3  # the pretrained encoder moves slower than the new decoder
 
 
 def colour_bins(photos: np.ndarray, path: Path = BINS_PATH) -> ColourBins:
@@ -54,14 +64,49 @@ def learning_rate(progress: float, peak: float) -> float:
 
 
 def validation_loss(net, loss_fn, photos, indices, batch: int = 64) -> float:
+    """Automatic colorization of clean held-out photos: the figure hints must not worsen."""
     net.eval()
     total = 0.0
     with torch.no_grad():
         for start in range(0, len(indices), batch):
             lab = unpack(photos[indices[start : start + batch]])
-            total += loss_fn(net(lab[:, :1]), lab[:, 1:]).item() * len(lab)
-    net.train()
+            hints = empty_hints(len(lab), *lab.shape[-2:])
+            total += loss_fn(net(lab[:, :1], hints), lab[:, 1:]).item() * len(lab)
+    set_training_mode(net)
     return total / len(indices)
+
+
+def set_training_mode(net: GuidedColorNet) -> None:
+    """Train mode, except the frozen encoder stages, whose BatchNorm keeps ImageNet's statistics."""
+    net.train()
+    for module in net.frozen_modules():
+        module.eval()
+
+
+def initial_weights(net: GuidedColorNet, init: str, model: str) -> str:
+    """Load the starting weights named by --init; returns a line for the log."""
+    if init == "imagenet":
+        return "encoder from ImageNet (efficientnet-" + SPECS[model].encoder + ")"
+    state = load_release(model) if init == "shipped" else torch.load(init, weights_only=False)
+    weights = state["model"]
+    net.load_state_dict({k: v.float() for k, v in weights.items()})
+    return f"all weights from {init} ({state.get('elapsed', 0) / 60:.0f} min trained before)"
+
+
+def optimizer_for(net: GuidedColorNet, lr: float) -> torch.optim.Optimizer:
+    for param in net.frozen_parameters():
+        param.requires_grad_(False)
+    encoder = [p for p in net.encoder.parameters() if p.requires_grad]
+    encoder_ids = {id(p) for p in net.encoder.parameters()}
+    decoder = [p for p in net.parameters() if id(p) not in encoder_ids]
+    return torch.optim.AdamW(
+        [
+            {"params": encoder, "lr_share": ENCODER_LR_SHARE},
+            {"params": decoder, "lr_share": 1.0},
+        ],
+        lr=lr,
+        weight_decay=1e-4,
+    )
 
 
 def save_checkpoint(path: Path, **state) -> None:
@@ -80,7 +125,7 @@ def train(args: argparse.Namespace) -> Path:
         train_idx, val_idx = train_idx[: args.limit], val_idx[: max(8, args.limit // 8)]
     net = build_model(args.model, len(bins.centres))
     loss_fn = RebalancedBinLoss(bins)
-    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    optimizer = optimizer_for(net, args.lr)
     run_dir = args.out / args.model
     run_dir.mkdir(parents=True, exist_ok=True)
     last = run_dir / "last.pt"
@@ -92,26 +137,32 @@ def train(args: argparse.Namespace) -> Path:
         elapsed, step = state["elapsed"], state["step"]
         snapshots_done = set(state.get("snapshots", []))
         print(f"resumed {last} at step {step}, {elapsed / 60:.1f} min", flush=True)
+    else:
+        print(initial_weights(net, args.init, args.model), flush=True)
     print(
         f"{args.model}: {count_parameters(net):,} parameters, {len(bins.centres)} bins, "
         f"{len(train_idx)} training photos, budget {args.minutes} min",
         flush=True,
     )
-    sampler = CropSampler(photos, train_idx, seed=args.seed + step)
+    weights = sampling_weights(args.cache_dir)
+    sampler = CropSampler(photos, train_idx, seed=args.seed + step, weights=weights)
+    augment_rng = np.random.default_rng(args.seed + 7919 * step + 1)
     budget = args.minutes * 60.0
     last_save = time.monotonic()
     running = None
-    net.train()
+    set_training_mode(net)
     while elapsed < budget:
         tick = time.monotonic()
         progress = elapsed / budget
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(progress, args.lr)
+            group["lr"] = learning_rate(progress, args.lr) * group["lr_share"]
         if progress < FINAL_PHASE:
-            lab = sampler.batch(args.batch, args.crop)
+            lab = sampler.batch(args.batch, args.crop, min_crop=72)
         else:
-            lab = sampler.batch(max(4, args.batch // 4), 128)
-        loss = loss_fn(net(lab[:, :1]), lab[:, 1:])
+            lab = sampler.batch(max(4, args.batch * 3 // 4), 128, min_crop=104)
+        lightness = degrade(lab[:, :1], augment_rng)
+        hints = sample_hints(lab[:, 1:], augment_rng)
+        loss = loss_fn(net(lightness, hints), lab[:, 1:])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -127,7 +178,7 @@ def train(args: argparse.Namespace) -> Path:
                 print(f"now on {wanted} threads", flush=True)
         if step % args.log_every == 0:
             print(
-                f"step {step} {elapsed / 60:.1f} min lr {optimizer.param_groups[0]['lr']:.2e} "
+                f"step {step} {elapsed / 60:.1f} min lr {optimizer.param_groups[1]['lr']:.2e} "
                 f"loss {running:.4f}",
                 flush=True,
             )
@@ -170,8 +221,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", choices=sorted(SPECS), default="tiny")
     parser.add_argument("--minutes", type=float, default=60.0, help="training-time budget")
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--crop", type=int, default=64, help="side of the training crops")
-    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--crop", type=int, default=96, help="side of the early training crops")
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument(
+        "--init",
+        default="imagenet",
+        help="imagenet, shipped (continue the released model) or a checkpoint path",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="use only this many photos")

@@ -5,28 +5,37 @@ apps. The public surface:
 
     probe_image(data, config) -> ImageInfo        header check, no full decode
     colorize(data, options, config, progress=None) -> ColorizeResult
+    analyze(data, options, config) -> ColourAnalysis
+                                                  the model's distribution of one photo:
+                                                  alternatives at a point, confidence map
     make_thumbnail(data, size=320) -> bytes       small WebP for the gallery
+    parse_hints(json_text) -> tuple[ColourHint]   colour pins, checked (InvalidOptions)
+    check_vividness(value)                        0..100 or None (InvalidOptions)
 
 and the typed errors in `engine.errors`. `available_models(models_dir)` lists the
 bundled and fetched model entries; `choose_models(choices, available)` maps the
 names users pick ("tiny", "large") onto them for `EngineConfig.models`.
 """
 
+from colorizer_site.engine.analysis import ColourAnalysis, analyze
 from colorizer_site.engine.decoding import allowed_formats, probe_image
 from colorizer_site.engine.encoding import make_thumbnail
 from colorizer_site.engine.errors import (
     EngineError,
     ImageTooLarge,
     InvalidImage,
+    InvalidOptions,
     ModelNotInstalled,
     UnsupportedFormat,
 )
+from colorizer_site.engine.guidance import MAX_HINTS, check_vividness, parse_hints
 from colorizer_site.engine.models import available_models, bundled_models, choose_models
 from colorizer_site.engine.pipeline import colorize
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
     ColorizeOptions,
     ColorizeResult,
+    ColourHint,
     EngineConfig,
     ImageInfo,
     ModelEntry,
@@ -34,23 +43,30 @@ from colorizer_site.engine.types import (
 )
 
 __all__ = [
+    "MAX_HINTS",
     "OUTPUT_FORMATS",
     "ColorizeOptions",
     "ColorizeResult",
+    "ColourAnalysis",
+    "ColourHint",
     "EngineConfig",
     "EngineError",
     "ImageInfo",
     "ImageTooLarge",
     "InvalidImage",
+    "InvalidOptions",
     "ModelEntry",
     "ModelNotInstalled",
     "ProgressCallback",
     "UnsupportedFormat",
     "allowed_formats",
+    "analyze",
     "available_models",
     "bundled_models",
+    "check_vividness",
     "choose_models",
     "colorize",
     "make_thumbnail",
+    "parse_hints",
     "probe_image",
 ]

@@ -21,3 +21,13 @@ class ImageTooLarge(EngineError):
 
 class ModelNotInstalled(EngineError):
     code = "model_not_installed"
+
+
+class InvalidOptions(EngineError):
+    """An option's value cannot be used (bad hints, vividness out of range); `field` names it."""
+
+    code = "invalid_options"
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field

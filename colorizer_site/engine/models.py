@@ -3,19 +3,24 @@ cached ONNX Runtime session per model.
 
 Families (DESIGN.md section 3):
 
-- `own`: the project's models; input "input" [1,1,H,W] L* 0..100 with H and W
-  any multiples of 16, output "output" [1,2,H,W] a*, b*.
+- `own`: the project's models (MODEL_CARD.md). v2: inputs "input" [1,1,H,W]
+  L* 0..100 and "hints" [1,3,H,W] (a*/s, b*/s, mask), H and W multiples of 32;
+  output "logits" [1,Q,H/4,W/4] over ab bins whose centres and hint scale s are
+  in the file's metadata ("ab_bins", "hint_scale"), decoded by
+  engine.distribution. A graph with a [1,2,H,W] a*b* output also works (no
+  vividness, confidence or hints).
 - `eccv16`, `siggraph17` (Zhang et al.): the same tensors at a fixed 256x256.
 - `ddcolor`: input [1,3,S,S] RGB 0..1 of the grey image, output [1,2,S,S] a*, b*.
 
-Every family returns a*, b* at the model's working size; the pipeline upsamples
-them and merges them with the photo's own full-resolution L*.
+Every family gives a*, b* at (a fraction of) the model's working size; the
+pipeline upsamples them and merges them with the photo's own full-resolution L*.
 """
 
 import hashlib
 import json
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -23,8 +28,10 @@ import numpy as np
 import onnxruntime as ort
 
 from colorizer_site.engine.color import gray_rgb_of_lightness
+from colorizer_site.engine.distribution import ColourDistribution
 from colorizer_site.engine.errors import EngineError, ModelNotInstalled
-from colorizer_site.engine.types import EngineConfig, ModelEntry
+from colorizer_site.engine.guidance import hint_map
+from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 
 FAMILIES = ("own", "eccv16", "siggraph17", "ddcolor")
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -51,6 +58,8 @@ def _entry_from_record(name: str, record: Mapping, directory: Path) -> ModelEntr
         path=directory / record["file"],
         input_size=int(record.get("input_size", 256)),
         sha256=record.get("sha256", "") or "",
+        side_multiple=int(record.get("side_multiple", SIDE_MULTIPLE)),
+        temperature=record.get("temperature"),
     )
 
 
@@ -170,6 +179,9 @@ def _check_contract(entry: ModelEntry, session: ort.InferenceSession) -> None:
     channels = 3 if entry.family == "ddcolor" else 1
     shape_in = inputs[0].shape if inputs else []
     shape_out = outputs[0].shape if outputs else []
+    if entry.family == "own" and _bin_centres(session) is not None:
+        _check_guided_contract(entry, session)
+        return
     well_formed = len(inputs) == 1 and len(shape_in) == 4
     if not well_formed or (isinstance(shape_in[1], int) and shape_in[1] != channels):
         raise ModelContractError(
@@ -182,6 +194,32 @@ def _check_contract(entry: ModelEntry, session: ort.InferenceSession) -> None:
         )
 
 
+def _check_guided_contract(entry: ModelEntry, session: ort.InferenceSession) -> None:
+    names = {tensor.name: tensor.shape for tensor in session.get_inputs()}
+    centres = _bin_centres(session)
+    outputs = session.get_outputs()
+    if set(names) != {"input", "hints"} or len(outputs) != 1:
+        raise ModelContractError(
+            f"Model {entry.name!r} should take 'input' and 'hints' and give 'logits'; it takes "
+            f"{sorted(names)} and gives {[o.name for o in outputs]}."
+        )
+    bins = outputs[0].shape[1]
+    if centres is None or centres.ndim != 2 or (isinstance(bins, int) and bins != len(centres)):
+        raise ModelContractError(
+            f"Model {entry.name!r} gives {bins} bins but its metadata lists "
+            f"{None if centres is None else len(centres)} bin centres."
+        )
+
+
+def _metadata(session: ort.InferenceSession) -> dict[str, str]:
+    return dict(session.get_modelmeta().custom_metadata_map)
+
+
+def _bin_centres(session: ort.InferenceSession) -> np.ndarray | None:
+    text = _metadata(session).get("ab_bins")
+    return None if text is None else np.asarray(json.loads(text), dtype=np.float32)
+
+
 def _fixed_size(session: ort.InferenceSession) -> tuple[int, int] | None:
     height, width = session.get_inputs()[0].shape[2:4]
     if isinstance(height, int) and isinstance(width, int) and height > 0 and width > 0:
@@ -189,32 +227,92 @@ def _fixed_size(session: ort.InferenceSession) -> tuple[int, int] | None:
     return None
 
 
-def working_size(height: int, width: int, input_size: int) -> tuple[int, int]:
-    """Aspect-keeping size whose long side is input_size, sides multiples of 16."""
+def working_size(
+    height: int, width: int, input_size: int, multiple: int = SIDE_MULTIPLE
+) -> tuple[int, int]:
+    """Aspect-keeping size whose long side is input_size, sides multiples of `multiple`."""
     scale = input_size / max(height, width)
 
     def side(length: int) -> int:
-        return max(SIDE_MULTIPLE, round(length * scale / SIDE_MULTIPLE) * SIDE_MULTIPLE)
+        return max(multiple, round(length * scale / multiple) * multiple)
 
     return side(height), side(width)
 
 
-def predict_ab(lightness: np.ndarray, entry: ModelEntry, config: EngineConfig) -> np.ndarray:
-    """a*, b* (float32, h x w x 2) predicted from a full-size L* at the model's size."""
+@dataclass(frozen=True)
+class Prediction:
+    """What a model said about one photo: a distribution (own v2) or plain a*, b*."""
+
+    working_size: tuple[int, int]
+    distribution: ColourDistribution | None = None
+    ab: np.ndarray | None = None  # [h, w, 2] when the model gives a*, b* directly
+
+    def decode(self, temperature: float | None) -> np.ndarray:
+        """a*, b* [h, w, 2] float32; `temperature` only matters for a distribution."""
+        if self.distribution is None:
+            return self.ab
+        return self.distribution.annealed_mean(1.0 if temperature is None else temperature)
+
+
+def takes_hints(entry: ModelEntry, config: EngineConfig) -> bool:
     session = session_for(entry, config.threads)
-    height, width = lightness.shape
+    return any(tensor.name == "hints" for tensor in session.get_inputs())
+
+
+def _model_size(session, entry: ModelEntry, height: int, width: int) -> tuple[int, int]:
     fixed = _fixed_size(session)
     if fixed is not None:
-        size = fixed
-    elif entry.family == "own":
-        size = working_size(height, width, entry.input_size)
-    else:
-        size = (entry.input_size, entry.input_size)
+        return fixed
+    if entry.family == "own":
+        return working_size(height, width, entry.input_size, entry.side_multiple)
+    return (entry.input_size, entry.input_size)
+
+
+def predict(
+    lightness: np.ndarray,
+    entry: ModelEntry,
+    config: EngineConfig,
+    hints: tuple[ColourHint, ...] = (),
+) -> Prediction:
+    """Run the model on a full-size L* resized to its working size."""
+    session = session_for(entry, config.threads)
+    height, width = lightness.shape
+    size = _model_size(session, entry, height, width)
+    small = _resized(lightness, size)
+    centres = _bin_centres(session) if entry.family == "own" else None
+    if centres is None:
+        return Prediction(working_size=size, ab=_predict_ab_at(small, session, entry))
+    scale = float(_metadata(session).get("hint_scale", "110"))
+    feed = {
+        "input": np.ascontiguousarray(small[None, None], dtype=np.float32),
+        "hints": hint_map(hints, (height, width), size, scale),
+    }
+    (logits,) = session.run(None, feed)
+    if logits.ndim != 4 or logits.shape[:2] != (1, len(centres)):
+        raise ModelContractError(
+            f"Model {entry.name!r} returned a {list(logits.shape)} tensor, "
+            f"not [1,{len(centres)},h,w]."
+        )
+    return Prediction(working_size=size, distribution=ColourDistribution(logits[0], centres))
+
+
+def _resized(lightness: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    height, width = lightness.shape
     # INTER_AREA averages when shrinking but degrades to nearest-neighbour when a
     # small photo is enlarged to the model's size; bilinear is right for that.
     shrinking = size[0] * size[1] < height * width
     interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
-    small = cv2.resize(lightness, (size[1], size[0]), interpolation=interpolation)
+    return cv2.resize(lightness, (size[1], size[0]), interpolation=interpolation)
+
+
+def predict_ab(lightness: np.ndarray, entry: ModelEntry, config: EngineConfig) -> np.ndarray:
+    """a*, b* (float32) predicted from a full-size L*, at the model's default decoding."""
+    return predict(lightness, entry, config).decode(entry.temperature)
+
+
+def _predict_ab_at(
+    small: np.ndarray, session: ort.InferenceSession, entry: ModelEntry
+) -> np.ndarray:
     if entry.family == "ddcolor":
         tensor = gray_rgb_of_lightness(small).transpose(2, 0, 1)[None]
     else:

@@ -12,9 +12,11 @@ from colorizer_site.engine.color import (
     srgb8_of_lab,
 )
 from colorizer_site.engine.decoding import decode_image
+from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import CONTENT_TYPES, encode_image
-from colorizer_site.engine.errors import ModelNotInstalled
-from colorizer_site.engine.models import predict_ab, upsample_ab
+from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
+from colorizer_site.engine.guidance import check_hints_inside, check_vividness
+from colorizer_site.engine.models import Prediction, predict, takes_hints, upsample_ab
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
     ColorizeOptions,
@@ -36,6 +38,30 @@ _PROGRESS_AT = {
     "face_remaster": 70,
     "encode": 92,
 }
+
+
+def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None):
+    """a*, b* at the model's grid for the requested vividness (None: the model's own best).
+
+    Models that give a*, b* directly have no temperature; for them vividness scales
+    the chroma around 50, which leaves their colours as they are.
+    """
+    if prediction.distribution is not None:
+        if vividness is None:
+            return prediction.decode(entry.temperature)
+        return prediction.decode(temperature_of_vividness(vividness))
+    ab = prediction.decode(None)
+    return ab if vividness is None else ab * (0.5 + vividness / 100.0)
+
+
+def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineConfig) -> None:
+    """Refuse options this model cannot honour before any pixel work."""
+    check_vividness(options.vividness)
+    if options.hints and not takes_hints(entry, config):
+        raise InvalidOptions(
+            f"The model {options.model!r} does not take colour hints; choose tiny or large.",
+            field="hints",
+        )
 
 
 def resolve_model(name: str, config: EngineConfig) -> ModelEntry:
@@ -83,12 +109,15 @@ def colorize(
     if options.output_format not in OUTPUT_FORMATS:
         raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}")
     entry = resolve_model(options.model, config)
+    check_options(options, entry, config)
     run = _Run(progress)
     notes: list[str] = []
 
     with run.stage("decode"):
         decoded = decode_image(data, config)
         notes.extend(decoded.notes)
+        shape = (decoded.rgb if decoded.rgb is not None else decoded.gray).shape
+        check_hints_inside(options.hints, width=shape[1], height=shape[0])
         if decoded.rgb is not None:
             chroma = mean_chroma(decoded.rgb)
             if chroma > COLOUR_CHROMA:
@@ -108,7 +137,8 @@ def colorize(
             notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
 
     with run.stage("colorize"):
-        ab_small = predict_ab(lightness, entry, config)
+        prediction = predict(lightness, entry, config, options.hints)
+        ab_small = decode_colour(prediction, entry, options.vividness)
         run.report("colorize", 55)
         ab = upsample_ab(ab_small, *lightness.shape)
         rgb = srgb8_of_lab(lightness, ab)

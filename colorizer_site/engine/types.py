@@ -19,6 +19,17 @@ class ModelEntry:
     path: Path
     input_size: int
     sha256: str = ""
+    side_multiple: int = 16  # the network's total stride: working sides are multiples of it
+    temperature: float | None = None  # own v2 models: decoding temperature at default vividness
+
+
+@dataclass(frozen=True)
+class ColourHint:
+    """A user's pin: this point of the photo (its pixels, as displayed) has this colour."""
+
+    x: float
+    y: float
+    color: str  # "#rrggbb", sRGB
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ class ColorizeOptions:
     clean_scratches: bool = False
     face_remaster: bool = False
     output_format: str = "jpeg"
+    hints: tuple[ColourHint, ...] = ()
+    vividness: int | None = None  # 0..100; None: the model's measured best
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ tell whether the engine fed them the right tensor and read back the right one.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,6 +86,56 @@ def ddcolor_graph(path: Path, size: int = 64) -> Path:
         height=size,
         width=size,
     )
+
+
+# The guided "own" test graph (v2 contract): three bins, logits at a quarter size.
+# Gray is always possible; brighter pixels lean to a* = +40; a hint's mask makes
+# b* = +40 certain where it lies. Decoding then has known answers.
+GUIDED_BINS = np.array([[0.0, 0.0], [40.0, 0.0], [0.0, 40.0]], dtype=np.float32)
+
+
+def guided_graph(path: Path) -> Path:
+    """Own family v2: inputs "input" L* and "hints" [a/110, b/110, mask]; output "logits"."""
+    stacked = helper.make_node("Concat", ["input", "hints"], ["stacked"], axis=1)
+    weights = np.zeros((3, 4, 1, 1), dtype=np.float32)
+    weights[1, 0] = 0.08  # logit of a* = +40: 0.08 L - 4, from -4 (black) to +4 (white)
+    weights[2, 3] = 20.0  # logit of b* = +40 under a hint's mask
+    kernel = numpy_helper.from_array(weights, "kernel")
+    offset = numpy_helper.from_array(np.array([0.0, -4.0, 0.0], dtype=np.float32), "offset")
+    conv = helper.make_node("Conv", ["stacked", "kernel", "offset"], ["full"])
+    pool = helper.make_node(
+        "AveragePool", ["full"], ["logits"], kernel_shape=[4, 4], strides=[4, 4]
+    )
+    inputs = [
+        helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 1, "H", "W"]),
+        helper.make_tensor_value_info("hints", TensorProto.FLOAT, [1, 3, "H", "W"]),
+    ]
+    output = helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 3, "h", "w"])
+    graph = helper.make_graph(
+        [stacked, conv, pool], "guided", inputs, [output], initializer=[kernel, offset]
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    for key, value in {"ab_bins": json.dumps(GUIDED_BINS.tolist()), "hint_scale": "110"}.items():
+        model.metadata_props.add(key=key, value=value)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path
+
+
+@pytest.fixture
+def guided_config(model_dir: Path) -> EngineConfig:
+    entry = ModelEntry(
+        name="own-guided",
+        family="own",
+        path=guided_graph(model_dir / "own-guided.onnx"),
+        input_size=128,
+        side_multiple=32,
+        temperature=0.5,
+    )
+    plain = own_graph(model_dir / "own-plain.onnx")
+    plain_entry = ModelEntry(name="own-plain", family="own", path=plain, input_size=64)
+    return EngineConfig(models={"tiny": entry, "large": entry, "plain": plain_entry}, threads=1)
 
 
 @pytest.fixture

@@ -47,17 +47,36 @@ class Command(BaseCommand):
         parser.add_argument("--clean-scratches", action="store_true")
         parser.add_argument("--face-remaster", action="store_true")
         parser.add_argument("--format", default="jpeg", choices=sorted(EXTENSIONS))
+        parser.add_argument(
+            "--hints",
+            metavar="JSON",
+            help='Colour pins, e.g. \'[{"x": 120, "y": 48, "color": "#3a6ea5"}]\' '
+            f"(points in the input's pixels, at most {engine.MAX_HINTS}).",
+        )
+        parser.add_argument(
+            "--vividness",
+            type=int,
+            metavar="N",
+            help="0 (muted) to 100 (vivid); default: the model's measured best.",
+        )
 
     def handle(self, *, inputs: list[str], output: str, **options) -> None:
         config = engine_config()
         if options["model"] not in config.models:
             known = ", ".join(sorted(config.models))
             raise CommandError(f"Unknown model {options['model']!r}; choose one of: {known}.")
+        try:
+            hints = engine.parse_hints(options["hints"])
+            engine.check_vividness(options["vividness"])
+        except engine.InvalidOptions as error:
+            raise CommandError(f"--{error.field}: {error}") from error
         colorize_options = engine.ColorizeOptions(
             model=options["model"],
             clean_scratches=options["clean_scratches"],
             face_remaster=options["face_remaster"],
             output_format=options["format"],
+            hints=hints,
+            vividness=options["vividness"],
         )
         files = _inputs(inputs)
         if not files:
@@ -86,6 +105,13 @@ class Command(BaseCommand):
                     result = engine.colorize(data, colorize_options, config, progress=advance)
                 except engine.ModelNotInstalled as error:
                     raise CommandError(str(error)) from error
+                except engine.InvalidOptions as error:
+                    if error.field != "hints" or not options["hints"] or len(files) == 1:
+                        raise CommandError(f"--{error.field}: {error}") from error
+                    # Pins outside a smaller photo of a folder: that photo is skipped, not the run.
+                    failures.append(source.name)
+                    bar.write(f"skipped {source}: {error}", file=sys.stderr)
+                    continue
                 except (engine.EngineError, OSError) as error:
                     failures.append(source.name)
                     bar.write(f"skipped {source}: {error}", file=sys.stderr)

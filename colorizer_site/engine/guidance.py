@@ -1,0 +1,122 @@
+"""Colour hints ("this dress was blue") and vividness: parsing, checking and rasterizing.
+
+A hint is a point in the input photo's pixel coordinates and an sRGB colour; the
+model only takes the colour's a*, b* (the photo keeps its own lightness). Hints
+reach the network as the map it was trained with (training/hints.py): a*/110,
+b*/110 and a mask, set on a small square patch around each point at the
+network's working size.
+"""
+
+import json
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from colorizer_site.engine.color import lab_of_rgb
+from colorizer_site.engine.errors import InvalidOptions
+from colorizer_site.engine.types import ColourHint
+
+MAX_HINTS = 32
+HINT_HALF_SIDE = 1  # 3x3 patches at the working size, the middle of the trained sizes
+VIVIDNESS_RANGE = (0, 100)
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def parse_hints(text: str | None) -> tuple[ColourHint, ...]:
+    """JSON `[{"x": 120, "y": 48, "color": "#3a6ea5"}, …]` -> hints; InvalidOptions says why not."""
+    if text is None or not text.strip():
+        return ()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidOptions(f"hints is not valid JSON ({error.msg}).", field="hints") from error
+    if not isinstance(document, list):
+        raise InvalidOptions(
+            'hints must be a JSON array of {"x", "y", "color"} objects.', field="hints"
+        )
+    return check_hints(document)
+
+
+def check_hints(items: Iterable[object]) -> tuple[ColourHint, ...]:
+    """Validate already-decoded hint objects (dicts or ColourHint)."""
+    hints: list[ColourHint] = []
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, ColourHint):
+            hints.append(item)
+            continue
+        if not isinstance(item, dict) or set(item) != {"x", "y", "color"}:
+            raise InvalidOptions(
+                f'hint {position} must be an object with exactly "x", "y" and "color".',
+                field="hints",
+            )
+        x, y, colour = item["x"], item["y"], item["color"]
+        numbers = all(
+            isinstance(value, int | float) and not isinstance(value, bool) for value in (x, y)
+        )
+        if not numbers or not all(np.isfinite([x, y])):
+            raise InvalidOptions(f"hint {position}: x and y must be numbers.", field="hints")
+        if not isinstance(colour, str) or not _HEX_COLOUR.match(colour):
+            raise InvalidOptions(
+                f'hint {position}: color must be "#rrggbb", not {colour!r}.', field="hints"
+            )
+        hints.append(ColourHint(x=float(x), y=float(y), color=colour.lower()))
+    if len(hints) > MAX_HINTS:
+        raise InvalidOptions(
+            f"at most {MAX_HINTS} hints are allowed; {len(hints)} were given.", field="hints"
+        )
+    return tuple(hints)
+
+
+def check_hints_inside(hints: tuple[ColourHint, ...], width: int, height: int) -> None:
+    """Every point must fall on the photo (coordinates in its pixels, as displayed)."""
+    for position, hint in enumerate(hints, start=1):
+        if not (0 <= hint.x < width and 0 <= hint.y < height):
+            raise InvalidOptions(
+                f"hint {position} at ({hint.x:g}, {hint.y:g}) is outside the "
+                f"{width}x{height} photo.",
+                field="hints",
+            )
+
+
+def check_vividness(vividness: int | None) -> None:
+    low, high = VIVIDNESS_RANGE
+    if vividness is None:
+        return
+    if (
+        isinstance(vividness, bool)
+        or not isinstance(vividness, int)
+        or not low <= vividness <= high
+    ):
+        raise InvalidOptions(
+            f"vividness must be a whole number from {low} to {high}.", field="vividness"
+        )
+
+
+def ab_of_hex(colour: str) -> np.ndarray:
+    """a*, b* of an sRGB "#rrggbb" colour."""
+    rgb = np.array([[[int(colour[i : i + 2], 16) for i in (1, 3, 5)]]], dtype=np.uint8)
+    return lab_of_rgb(rgb)[0, 0, 1:]
+
+
+def hint_map(
+    hints: tuple[ColourHint, ...],
+    photo_size: tuple[int, int],
+    working_size: tuple[int, int],
+    scale: float,
+) -> np.ndarray:
+    """float32 [1, 3, h, w] map at the working size (h, w) for a photo of (height, width);
+    `scale` is the model's a*, b* units per map unit (in its ONNX metadata)."""
+    height, width = photo_size
+    rows, columns = working_size
+    out = np.zeros((1, 3, rows, columns), dtype=np.float32)
+    for hint in hints:
+        row = min(rows - 1, int(hint.y * rows / height))
+        column = min(columns - 1, int(hint.x * columns / width))
+        window = (
+            slice(max(0, row - HINT_HALF_SIDE), row + HINT_HALF_SIDE + 1),
+            slice(max(0, column - HINT_HALF_SIDE), column + HINT_HALF_SIDE + 1),
+        )
+        a, b = ab_of_hex(hint.color) / scale
+        out[0, 0][window], out[0, 1][window], out[0, 2][window] = a, b, 1.0
+    return out
