@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from colorizer_site.engine.models import bundled_models, predict, upsample_ab
+from colorizer_site.engine.models import bundled_models, predict
+from colorizer_site.engine.pipeline import full_size_ab
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 from training.cache import CACHE_DIR, DATASETS
 from training.color import rgb_to_lab
@@ -57,7 +58,7 @@ class Method:
     def ab(self, lightness: np.ndarray, hints: tuple[ColourHint, ...] = ()) -> np.ndarray:
         """L [H, W] -> ab [H, W, 2] at the photo's size, exactly as a job computes it."""
         prediction = predict(lightness, self.entry, self.config, hints)
-        return upsample_ab(prediction.decode(self.temperature), *lightness.shape)
+        return full_size_ab(prediction, prediction.decode(self.temperature), lightness)
 
 
 def v1_entries(commit: str = V1_COMMIT) -> dict[str, ModelEntry]:

@@ -4,6 +4,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
+
 from colorizer_site.engine import clarity, scratches
 from colorizer_site.engine.color import (
     lightness_of_gray,
@@ -25,6 +27,7 @@ from colorizer_site.engine.types import (
     ModelEntry,
     ProgressCallback,
 )
+from colorizer_site.engine.upsampling import guided_upsample
 
 # Mean CIELAB chroma above which an input counts as a colour photo: the training
 # data's own line between colour and grey/sepia pictures.
@@ -40,7 +43,7 @@ _PROGRESS_AT = {
 }
 
 
-def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None):
+def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None) -> np.ndarray:
     """a*, b* at the model's grid for the requested vividness (None: the model's own best).
 
     Models that give a*, b* directly have no temperature; for them vividness scales
@@ -52,6 +55,14 @@ def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | No
         return prediction.decode(temperature_of_vividness(vividness))
     ab = prediction.decode(None)
     return ab if vividness is None else ab * (0.5 + vividness / 100.0)
+
+
+def full_size_ab(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    """Colour at the photo's size: edge-following for the own models' coarse grid, bilinear
+    for families that already give it at their working size."""
+    if prediction.distribution is not None:
+        return guided_upsample(ab_grid, lightness)
+    return upsample_ab(ab_grid, *lightness.shape)
 
 
 def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineConfig) -> None:
@@ -140,7 +151,7 @@ def colorize(
         prediction = predict(lightness, entry, config, options.hints)
         ab_small = decode_colour(prediction, entry, options.vividness)
         run.report("colorize", 55)
-        ab = upsample_ab(ab_small, *lightness.shape)
+        ab = full_size_ab(prediction, ab_small, lightness)
         rgb = srgb8_of_lab(lightness, ab)
         del ab, lightness
 

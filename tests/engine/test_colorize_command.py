@@ -110,3 +110,56 @@ def test_unknown_model_is_refused_before_any_work(inputs: Path, tmp_path: Path) 
     with pytest.raises(CommandError, match="Unknown model 'huge'"):
         call_command("colorize", str(inputs), "-o", str(tmp_path / "out"), "--model", "huge")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pin_and_vividness_from_the_command_line_change_the_colour(tmp_path: Path) -> None:
+    source = tmp_path / "meadow.png"
+    source.write_bytes(encoded(photo(160, 120), "PNG"))
+    plain, pinned = tmp_path / "plain", tmp_path / "pinned"
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    call_command("colorize", str(source), "-o", str(plain), "--format", "png", **quiet)
+    call_command(
+        "colorize",
+        str(source),
+        "-o",
+        str(pinned),
+        "--format",
+        "png",
+        "--hints",
+        '[{"x": 120, "y": 90, "color": "#3a6ea5"}]',
+        "--vividness",
+        "70",
+        **quiet,
+    )
+    before = lab_of_rgb(np.asarray(Image.open(plain / "meadow.png").convert("RGB")))
+    after = lab_of_rgb(np.asarray(Image.open(pinned / "meadow.png").convert("RGB")))
+    # b* < 0 is blue: the pinned region moved towards the pin's colour, L* stayed.
+    assert after[80:100, 110:130, 2].mean() < before[80:100, 110:130, 2].mean() - 5.0
+    assert np.abs(after[..., 0] - before[..., 0]).mean() < 0.5
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--hints", "[{]", "--hints: hints is not valid JSON"),
+        ("--hints", '[{"x": 500, "y": 5, "color": "#ffffff"}]', "--hints: hint 1 at"),
+        ("--vividness", "150", "--vividness: vividness must be a whole number from 0 to 100"),
+    ],
+)
+def test_bad_hints_or_vividness_stop_the_command_with_the_reason(
+    tmp_path: Path, flag: str, value: str, message: str
+) -> None:
+    source = tmp_path / "one.png"
+    source.write_bytes(encoded(photo(160, 120), "PNG"))
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "colorize",
+            str(source),
+            "-o",
+            str(tmp_path / "out"),
+            flag,
+            value,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert not (tmp_path / "out" / "one.jpg").exists()

@@ -41,7 +41,7 @@ def test_a_pin_sets_the_colour_of_its_region_and_keeps_the_lightness(
     lab = run(guided_config, source, model="tiny", hints=(pin,))
     unpinned = run(guided_config, source, model="tiny")
     # Around the pin the graph is sure of b* = +40; far from it nothing changed.
-    assert lab[40, 200, 2] > 30.0 > unpinned[40, 200, 2] + 15.0
+    assert lab[40, 200, 2] > 25.0 > unpinned[40, 200, 2] + 12.0
     assert abs(float(lab[150, 40, 2] - unpinned[150, 40, 2])) < 1.0
     # The output keeps the input's lightness exactly, pin or not.
     assert np.abs(lab[..., 0] - lightness_of_gray(np.asarray(source))).max() < 0.6
