@@ -120,3 +120,33 @@ def hint_map(
         a, b = ab_of_hex(hint.color) / scale
         out[0, 0][window], out[0, 1][window], out[0, 2][window] = a, b, 1.0
     return out
+
+
+PIN_RADIUS_SHARE = 0.012  # of the photo's long side: the spot a pin fixes exactly
+PIN_TONE_SIGMA = 8.0  # L* units: the fix stays on the pinned object, not across an edge
+
+
+def apply_pins(ab: np.ndarray, lightness: np.ndarray, hints: tuple[ColourHint, ...]) -> np.ndarray:
+    """Make each pin's own spot exactly its colour (a*, b* in place, full size).
+
+    The network spreads a pin over the region it belongs to, but as a guess: a
+    person who picked a colour expects to see that colour where they clicked. A
+    soft spot around the point, limited to pixels of similar lightness, takes
+    the pin's a*, b*; the network's colour fades in around it.
+    """
+    height, width = lightness.shape
+    radius = max(3.0, max(height, width) * PIN_RADIUS_SHARE)
+    reach = int(3 * radius)
+    for hint in hints:
+        row, column = min(height - 1, int(hint.y)), min(width - 1, int(hint.x))
+        top, bottom = max(0, row - reach), min(height, row + reach + 1)
+        left, right = max(0, column - reach), min(width, column + reach + 1)
+        rows = np.arange(top, bottom, dtype=np.float32)[:, None] - row
+        columns = np.arange(left, right, dtype=np.float32)[None, :] - column
+        spatial = np.exp(-(rows**2 + columns**2) / (2 * radius**2))
+        tone = lightness[top:bottom, left:right] - lightness[row, column]
+        weight = (spatial * np.exp(-(tone**2) / (2 * PIN_TONE_SIGMA**2)))[..., None]
+        window = ab[top:bottom, left:right]
+        window *= 1.0 - weight
+        window += weight * ab_of_hex(hint.color)
+    return ab

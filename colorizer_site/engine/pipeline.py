@@ -17,7 +17,7 @@ from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import CONTENT_TYPES, encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
-from colorizer_site.engine.guidance import check_hints_inside, check_vividness
+from colorizer_site.engine.guidance import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.models import Prediction, predict, takes_hints, upsample_ab
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
@@ -151,7 +151,7 @@ def colorize(
         prediction = predict(lightness, entry, config, options.hints)
         ab_small = decode_colour(prediction, entry, options.vividness)
         run.report("colorize", 55)
-        ab = full_size_ab(prediction, ab_small, lightness)
+        ab = apply_pins(full_size_ab(prediction, ab_small, lightness), lightness, options.hints)
         rgb = srgb8_of_lab(lightness, ab)
         del ab, lightness
 

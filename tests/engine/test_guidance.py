@@ -142,3 +142,12 @@ def test_a_point_outside_the_photo_has_no_alternatives(guided_config) -> None:
     )
     with pytest.raises(engine.InvalidOptions, match="outside"):
         analysis.alternatives(-1.0, 5.0)
+
+
+def test_the_pinned_spot_gets_exactly_the_pin_colour(guided_config: EngineConfig) -> None:
+    # A blue pin on a bright photo the graph would paint a* = +40: the spot is blue anyway.
+    pin = ColourHint(x=64.0, y=64.0, color="#6f8fd0")
+    lab = run(guided_config, flat_photo(level=170), model="tiny", hints=(pin,))
+    want = lab_of_rgb(np.array([[[0x6F, 0x8F, 0xD0]]], dtype=np.uint8))[0, 0]
+    assert np.hypot(*(lab[64, 64, 1:] - want[1:])) < 3.0
+    assert lab[5, 250, 1] > 20.0  # far away the model's own colour stays
