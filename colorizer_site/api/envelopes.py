@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.links import read_result
 from colorizer_site.jobs.models import ColorizationJob
 
 RETURN_URL = 1
@@ -60,8 +61,7 @@ def _image(request: HttpRequest, job: ColorizationJob, return_type: int) -> str:
 
 
 def _result_bytes(job: ColorizationJob) -> bytes:
-    with job.result_file.open("rb") as handle:
-        return handle.read()
+    return read_result(job)
 
 
 def _unix(moment: datetime | None) -> int | None:

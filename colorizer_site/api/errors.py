@@ -22,6 +22,7 @@ from colorizer_site.engine.errors import (
     ModelNotInstalled,
 )
 from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
+from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import InvalidJobOptions
 
@@ -55,6 +56,8 @@ def api_error_for(error: Exception) -> ApiError | None:
         return error
     if isinstance(error, InsufficientCredits):
         return ApiError(403, str(error))
+    if isinstance(error, ResultExpired):
+        return ApiError(410, str(error), extra={"taskId": error.task_id} if error.task_id else {})
     if isinstance(error, InvalidJobOptions):
         return ApiError(400, str(error))
     if isinstance(error, ModelNotInstalled):

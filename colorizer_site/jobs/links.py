@@ -13,8 +13,40 @@ from colorizer_site.jobs.models import ColorizationJob
 _RESULT_SALT = "colorizer.jobs.result-link"
 
 
+class ResultExpired(Exception):
+    """A succeeded job whose result files are gone (retention purge, or deleted)."""
+
+    def __init__(self, job: ColorizationJob | None = None) -> None:
+        days = settings.COLORIZER_RESULT_RETENTION_DAYS
+        super().__init__(
+            f"The result of this task has expired: results are kept {days} days "
+            "and then deleted. Submit the photo again for a new one."
+        )
+        self.task_id = job.task_id if job is not None else ""
+
+
+def result_available(job: ColorizationJob) -> bool:
+    return job.succeeded and bool(job.result_file.name) and job.deleted_at is None
+
+
+def read_result(job: ColorizationJob) -> bytes:
+    """The result's bytes, or ResultExpired when they are no longer stored."""
+    if not result_available(job):
+        raise ResultExpired(job)
+    try:
+        with job.result_file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError as error:
+        raise ResultExpired(job) from error
+
+
 def result_url(job: ColorizationJob, *, absolute_base: str = "") -> str:
-    """A result link that needs no session and expires (COLORIZER_RESULT_URL_MAX_AGE)."""
+    """A result link that needs no session and expires (COLORIZER_RESULT_URL_MAX_AGE).
+
+    Raises ResultExpired for a succeeded job whose result was purged: a link would only 404.
+    """
+    if job.succeeded and not result_available(job):
+        raise ResultExpired(job)
     token = signing.TimestampSigner(salt=_RESULT_SALT).sign(job.task_id)
     return absolute_base.rstrip("/") + reverse("api:result", args=[token])
 
@@ -26,7 +58,8 @@ class ResultLinkExpired(Exception):
 def job_for_result_token(token: str) -> ColorizationJob | None:
     """The succeeded job a result link names; None if the link was tampered with.
 
-    Raises ResultLinkExpired for a genuine link past its max age.
+    Raises ResultLinkExpired for a genuine link past its max age, and
+    ResultExpired for a genuine link to a result that was purged.
     """
     signer = signing.TimestampSigner(salt=_RESULT_SALT)
     try:
@@ -35,10 +68,9 @@ def job_for_result_token(token: str) -> ColorizationJob | None:
         raise ResultLinkExpired("This result link has expired.") from error
     except signing.BadSignature:
         return None
-    return (
-        ColorizationJob.objects.filter(
-            task_id=task_id, state=ColorizationJob.State.SUCCEEDED, deleted_at__isnull=True
-        )
-        .exclude(result_file="")
-        .first()
-    )
+    job = ColorizationJob.objects.filter(
+        task_id=task_id, state=ColorizationJob.State.SUCCEEDED, deleted_at__isnull=True
+    ).first()
+    if job is not None and not job.result_file.name:
+        raise ResultExpired(job)
+    return job

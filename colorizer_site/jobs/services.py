@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
+from colorizer_site.engine import clarity
 from colorizer_site.engine.errors import (
     EngineError,
     ImageTooLarge,
@@ -121,7 +122,8 @@ def job_cost(options: JobOptions) -> int:
 
 
 def check_model_installed(options: JobOptions, config: EngineConfig | None = None) -> None:
-    """Raise ModelNotInstalled before any credit moves when the chosen model's file is absent."""
+    """Raise ModelNotInstalled before any credit moves when the chosen model's file, or the
+    clarity boost's weights when it is asked for, are absent."""
     config = config or engine_config()
     entry = config.models.get(options.model)
     if entry is None or not entry.path.is_file():
@@ -129,6 +131,23 @@ def check_model_installed(options: JobOptions, config: EngineConfig | None = Non
             f'The "{options.model}" model is not installed on this server; '
             "choose another model or ask the administrator to install it."
         )
+    if options.face_remaster:
+        _check_clarity_installed()
+
+
+def _check_clarity_installed() -> None:
+    # Without this the job would be charged, then fail in the worker and be refunded.
+    import importlib.util
+
+    try:
+        clarity.model_files()
+        if importlib.util.find_spec("ncnn") is None:
+            raise ModelNotInstalled("The clarity boost needs the `ncnn` package.")
+    except ModelNotInstalled as error:
+        raise ModelNotInstalled(
+            "The clarity boost (face_remaster) is not installed on this server; "
+            "send the photo without it or ask the administrator to install it."
+        ) from error
 
 
 def submit_job(
@@ -140,14 +159,17 @@ def submit_job(
     source: str = ColorizationJob.Source.WEB,
     api_key: ApiKey | None = None,
     source_url: str = "",
+    max_bytes: int | None = None,
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
+    `max_bytes` allows inputs past COLORIZER_MAX_UPLOAD_BYTES for a caller that
+    promises more (the v1 dialect's 25 MB); the worker reads it back from the job.
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
     ImageTooLarge / ModelNotInstalled, or credits' InsufficientCredits.
     """
     options = options.validated()
-    config = engine_config()
+    config = engine_config(max_bytes=max_bytes)
     check_model_installed(options, config)
     info = engine.probe_image(image, config)
     cost = job_cost(options)
@@ -177,6 +199,7 @@ def submit_job(
                     "height": info.height,
                     "bytes": len(image),
                     "source_url": source_url,
+                    **({"max_bytes": max_bytes} if max_bytes else {}),
                 },
             )
             # A new job is charged once by construction, so the charge needs no
@@ -284,7 +307,7 @@ def run_job(job_id: int) -> None:
         result = engine.colorize(
             data,
             ColorizeOptions(**asdict(options)),
-            engine_config(),
+            engine_config(max_bytes=job.input_meta.get("max_bytes")),
             progress=_progress_writer(job.id),
         )
         thumbnail = engine.make_thumbnail(result.data)

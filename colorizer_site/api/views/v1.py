@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from colorizer_site.api import operations
 from colorizer_site.api.decorators import credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, failed_job_error, renders_errors
@@ -30,6 +31,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         source_url=form.image.source_url,
+        max_bytes=operations.V1_FILE_LIMIT_BYTES,
     )
     job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
     if job.succeeded:
