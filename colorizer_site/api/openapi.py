@@ -108,6 +108,24 @@ HEADERS: dict[str, Any] = {
         "required": True,
         "schema": {"type": "integer", "minimum": 0},
     },
+    "RateLimit-Policy": {
+        "description": "The key's rate limit (IETF draft-ietf-httpapi-ratelimit-headers): "
+        'a quota of q requests refilled over w seconds, e.g. `"per-key";q=10;w=5`.',
+        "required": False,
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": "What is left of that quota: r requests, whole again in t seconds, "
+        'e.g. `"per-key";r=7;t=2`.',
+        "required": False,
+        "schema": {"type": "string"},
+    },
+    "X-Credits-Charged": {
+        "description": "Credits this request took and kept: the job's cost, or 0 for a "
+        "refusal, a replayed answer or a job that failed (refunded) within the call.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
     "Retry-After": {
         "description": "Seconds to wait before the next request with this key.",
         "required": True,
@@ -154,6 +172,10 @@ def _reply(operation: Operation, reply: Reply) -> dict[str, Any]:
     headers = {}
     if reply.status != 401:
         headers["X-Credits-Remaining"] = {"$ref": "#/components/headers/X-Credits-Remaining"}
+        headers["RateLimit-Policy"] = {"$ref": "#/components/headers/RateLimit-Policy"}
+        headers["RateLimit"] = {"$ref": "#/components/headers/RateLimit"}
+    if operation.idempotent and reply.status not in (401, 429):
+        headers["X-Credits-Charged"] = {"$ref": "#/components/headers/X-Credits-Charged"}
     if reply.rate_limited:
         headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
     described: dict[str, Any] = {"description": reply.description, "content": content}

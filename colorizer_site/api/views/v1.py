@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from colorizer_site.api import operations
-from colorizer_site.api.decorators import credits_header, idempotent, rate_limited
+from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, failed_job_error, renders_errors
 from colorizer_site.api.forms import parse_colorize
@@ -19,6 +19,7 @@ from colorizer_site.keys.decorators import api_key_required
 @api_key_required(on_failure=V1.auth_failure)
 @credits_header
 @rate_limited(V1)
+@credits_charged
 @idempotent(V1)
 @renders_errors(V1)
 def colorize(request: HttpRequest) -> HttpResponse:
@@ -34,6 +35,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
         max_bytes=operations.V1_FILE_LIMIT_BYTES,
     )
     job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+    request.credits_charged = 0 if job.failed else job.cost
     if job.succeeded:
         return JsonResponse(
             {"outputUrl": jobs.result_url(job, absolute_base=absolute_base(request))}
