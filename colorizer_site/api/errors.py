@@ -24,7 +24,7 @@ from colorizer_site.engine.errors import (
 from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
 from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import InvalidJobOptions
+from colorizer_site.jobs.services import InvalidJobOptions, JobAlreadyFinished
 
 State = ColorizationJob.State
 View = Callable[..., HttpResponse]
@@ -60,6 +60,8 @@ def api_error_for(error: Exception) -> ApiError | None:
         return ApiError(410, str(error), extra={"taskId": error.task_id} if error.task_id else {})
     if isinstance(error, InvalidJobOptions):
         return ApiError(400, str(error))
+    if isinstance(error, JobAlreadyFinished):
+        return ApiError(409, str(error))
     if isinstance(error, ModelNotInstalled):
         return ApiError(503, str(error))
     if isinstance(error, ImageTooLarge):

@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from colorizer_site.jobs.services import JobOptions
 State = ColorizationJob.State
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _BASE64_WHITESPACE = re.compile(r"\s+")
+_OFFSET_AFTER_SPACE = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,16 @@ class TaskRequest:
     options: JobOptions
     sync: bool
     return_type: int
+
+
+@dataclass(frozen=True)
+class TaskListRequest:
+    limit: int
+    state: str | None
+    created_after: datetime | None
+    created_before: datetime | None
+    # (created_at, id) of the last task of the previous page.
+    after: tuple[datetime, int] | None
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,57 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
     else:
         image = _image_from_text(text)
     return ColorizeRequest(image=image, options=options)
+
+
+def parse_list_tasks(request: HttpRequest) -> TaskListRequest:
+    values = _clean_all(operations.LIST_TASKS, request.GET)
+    raw_limit = (request.GET.get("limit") or "").strip() or str(operations.TASK_PAGE_DEFAULT)
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= operations.TASK_PAGE_MAX:
+        raise ApiError(400, f"limit must be a whole number from 1 to {operations.TASK_PAGE_MAX}.")
+    return TaskListRequest(
+        limit=int(raw_limit),
+        state=values["state"],
+        created_after=_moment(request.GET, "created_after"),
+        created_before=_moment(request.GET, "created_before"),
+        after=_cursor_position((request.GET.get("cursor") or "").strip()),
+    )
+
+
+def task_cursor(job: ColorizationJob) -> str:
+    """The opaque cursor of the page after `job`: its creation time and row id."""
+    position = f"{job.created_at.isoformat()}|{job.id}".encode()
+    return base64.urlsafe_b64encode(position).decode().rstrip("=")
+
+
+def _cursor_position(cursor: str) -> tuple[datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, _, row_id = decoded.partition("|")
+        position = (datetime.fromisoformat(moment), int(row_id))
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise ApiError(
+            400, "cursor is not one this API gave out; pass nextCursor from a previous page."
+        ) from error
+    if position[0].tzinfo is None:
+        raise ApiError(400, "cursor is not one this API gave out.")
+    return position
+
+
+def _moment(source: QueryDict, name: str) -> datetime | None:
+    """An ISO 8601 date or date-time (UTC unless it names an offset), or a 400."""
+    raw = (source.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        # A "+" in a query string arrives as a space: put the offset's sign back.
+        moment = datetime.fromisoformat(_OFFSET_AFTER_SPACE.sub(r"+\1", raw.replace("Z", "+00:00")))
+    except ValueError as error:
+        raise ApiError(
+            400, f"{name} must be an ISO 8601 date or date-time, e.g. 2026-01-31T12:00:00Z."
+        ) from error
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _clean_all(operation: Operation, source: QueryDict) -> dict[str, Any]:

@@ -29,7 +29,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "integer",
                 "description": "1 succeeded, 0 queued, 2 or more processing; negative failed: "
                 "-1 failed, -3 image_url download failed, -5 image too large, "
-                "-7 invalid image file, -8 timed out.",
+                "-7 invalid image file, -8 timed out, -9 cancelled.",
             },
             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
             "created_at": {"type": "integer", "minimum": 0, "description": "Unix seconds"},
@@ -69,6 +69,28 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "TaskItem": {
+        "allOf": [{"$ref": "#/components/schemas/TaskData"}],
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {
+                "type": "string",
+                "description": '"success", or why the task failed when state is negative.',
+            }
+        },
+    },
+    "TaskList": {
+        "type": "object",
+        "required": ["tasks", "nextCursor"],
+        "properties": {
+            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
+            "nextCursor": {
+                "type": ["string", "null"],
+                "description": "Pass as `cursor` for the next page; null on the last page.",
+            },
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -99,6 +121,8 @@ _BODY_SCHEMAS = {
     "error": "Error",
     "colorize": "ColorizeResult",
     "account": "Account",
+    "task-list": "TaskList",
+    "task-item": "TaskItem",
 }
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 

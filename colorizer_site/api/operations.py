@@ -15,6 +15,10 @@ INPUT_FORMATS = "jpg, jpeg, jfif, bmp, png, webp, tiff/tif (LZW too) and SGI rgb
 INPUT_LIMITS = f"{INPUT_FORMATS}; at most 4096x4096 pixels and 20 MB"
 V1_FILE_LIMIT_BYTES = 25 * 1024 * 1024
 FLAG_CHOICES = ("true", "false", "1", "0")
+TASK_PAGE_DEFAULT = 20
+TASK_PAGE_MAX = 100
+# The list's state filter: names for the task dialect's state codes.
+TASK_STATE_FILTERS = ("queued", "processing", "succeeded", "failed", "cancelled")
 MODEL_CHOICES = ("large", "tiny")
 
 
@@ -38,7 +42,7 @@ class Reply:
 
     status: int
     description: str
-    # task | task-error | error | colorize | account | image
+    # task | task-error | error | colorize | account | task-list | task-item
     body: str
     rate_limited: bool = False
 
@@ -339,4 +343,87 @@ ACCOUNT = Operation(
     examples=(Example("Check the balance"),),
 )
 
-OPERATIONS = (CREATE_TASK, GET_TASK, COLORIZE, ACCOUNT)
+TASK_ID_PARAM = Param(
+    "task_id",
+    "The task_id from the create call.",
+    location="path",
+    required=True,
+    example="TASK_ID",
+)
+
+LIST_TASKS = Operation(
+    operation_id="listTasks",
+    method="GET",
+    path="/api/v1/tasks",
+    dialect="v1",
+    summary="List your tasks",
+    description=(
+        "The account's tasks from both dialects, newest first, as the task dialect's `data` "
+        "objects plus `message`. Pass `nextCursor` back as `cursor` for the next page; it is "
+        "null on the last one. Cursors stay valid while tasks are added."
+    ),
+    params=(
+        Param(
+            "limit",
+            f"Tasks per page, 1 to {TASK_PAGE_MAX}.",
+            kind="integer",
+            location="query",
+            default=TASK_PAGE_DEFAULT,
+        ),
+        Param("cursor", "`nextCursor` of the previous page.", location="query"),
+        Param(
+            "state",
+            "Only tasks in this state (failed: every negative state except cancelled).",
+            location="query",
+            choices=TASK_STATE_FILTERS,
+        ),
+        Param(
+            "created_after",
+            "Only tasks created at or after this ISO 8601 date or date-time (UTC by default).",
+            location="query",
+            example="2026-01-01T00:00:00Z",
+        ),
+        Param(
+            "created_before",
+            "Only tasks created before this ISO 8601 date or date-time.",
+            location="query",
+        ),
+    ),
+    replies=(
+        Reply(200, "A page of tasks and the cursor of the next.", "task-list"),
+        Reply(400, "A bad limit, cursor, state or date.", "error"),
+        *V1_AUTH_REPLIES,
+    ),
+    examples=(
+        Example("The newest tasks"),
+        Example(
+            "Failed tasks since New Year, 50 a page",
+            {"state": "failed", "limit": "50", "created_after": "2026-01-01"},
+        ),
+    ),
+)
+
+CANCEL_TASK = Operation(
+    operation_id="cancelTask",
+    method="POST",
+    path="/api/v1/tasks/{task_id}/cancel",
+    dialect="v1",
+    summary="Cancel a task",
+    description=(
+        "A queued task ends at once (state -9) and its credits are refunded: 200. A task "
+        "being processed stops at the worker's next progress report, then ends -9 and is "
+        "refunded: 202 with the task as it is now. A finished task cannot be cancelled: 409."
+    ),
+    params=(TASK_ID_PARAM,),
+    replies=(
+        Reply(200, "Cancelled and refunded.", "task-item"),
+        Reply(202, "Being processed; it stops at the next progress report.", "task-item"),
+        V1_AUTH_REPLIES[0],
+        Reply(404, "No task with this id belongs to this key's account.", "error"),
+        Reply(409, "The task has already finished.", "error"),
+        V1_AUTH_REPLIES[1],
+    ),
+    examples=(Example("Cancel a task", {"task_id": "TASK_ID"}),),
+)
+
+OPERATIONS = (CREATE_TASK, GET_TASK, COLORIZE, ACCOUNT, LIST_TASKS, CANCEL_TASK)

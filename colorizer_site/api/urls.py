@@ -1,7 +1,7 @@
 from django.urls import path
 
 from colorizer_site.api import results
-from colorizer_site.api.views import schema, tasks, v1
+from colorizer_site.api.views import schema, tasks, v1, v1_tasks
 
 app_name = "api"
 
@@ -12,5 +12,7 @@ urlpatterns: list = [
     path("tasks/visual/colorization/<str:task_id>", tasks.task_detail, name="task_detail"),
     path("v1/colorize", v1.colorize, name="v1_colorize"),
     path("v1/account", v1.account, name="v1_account"),
+    path("v1/tasks", v1_tasks.task_list, name="v1_tasks"),
+    path("v1/tasks/<str:task_id>/cancel", v1_tasks.task_cancel, name="v1_task_cancel"),
     path("openapi.json", schema.openapi, name="openapi"),
 ]

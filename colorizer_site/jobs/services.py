@@ -38,6 +38,7 @@ from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, EngineC
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.jobs.signals import job_finished
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InvalidJobOptions",
+    "JobAlreadyFinished",
     "JobOptions",
+    "cancel_job",
     "engine_config",
     "job_cost",
     "reap_stuck_jobs",
@@ -79,6 +82,17 @@ _PROGRESS_WRITE_INTERVAL = 0.4
 
 class InvalidJobOptions(ValueError):
     """An option value the product does not offer; `str()` says which and why."""
+
+
+class JobAlreadyFinished(Exception):
+    """A cancel for a job that has already succeeded or failed."""
+
+
+class _CancelledWhileRunning(Exception):
+    """Raised from the progress callback to stop the engine once a cancel was asked for."""
+
+
+CANCELLED_MESSAGE = "Cancelled at your request; the credits were refunded."
 
 
 @dataclass(frozen=True)
@@ -311,6 +325,10 @@ def run_job(job_id: int) -> None:
             progress=_progress_writer(job.id),
         )
         thumbnail = engine.make_thumbnail(result.data)
+    except _CancelledWhileRunning:
+        fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE)
+        logger.info("job %s cancelled while running", job.task_id)
+        return
     except Exception as error:
         state, message = _failure_for(error)
         if state == State.FAILED:
@@ -327,28 +345,39 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
         f"results/{day}/{job.task_id}.{_extension(result.format)}", ContentFile(result.data)
     )
     thumbnail_name = storage.save(f"thumbnails/{day}/{job.task_id}.webp", ContentFile(thumbnail))
-    finished = ColorizationJob.objects.filter(id=job.id, state=State.PROCESSING).update(
-        state=State.SUCCEEDED,
-        progress=100,
-        stage="done",
-        completed_at=timezone.now(),
-        result_file=result_name,
-        thumbnail=thumbnail_name,
-        result_meta=result.metadata(),
-    )
+    with transaction.atomic():
+        finished = ColorizationJob.objects.filter(
+            id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
+        ).update(
+            state=State.SUCCEEDED,
+            progress=100,
+            stage="done",
+            completed_at=timezone.now(),
+            result_file=result_name,
+            thumbnail=thumbnail_name,
+            result_meta=result.metadata(),
+        )
+        if finished:
+            _announce_finished(job.id)
     if not finished:
-        # The reaper timed the job out (and refunded it) while the engine ran.
         storage.delete(result_name)
         storage.delete(thumbnail_name)
-        logger.warning("job %s finished after it was timed out; result dropped", job.task_id)
+        # Cancelled after the last progress report: it ends cancelled, not delivered.
+        if fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE):
+            logger.info("job %s cancelled as it finished; result dropped", job.task_id)
+        else:
+            # The reaper timed the job out (and refunded it) while the engine ran.
+            logger.warning("job %s finished after it was timed out; result dropped", job.task_id)
 
 
-def fail_job(job: ColorizationJob, *, state: int, code: str, message: str) -> bool:
-    """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended."""
+def fail_job(
+    job: ColorizationJob, *, state: int, code: str, message: str, queued_only: bool = False
+) -> bool:
+    """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended
+    (or, with `queued_only`, if a worker has taken it)."""
+    unfinished = [State.QUEUED] if queued_only else [State.QUEUED, State.PROCESSING]
     with transaction.atomic():
-        changed = ColorizationJob.objects.filter(
-            id=job.id, state__in=[State.QUEUED, State.PROCESSING]
-        ).update(
+        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished).update(
             state=state,
             error_code=code[:40],
             error_message=message,
@@ -356,15 +385,48 @@ def fail_job(job: ColorizationJob, *, state: int, code: str, message: str) -> bo
             completed_at=timezone.now(),
         )
         if changed and job.cost:
+            what = "cancelled" if state == State.CANCELLED else "failed"
             credits.refund(
                 user=job.owner,
                 amount=job.cost,
                 job=job,
                 api_key=job.api_key,
-                memo=_memo("Refund for failed colorization", job),
+                memo=_memo(f"Refund for {what} colorization", job),
                 idempotency_key=f"refund:{job.task_id}",
             )
+        if changed:
+            _announce_finished(job.id)
     return bool(changed)
+
+
+def _announce_finished(job_id: int) -> None:
+    """Tell the `job_finished` receivers (webhooks' outbox) inside the final state's
+    transaction, so what they write commits or rolls back with it."""
+    if job_finished.has_listeners(ColorizationJob):
+        job_finished.send(sender=ColorizationJob, job=ColorizationJob.objects.get(id=job_id))
+
+
+def cancel_job(job: ColorizationJob) -> ColorizationJob:
+    """Cancel the owner's job: a queued one ends now (-9) and is refunded; a running one
+    is marked, and the worker stops it and refunds it at its next progress report.
+
+    Raises JobAlreadyFinished for a job that has already ended. Returns the job reloaded.
+    """
+    if fail_job(
+        job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE, queued_only=True
+    ):
+        job.refresh_from_db()
+        return job
+    ColorizationJob.objects.filter(
+        id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
+    ).update(cancel_requested_at=timezone.now())
+    job.refresh_from_db()
+    if job.is_finished:
+        raise JobAlreadyFinished(
+            f"The task has already {'succeeded' if job.succeeded else 'ended'}; "
+            "there is nothing to cancel."
+        )
+    return job
 
 
 def _failure_for(error: Exception) -> tuple[int, str]:
@@ -402,9 +464,12 @@ def _progress_writer(job_id: int) -> engine.ProgressCallback:
             return
         # The finishing step writes 100; a stage reporting 100 stays at 99
         # until the result is stored so the page never shows "100 %" early.
-        ColorizationJob.objects.filter(id=job_id, state=State.PROCESSING).update(
-            progress=min(percent, 99), stage=stage[:40]
-        )
+        written = ColorizationJob.objects.filter(
+            id=job_id, state=State.PROCESSING, cancel_requested_at__isnull=True
+        ).update(progress=min(percent, 99), stage=stage[:40])
+        if not written:
+            # Cancelled (or timed out by the reaper): stop spending the CPU on it.
+            raise _CancelledWhileRunning
         last.update(stage=stage, percent=percent, at=now)
 
     return report
