@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "colorizer_site.keys",
     "colorizer_site.jobs",
     "colorizer_site.api",
+    "colorizer_site.webhooks",
     "colorizer_site.web",
 ]
 
@@ -271,5 +272,15 @@ COLORIZER_RATE_LIMIT_PER_SECOND = float(os.environ.get("COLORIZER_RATE_LIMIT_PER
 COLORIZER_RATE_LIMIT_BURST = env_int("COLORIZER_RATE_LIMIT_BURST", 10)
 COLORIZER_URL_FETCH_TIMEOUT = float(os.environ.get("COLORIZER_URL_FETCH_TIMEOUT", "10"))
 COLORIZER_URL_FETCH_MAX_REDIRECTS = 3
+# Webhooks (the worker sends them). Links inside deliveries start with the site's URL.
+COLORIZER_SITE_URL = os.environ.get("COLORIZER_SITE_URL", "http://127.0.0.1:8000")
+COLORIZER_WEBHOOK_POLL_SECONDS = float(os.environ.get("COLORIZER_WEBHOOK_POLL_SECONDS", "1"))
+COLORIZER_WEBHOOK_TIMEOUT = float(os.environ.get("COLORIZER_WEBHOOK_TIMEOUT", "10"))
+# Seconds before each retry after a failed attempt; then the delivery is marked failed.
+COLORIZER_WEBHOOK_RETRY_SCHEDULE = [5, 60, 600, 3600, 6 * 3600]
+# A worker that dies mid-send leaves its deliveries to others after this long.
+COLORIZER_WEBHOOK_LEASE_SECONDS = env_int("COLORIZER_WEBHOOK_LEASE_SECONDS", 60)
+# An endpoint with no successful delivery for this long is disabled, and its owner told.
+COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS = env_int("COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS", 72)
 # Only tests turn this on, so URL fetching can reach their own local server.
 COLORIZER_URL_FETCH_ALLOW_LOOPBACK = env_bool("COLORIZER_URL_FETCH_ALLOW_LOOPBACK", False)

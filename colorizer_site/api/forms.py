@@ -26,7 +26,7 @@ from colorizer_site.api.errors import ApiError
 from colorizer_site.api.operations import Operation, Param
 from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import JobOptions
+from colorizer_site.jobs.services import JobOptions, check_callback_url
 
 State = ColorizationJob.State
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -47,6 +47,7 @@ class TaskRequest:
     options: JobOptions
     sync: bool
     return_type: int
+    callback_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class TaskListRequest:
 class ColorizeRequest:
     image: ImageInput
     options: JobOptions
+    callback_url: str = ""
 
 
 def read_form(request: HttpRequest) -> tuple[QueryDict, MultiValueDict]:
@@ -97,11 +99,18 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
     if upload is None and not url:
         raise ApiError(400, "Send the photo as image_file (a file upload) or image_url.")
     options = _job_options(values)
+    callback_url = _callback_url(fields)
     if upload is not None:
         image = _read_upload(upload, limit=settings.COLORIZER_MAX_UPLOAD_BYTES)
     else:
         image = ImageInput(data=fetch_image(url), source_url=url)
-    return TaskRequest(image=image, options=options, sync=sync, return_type=values["return_type"])
+    return TaskRequest(
+        image=image,
+        options=options,
+        sync=sync,
+        return_type=values["return_type"],
+        callback_url=callback_url,
+    )
 
 
 def parse_get_task(request: HttpRequest) -> int:
@@ -121,11 +130,12 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
             400, "Send the photo in the image field: a file, an http(s) URL, base64 or a data URL."
         )
     options = _job_options(values)
+    callback_url = _callback_url(fields)
     if upload is not None:
         image = _read_upload(upload, limit=operations.V1_FILE_LIMIT_BYTES)
     else:
         image = _image_from_text(text)
-    return ColorizeRequest(image=image, options=options)
+    return ColorizeRequest(image=image, options=options, callback_url=callback_url)
 
 
 def parse_list_tasks(request: HttpRequest) -> TaskListRequest:
@@ -177,6 +187,13 @@ def _moment(source: QueryDict, name: str) -> datetime | None:
             400, f"{name} must be an ISO 8601 date or date-time, e.g. 2026-01-31T12:00:00Z."
         ) from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _callback_url(fields: QueryDict) -> str:
+    """The optional callback_url, checked before any image is downloaded."""
+    url = (fields.get("callback_url") or "").strip()
+    check_callback_url(url)
+    return url
 
 
 def _clean_all(operation: Operation, source: QueryDict) -> dict[str, Any]:

@@ -116,6 +116,12 @@ MODEL = Param(
     choices=MODEL_CHOICES,
     default="large",
 )
+CALLBACK_URL = Param(
+    "callback_url",
+    "Optional: an http(s) URL that receives the task's final state as a Standard Webhooks "
+    "POST (`task.succeeded` or `task.failed`, with the task's data), signed with your "
+    "callback secret from the Webhooks page. Private and loopback addresses are refused.",
+)
 CLEAN_SCRATCHES = _flag("clean_scratches", "Repair scratches and dust first", "+1 credit")
 FACE_REMASTER = _flag("face_remaster", "Sharpen faces with a clarity boost", "+2 credits")
 
@@ -177,6 +183,7 @@ CREATE_TASK = Operation(
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
+        CALLBACK_URL,
     ),
     replies=(
         Reply(
@@ -292,6 +299,7 @@ COLORIZE = Operation(
             choices=("jpeg", "jpg", "png", "webp"),
             default="jpeg",
         ),
+        CALLBACK_URL,
     ),
     replies=(
         Reply(200, "The result's absolute, time-limited URL.", "colorize"),

@@ -149,6 +149,23 @@ def check_model_installed(options: JobOptions, config: EngineConfig | None = Non
         _check_clarity_installed()
 
 
+def check_callback_url(url: str) -> None:
+    """InvalidJobOptions unless `url` is empty or may receive webhooks: http(s), every
+    address public (the same rules as image URLs, checked again at each delivery)."""
+    if not url:
+        return
+    from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
+
+    if len(url) > 2000:
+        raise InvalidJobOptions("callback_url is longer than 2000 characters.")
+    try:
+        check_url(
+            url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="callback_url"
+        )
+    except InvalidImageUrl as error:
+        raise InvalidJobOptions(str(error)) from error
+
+
 def _check_clarity_installed() -> None:
     # Without this the job would be charged, then fail in the worker and be refunded.
     import importlib.util
@@ -174,17 +191,21 @@ def submit_job(
     api_key: ApiKey | None = None,
     source_url: str = "",
     max_bytes: int | None = None,
+    callback_url: str = "",
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
     `max_bytes` allows inputs past COLORIZER_MAX_UPLOAD_BYTES for a caller that
     promises more (the v1 dialect's 25 MB); the worker reads it back from the job.
+    `callback_url` receives the final state (webhooks' outbox); it must pass the
+    image URLs' address rules, or InvalidJobOptions.
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
     ImageTooLarge / ModelNotInstalled, or credits' InsufficientCredits.
     """
     options = options.validated()
     config = engine_config(max_bytes=max_bytes)
     check_model_installed(options, config)
+    check_callback_url(callback_url)
     info = engine.probe_image(image, config)
     cost = job_cost(options)
 
@@ -204,6 +225,7 @@ def submit_job(
                 api_key=api_key,
                 source=source,
                 input_file=input_name,
+                callback_url=callback_url,
                 options=asdict(options),
                 cost=cost,
                 input_meta={
@@ -242,6 +264,7 @@ def submit_job_from_url(
     options: JobOptions,
     source: str = ColorizationJob.Source.WEB,
     api_key: ApiKey | None = None,
+    callback_url: str = "",
 ) -> ColorizationJob:
     """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it.
 
@@ -252,6 +275,7 @@ def submit_job_from_url(
 
     options = options.validated()
     check_model_installed(options)
+    check_callback_url(callback_url)
     image = fetch_image(url)
     filename = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     return submit_job(
@@ -262,6 +286,7 @@ def submit_job_from_url(
         source=source,
         api_key=api_key,
         source_url=url,
+        callback_url=callback_url,
     )
 
 

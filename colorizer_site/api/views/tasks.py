@@ -34,6 +34,7 @@ def create_task(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         source_url=task.image.source_url,
+        callback_url=task.callback_url,
     )
     if task.sync:
         job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)

@@ -32,6 +32,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         source_url=form.image.source_url,
+        callback_url=form.callback_url,
         max_bytes=operations.V1_FILE_LIMIT_BYTES,
     )
     job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)

@@ -1,0 +1,170 @@
+"""Webhook endpoints and the outbox: what is sent, to whom, and when it is written.
+
+Deliveries are rows written in the same transaction as the job's final state
+(the `job_finished` signal is sent inside it), so a crash can neither lose an
+event nor announce one that did not happen; `webhooks.delivery` sends them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.task_data import listed_task
+from colorizer_site.webhooks.models import TEST_EVENT, Event, WebhookDelivery, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from colorizer_site.accounts.models import User
+
+MAX_ENDPOINTS = 20
+
+
+class InvalidEndpoint(ValueError):
+    """The endpoint cannot be saved; `str()` says why, `field` names the form field at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def callback_secret(user: User) -> str:
+    """The secret that signs deliveries to a per-request `callback_url` of this user.
+
+    Derived from SECRET_KEY, so it needs no storage and the webhooks page can
+    show it at any time; changing SECRET_KEY changes it (as it does API keys).
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"colorizer.webhooks.callback:{user.pk}".encode(), "sha256"
+    ).digest()
+    return "whsec_" + base64.b64encode(digest).decode()
+
+
+def check_target(url: str) -> None:
+    """InvalidImageUrl unless `url` may receive webhooks (http/https, public address)."""
+    check_url(
+        url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="The webhook URL"
+    )
+
+
+def create_endpoint(
+    *, owner: User, url: str, events: list[str], description: str = ""
+) -> WebhookEndpoint:
+    """A new endpoint with a fresh secret, or InvalidEndpoint."""
+    unknown = set(events) - set(Event.values)
+    if not events or unknown:
+        raise InvalidEndpoint("Choose at least one of the events offered.", field="events")
+    if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS:
+        raise InvalidEndpoint(f"You can have at most {MAX_ENDPOINTS} webhook endpoints.")
+    try:
+        check_target(url)
+    except InvalidImageUrl as error:
+        raise InvalidEndpoint(str(error), field="url") from error
+    return WebhookEndpoint.objects.create(
+        owner=owner,
+        url=url,
+        events=sorted(set(events)),
+        description=description,
+        secret=new_secret(),
+    )
+
+
+def delete_endpoint(endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()
+
+
+def enable_endpoint(endpoint: WebhookEndpoint) -> None:
+    endpoint.disabled_at = None
+    endpoint.disabled_reason = ""
+    endpoint.failing_since = None
+    endpoint.save(update_fields=["disabled_at", "disabled_reason", "failing_since"])
+
+
+def event_body(event_type: str, data: dict[str, Any]) -> str:
+    """The Standard Webhooks payload: type, timestamp, data."""
+    return json.dumps(
+        {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data},
+        separators=(",", ":"),
+    )
+
+
+def record_job_finished(sender: type, job: ColorizationJob, **kwargs: Any) -> None:
+    """The `job_finished` receiver: one outbox row per endpoint that wants the event,
+    and one for the job's callback_url; runs inside the final state's transaction."""
+    event = Event.TASK_SUCCEEDED if job.succeeded else Event.TASK_FAILED
+    endpoints = [
+        endpoint
+        for endpoint in WebhookEndpoint.objects.filter(owner_id=job.owner_id, disabled_at=None)
+        if event in endpoint.events
+    ]
+    if not endpoints and not job.callback_url:
+        return
+    body = event_body(event, listed_task(job, base_url=settings.COLORIZER_SITE_URL))
+    now = timezone.now()
+    rows = [
+        WebhookDelivery(
+            owner_id=job.owner_id,
+            endpoint=endpoint,
+            job=job,
+            url=endpoint.url,
+            event_type=event,
+            payload=body,
+            next_attempt_at=now,
+        )
+        for endpoint in endpoints
+    ]
+    if job.callback_url:
+        rows.append(
+            WebhookDelivery(
+                owner_id=job.owner_id,
+                job=job,
+                url=job.callback_url,
+                event_type=event,
+                payload=body,
+                next_attempt_at=now,
+            )
+        )
+    WebhookDelivery.objects.bulk_create(rows)
+
+
+def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """Queue a `webhook.test` message to the endpoint (sent by the worker within seconds)."""
+    return WebhookDelivery.objects.create(
+        owner=endpoint.owner,
+        endpoint=endpoint,
+        url=endpoint.url,
+        event_type=TEST_EVENT,
+        payload=event_body(TEST_EVENT, {"endpoint": endpoint.url, "message": "It works."}),
+        next_attempt_at=timezone.now(),
+    )
+
+
+def resend(delivery: WebhookDelivery) -> None:
+    """Send a delivery again from the first attempt, with the same webhook-id (receivers
+    that deduplicate on it see a repeat)."""
+    WebhookDelivery.objects.filter(id=delivery.id).update(
+        status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+
+
+def signing_secret(delivery: WebhookDelivery) -> str:
+    if delivery.endpoint_id is not None:
+        return delivery.endpoint.secret
+    return callback_secret(delivery.owner)
+
+
+def recent_deliveries(owner: User, *, limit: int = 50) -> list[WebhookDelivery]:
+    return list(
+        WebhookDelivery.objects.filter(owner=owner).select_related("endpoint", "job")[:limit]
+    )
