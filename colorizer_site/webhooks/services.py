@@ -91,6 +91,24 @@ def enable_endpoint(endpoint: WebhookEndpoint) -> None:
     endpoint.save(update_fields=["disabled_at", "disabled_reason", "failing_since"])
 
 
+def retry_words() -> str:
+    """The retry schedule as the pages say it: "5 s, 1 min, 10 min, 1 h and 6 h"."""
+    words = [_duration(seconds) for seconds in settings.COLORIZER_WEBHOOK_RETRY_SCHEDULE]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def disable_words() -> str:
+    hours = settings.COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS
+    return f"{hours // 24} days" if hours % 24 == 0 and hours >= 48 else f"{hours} hours"
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)} {unit}"
+    return f"{seconds:g} s"
+
+
 def event_body(event_type: str, data: dict[str, Any]) -> str:
     """The Standard Webhooks payload: type, timestamp, data."""
     return json.dumps(

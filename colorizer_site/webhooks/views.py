@@ -18,6 +18,8 @@ def _page(request: HttpRequest, form: EndpointForm, status: int = 200) -> HttpRe
         "endpoints": WebhookEndpoint.objects.filter(owner=request.user),
         "deliveries": services.recent_deliveries(request.user),
         "callback_secret": services.callback_secret(request.user),
+        "retries": services.retry_words(),
+        "disable_after": services.disable_words(),
     }
     return render(request, "webhooks/endpoints.html", context, status=status)
 
