@@ -272,6 +272,9 @@ COLORIZER_RATE_LIMIT_PER_SECOND = float(os.environ.get("COLORIZER_RATE_LIMIT_PER
 COLORIZER_RATE_LIMIT_BURST = env_int("COLORIZER_RATE_LIMIT_BURST", 10)
 COLORIZER_URL_FETCH_TIMEOUT = float(os.environ.get("COLORIZER_URL_FETCH_TIMEOUT", "10"))
 COLORIZER_URL_FETCH_MAX_REDIRECTS = 3
+# Photos per batch (POST /api/v1/batches), files or ZIP members.
+COLORIZER_BATCH_MAX_PHOTOS = env_int("COLORIZER_BATCH_MAX_PHOTOS", 50)
+
 # Webhooks (the worker sends them). Links inside deliveries start with the site's URL.
 COLORIZER_SITE_URL = os.environ.get("COLORIZER_SITE_URL", "http://127.0.0.1:8000")
 COLORIZER_WEBHOOK_POLL_SECONDS = float(os.environ.get("COLORIZER_WEBHOOK_POLL_SECONDS", "1"))

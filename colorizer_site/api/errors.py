@@ -21,6 +21,7 @@ from colorizer_site.engine.errors import (
     InvalidImage,
     ModelNotInstalled,
 )
+from colorizer_site.jobs.batches import InvalidBatch
 from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
 from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
@@ -59,6 +60,8 @@ def api_error_for(error: Exception) -> ApiError | None:
     if isinstance(error, ResultExpired):
         return ApiError(410, str(error), extra={"taskId": error.task_id} if error.task_id else {})
     if isinstance(error, InvalidJobOptions):
+        return ApiError(400, str(error))
+    if isinstance(error, InvalidBatch):
         return ApiError(400, str(error))
     if isinstance(error, JobAlreadyFinished):
         return ApiError(409, str(error))

@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 from colorizer_site.api import operations
 from colorizer_site.api.errors import ApiError
 from colorizer_site.api.operations import Operation, Param
+from colorizer_site.jobs.batches import photos_from_zip
 from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
@@ -136,6 +137,37 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
     else:
         image = _image_from_text(text)
     return ColorizeRequest(image=image, options=options, callback_url=callback_url)
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    photos: list[tuple[str, bytes]]
+    options: JobOptions
+    callback_url: str = ""
+
+
+def parse_create_batch(request: HttpRequest) -> BatchRequest:
+    fields, files = read_form(request)
+    values = _clean_all(operations.CREATE_BATCH, fields)
+    uploads = files.getlist("images")
+    archive = files.get("archive")
+    if "images" in fields or "archive" in fields:
+        raise ApiError(400, "images and archive must be file uploads, not text fields.")
+    if uploads and archive is not None:
+        raise ApiError(400, "Send the photos as images or as one archive, not both.")
+    if not uploads and archive is None:
+        raise ApiError(400, "Send the photos as images (repeat the field) or as a ZIP archive.")
+    options = _job_options(values)
+    callback_url = _callback_url(fields)
+    if archive is not None:
+        photos = photos_from_zip(archive)
+    else:
+        limit = settings.COLORIZER_MAX_UPLOAD_BYTES
+        photos = [
+            (image.filename, image.data)
+            for image in (_read_upload(upload, limit=limit) for upload in uploads)
+        ]
+    return BatchRequest(photos=photos, options=options, callback_url=callback_url)
 
 
 def parse_list_tasks(request: HttpRequest) -> TaskListRequest:

@@ -91,6 +91,37 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Batch": {
+        "type": "object",
+        "required": [
+            "batch_id",
+            "state",
+            "total",
+            "succeeded",
+            "failed",
+            "cost",
+            "created_at",
+            "completed_at",
+            "zip",
+            "tasks",
+        ],
+        "properties": {
+            "batch_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "state": {"type": "string", "enum": ["processing", "completed"]},
+            "total": {"type": "integer", "minimum": 0},
+            "succeeded": {"type": "integer", "minimum": 0},
+            "failed": {"type": "integer", "minimum": 0},
+            "cost": {"type": "integer", "minimum": 0},
+            "created_at": {"type": "integer", "minimum": 0},
+            "completed_at": _UNIX_SECONDS_OR_NULL,
+            "zip": {
+                "type": ["string", "null"],
+                "description": "Once completed: a signed link (valid 1 hour) to a ZIP of the "
+                "results; null before.",
+            },
+            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -123,6 +154,7 @@ _BODY_SCHEMAS = {
     "account": "Account",
     "task-list": "TaskList",
     "task-item": "TaskItem",
+    "batch": "Batch",
 }
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
@@ -171,6 +203,8 @@ IDEMPOTENCY_HEADER = {
 def param_schema(param: Param) -> dict[str, Any]:
     if param.kind == "file":
         schema: dict[str, Any] = dict(_FILE)
+    elif param.kind == "files":
+        schema = {"type": "array", "items": dict(_FILE)}
     elif param.kind == "file-or-text":
         schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
     elif param.kind == "integer":

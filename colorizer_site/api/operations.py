@@ -26,7 +26,7 @@ MODEL_CHOICES = ("large", "tiny")
 class Param:
     name: str
     description: str
-    # string | integer | file | flag (true/false/1/0) | file-or-text
+    # string | integer | file | files (repeated) | flag (true/false/1/0) | file-or-text
     kind: str = "string"
     location: str = "form"  # form | query | path
     choices: tuple[str | int, ...] = ()
@@ -42,7 +42,7 @@ class Reply:
 
     status: int
     description: str
-    # task | task-error | error | colorize | account | task-list | task-item
+    # task | task-error | error | colorize | account | task-list | task-item | batch
     body: str
     rate_limited: bool = False
 
@@ -434,4 +434,99 @@ CANCEL_TASK = Operation(
     examples=(Example("Cancel a task", {"task_id": "TASK_ID"}),),
 )
 
-OPERATIONS = (CREATE_TASK, GET_TASK, COLORIZE, ACCOUNT, LIST_TASKS, CANCEL_TASK)
+CREATE_BATCH = Operation(
+    operation_id="createBatch",
+    method="POST",
+    path="/api/v1/batches",
+    dialect="v1",
+    summary="Colorize several photos as a batch",
+    description=(
+        "Send the photos as repeated `images` file fields or as one ZIP `archive`. Every "
+        "photo is checked first, then the whole batch is charged at once (each photo's "
+        "price) or not at all. The batch runs in the background: poll `GET /api/v1/batches/"
+        "{batch_id}`, or pass `callback_url` for a `batch.completed` event. Accepts an "
+        "`Idempotency-Key` header."
+    ),
+    params=(
+        Param(
+            "images",
+            f"The photos, as file uploads (repeat the field): {INPUT_LIMITS} each.",
+            kind="files",
+            example="@photo.jpg",
+        ),
+        Param(
+            "archive",
+            "Or: one ZIP file of photos (folders are fine; hidden files are skipped).",
+            kind="file",
+        ),
+        MODEL,
+        CLEAN_SCRATCHES,
+        FACE_REMASTER,
+        Param(
+            "format",
+            "Output format of the results.",
+            choices=("jpeg", "jpg", "png", "webp"),
+            default="jpeg",
+        ),
+        Param(
+            "callback_url",
+            "Optional: an http(s) URL that receives the `batch.completed` event once every "
+            "photo has ended, signed with your callback secret from the Webhooks page.",
+        ),
+    ),
+    replies=(
+        Reply(201, "The batch, charged and queued.", "batch"),
+        Reply(400, "Bad form, no photos, too many, or an invalid photo (named).", "error"),
+        V1_AUTH_REPLIES[0],
+        Reply(403, "The balance is short for the whole batch; nothing was charged.", "error"),
+        Reply(
+            409,
+            "The Idempotency-Key was used for a different request, or its first "
+            "request is still running.",
+            "error",
+        ),
+        V1_AUTH_REPLIES[1],
+        Reply(503, "The requested model is not installed on this server.", "error"),
+    ),
+    examples=(Example("Two photos, tiny model", {"images": "@photo.jpg", "model": "tiny"}),),
+    idempotent=True,
+)
+
+GET_BATCH = Operation(
+    operation_id="getBatch",
+    method="GET",
+    path="/api/v1/batches/{batch_id}",
+    dialect="v1",
+    summary="Get a batch",
+    description=(
+        "The batch's state (processing, then completed once every task has ended), counts, "
+        "its tasks, and once completed `zip`: a signed, expiring link to a ZIP of the results."
+    ),
+    params=(
+        Param(
+            "batch_id",
+            "The batch_id from the create call.",
+            location="path",
+            required=True,
+            example="BATCH_ID",
+        ),
+    ),
+    replies=(
+        Reply(200, "The batch.", "batch"),
+        V1_AUTH_REPLIES[0],
+        Reply(404, "No batch with this id belongs to this key's account.", "error"),
+        V1_AUTH_REPLIES[1],
+    ),
+    examples=(Example("Poll a batch", {"batch_id": "BATCH_ID"}),),
+)
+
+OPERATIONS = (
+    CREATE_TASK,
+    GET_TASK,
+    COLORIZE,
+    ACCOUNT,
+    LIST_TASKS,
+    CANCEL_TASK,
+    CREATE_BATCH,
+    GET_BATCH,
+)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from colorizer_site.api.errors import V1, ApiError, api_error_for
 from colorizer_site.jobs import links
+from colorizer_site.jobs.batches import write_results_zip
 
 
 @require_GET
@@ -37,4 +38,23 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         handle,
         content_type=meta.get("content_type") or "application/octet-stream",
         filename=f"colorized-{job.task_id}.{extension}",
+    )
+
+
+@require_GET
+@never_cache
+def batch_zip(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        batch = links.batch_for_zip_token(token)
+    except links.ResultLinkExpired:
+        return V1.error_response(
+            ApiError(410, "This link has expired; ask the API for the batch again.")
+        )
+    if batch is None:
+        return V1.error_response(ApiError(404, "No batch results behind this link."))
+    return FileResponse(
+        write_results_zip(batch),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"colorized-{batch.batch_id}.zip",
     )

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.models import Batch, ColorizationJob
 
 _RESULT_SALT = "colorizer.jobs.result-link"
+_BATCH_ZIP_SALT = "colorizer.jobs.batch-zip"
 
 
 class ResultExpired(Exception):
@@ -74,3 +75,21 @@ def job_for_result_token(token: str) -> ColorizationJob | None:
     if job is not None and not job.result_file.name:
         raise ResultExpired(job)
     return job
+
+
+def batch_zip_url(batch: Batch, *, absolute_base: str = "") -> str:
+    """A link to the ZIP of a batch's results, signed and expiring like result links."""
+    token = signing.TimestampSigner(salt=_BATCH_ZIP_SALT).sign(batch.batch_id)
+    return absolute_base.rstrip("/") + reverse("api:batch_zip", args=[token])
+
+
+def batch_for_zip_token(token: str) -> Batch | None:
+    """The completed batch a ZIP link names; None if tampered with; ResultLinkExpired."""
+    signer = signing.TimestampSigner(salt=_BATCH_ZIP_SALT)
+    try:
+        batch_id = signer.unsign(token, max_age=settings.COLORIZER_RESULT_URL_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ResultLinkExpired("This link has expired.") from error
+    except signing.BadSignature:
+        return None
+    return Batch.objects.filter(batch_id=batch_id, completed_at__isnull=False).first()

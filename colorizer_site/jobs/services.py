@@ -207,53 +207,86 @@ def submit_job(
     check_model_installed(options, config)
     check_callback_url(callback_url)
     info = engine.probe_image(image, config)
-    cost = job_cost(options)
-
     # The input is stored before the transaction so the job row is written
     # once, complete; a refused charge deletes the file again.
-    task_id = new_task_id()
-    extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
-    storage = ColorizationJob._meta.get_field("input_file").storage
-    input_name = storage.save(
-        f"inputs/{timezone.now():%Y/%m/%d}/{task_id}.{extension}", ContentFile(image)
-    )
+    task_id, input_name = store_input(image, info)
     try:
         with transaction.atomic():
-            job = ColorizationJob.objects.create(
+            job = create_charged_job(
                 task_id=task_id,
                 owner=owner,
                 api_key=api_key,
                 source=source,
-                input_file=input_name,
+                input_name=input_name,
                 callback_url=callback_url,
-                options=asdict(options),
-                cost=cost,
-                input_meta={
-                    "name": _clean_name(filename),
-                    "format": info.format,
-                    "width": info.width,
-                    "height": info.height,
-                    "bytes": len(image),
-                    "source_url": source_url,
-                    **({"max_bytes": max_bytes} if max_bytes else {}),
-                },
+                options=options,
+                input_meta=input_meta(image, info, filename, source_url, max_bytes),
             )
-            # A new job is charged once by construction, so the charge needs no
-            # idempotency key; InsufficientCredits rolls the job back.
-            credits.charge(
-                user=owner, amount=cost, job=job, api_key=api_key, memo=_memo("Colorization", job)
-            )
-            job_id = job.id
-            if _queue_is_in_this_database():
-                # The queue entry commits or rolls back with the job and its charge:
-                # one commit instead of two, and never a charged job left unqueued.
-                _enqueue(job_id)
-            else:
-                # Only after commit: a worker elsewhere must find the row.
-                transaction.on_commit(lambda: _enqueue(job_id))
     except BaseException:
-        storage.delete(input_name)
+        _input_storage().delete(input_name)
         raise
+    return job
+
+
+def store_input(image: bytes, info: engine.ImageInfo) -> tuple[str, str]:
+    """(a new task id, the stored input's name): the upload saved under the task id."""
+    task_id = new_task_id()
+    extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
+    name = _input_storage().save(
+        f"inputs/{timezone.now():%Y/%m/%d}/{task_id}.{extension}", ContentFile(image)
+    )
+    return task_id, name
+
+
+def _input_storage():
+    return ColorizationJob._meta.get_field("input_file").storage
+
+
+def input_meta(
+    image: bytes,
+    info: engine.ImageInfo,
+    filename: str,
+    source_url: str = "",
+    max_bytes: int | None = None,
+) -> dict:
+    return {
+        "name": _clean_name(filename),
+        "format": info.format,
+        "width": info.width,
+        "height": info.height,
+        "bytes": len(image),
+        "source_url": source_url,
+        **({"max_bytes": max_bytes} if max_bytes else {}),
+    }
+
+
+def create_charged_job(
+    *, task_id: str, owner: User, options: JobOptions, input_name: str, **fields: object
+) -> ColorizationJob:
+    """Write the job, charge it and queue it; call inside the caller's transaction, which
+    InsufficientCredits then rolls back (with every other job of a batch)."""
+    cost = job_cost(options)
+    job = ColorizationJob.objects.create(
+        task_id=task_id,
+        owner=owner,
+        input_file=input_name,
+        options=asdict(options),
+        cost=cost,
+        **fields,
+    )
+    # A new job is charged once by construction, so the charge needs no
+    # idempotency key; InsufficientCredits rolls the job back.
+    credits.charge(
+        user=owner, amount=cost, job=job, api_key=job.api_key, memo=_memo("Colorization", job)
+    )
+    job_id = job.id
+    if _queue_is_in_this_database():
+        # The queue entry commits or rolls back with the job and its charge:
+        # one commit instead of two, and never a charged job left unqueued.
+        _enqueue(job_id)
+    else:
+        # Only after commit: a worker elsewhere must find the row.
+        transaction.on_commit(lambda: _enqueue(job_id))
     return job
 
 
@@ -426,9 +459,15 @@ def fail_job(
 
 def _announce_finished(job_id: int) -> None:
     """Tell the `job_finished` receivers (webhooks' outbox) inside the final state's
-    transaction, so what they write commits or rolls back with it."""
+    transaction, so what they write commits or rolls back with it; and complete the
+    job's batch when it was the last one running."""
+    job = ColorizationJob.objects.get(id=job_id)
     if job_finished.has_listeners(ColorizationJob):
-        job_finished.send(sender=ColorizationJob, job=ColorizationJob.objects.get(id=job_id))
+        job_finished.send(sender=ColorizationJob, job=job)
+    if job.batch_id is not None:
+        from colorizer_site.jobs.batches import complete_if_done
+
+        complete_if_done(job.batch_id)
 
 
 def cancel_job(job: ColorizationJob) -> ColorizationJob:

@@ -8,3 +8,7 @@ a receiver's writes (webhooks' outbox rows) commit with that state or not at all
 from django.dispatch import Signal
 
 job_finished = Signal()
+
+# `batch_completed(sender=Batch, batch=...)`: the last job of a batch has ended; sent
+# inside that job's final transaction, once per batch.
+batch_completed = Signal()

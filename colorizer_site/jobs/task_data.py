@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from colorizer_site.jobs.links import ResultExpired, result_url
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.links import ResultExpired, batch_zip_url, result_url
+from colorizer_site.jobs.models import Batch, ColorizationJob
 
 
 def task_data(job: ColorizationJob, *, base_url: str, image: str | None = None) -> dict[str, Any]:
@@ -37,6 +37,25 @@ def listed_task(job: ColorizationJob, *, base_url: str) -> dict[str, Any]:
     """`task_data` plus `message`: "success" or why the task failed, as the envelope says it."""
     message = "success" if not job.failed else (job.error_message or "The colorization failed.")
     return {**task_data(job, base_url=base_url), "message": message}
+
+
+def batch_data(batch: Batch, *, base_url: str) -> dict[str, Any]:
+    """A batch with its tasks (oldest first, the order they were sent in) and, once every
+    task has ended, the link to the ZIP of its results."""
+    jobs = list(batch.jobs.order_by("id"))
+    done = batch.completed_at is not None
+    return {
+        "batch_id": batch.batch_id,
+        "state": "completed" if done else "processing",
+        "total": len(jobs),
+        "succeeded": sum(1 for job in jobs if job.succeeded),
+        "failed": sum(1 for job in jobs if job.failed),
+        "cost": batch.cost,
+        "created_at": unix(batch.created_at),
+        "completed_at": unix(batch.completed_at),
+        "zip": batch_zip_url(batch, absolute_base=base_url) if done else None,
+        "tasks": [listed_task(job, base_url=base_url) for job in jobs],
+    }
 
 
 def unix(moment: datetime | None) -> int | None:

@@ -11,14 +11,15 @@ import base64
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
-from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.task_data import listed_task
+from colorizer_site.jobs.models import Batch, ColorizationJob
+from colorizer_site.jobs.task_data import batch_data, listed_task
 from colorizer_site.webhooks.models import TEST_EVENT, Event, WebhookDelivery, WebhookEndpoint
 
 if TYPE_CHECKING:
@@ -121,39 +122,58 @@ def record_job_finished(sender: type, job: ColorizationJob, **kwargs: Any) -> No
     """The `job_finished` receiver: one outbox row per endpoint that wants the event,
     and one for the job's callback_url; runs inside the final state's transaction."""
     event = Event.TASK_SUCCEEDED if job.succeeded else Event.TASK_FAILED
+    _record(
+        owner_id=job.owner_id,
+        event=event,
+        callback_url=job.callback_url,
+        data=lambda: listed_task(job, base_url=settings.COLORIZER_SITE_URL),
+        job=job,
+    )
+
+
+def record_batch_completed(sender: type, batch: Batch, **kwargs: Any) -> None:
+    """The `batch_completed` receiver: `batch.completed` to subscribed endpoints and to
+    the batch's callback_url, in the transaction of its last job's final state."""
+    _record(
+        owner_id=batch.owner_id,
+        event=Event.BATCH_COMPLETED,
+        callback_url=batch.callback_url,
+        data=lambda: batch_data(batch, base_url=settings.COLORIZER_SITE_URL),
+    )
+
+
+def _record(
+    *,
+    owner_id: int,
+    event: str,
+    callback_url: str,
+    data: Callable[[], dict[str, Any]],
+    job: ColorizationJob | None = None,
+) -> None:
     endpoints = [
         endpoint
-        for endpoint in WebhookEndpoint.objects.filter(owner_id=job.owner_id, disabled_at=None)
+        for endpoint in WebhookEndpoint.objects.filter(owner_id=owner_id, disabled_at=None)
         if event in endpoint.events
     ]
-    if not endpoints and not job.callback_url:
+    targets = [(endpoint, endpoint.url) for endpoint in endpoints]
+    if callback_url:
+        targets.append((None, callback_url))
+    if not targets:
         return
-    body = event_body(event, listed_task(job, base_url=settings.COLORIZER_SITE_URL))
+    body = event_body(event, data())
     now = timezone.now()
-    rows = [
+    WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
-            owner_id=job.owner_id,
+            owner_id=owner_id,
             endpoint=endpoint,
             job=job,
-            url=endpoint.url,
+            url=url,
             event_type=event,
             payload=body,
             next_attempt_at=now,
         )
-        for endpoint in endpoints
-    ]
-    if job.callback_url:
-        rows.append(
-            WebhookDelivery(
-                owner_id=job.owner_id,
-                job=job,
-                url=job.callback_url,
-                event_type=event,
-                payload=body,
-                next_attempt_at=now,
-            )
-        )
-    WebhookDelivery.objects.bulk_create(rows)
+        for endpoint, url in targets
+    )
 
 
 def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:

@@ -234,3 +234,29 @@ def test_the_outbox_row_commits_or_rolls_back_with_the_final_state(
     delivery = WebhookDelivery.objects.get()
     assert json.loads(delivery.payload)["data"]["state"] == -9
     assert delivery.event_type == "task.failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_sends_batch_completed_once_after_its_last_task(
+    api: httpx.Client, user: Any, receiver: Receiver, gray_photo_jpeg: bytes
+) -> None:
+    endpoint = services.create_endpoint(owner=user, url=receiver.url, events=["batch.completed"])
+    photos = [("images", (f"p{index}.jpg", gray_photo_jpeg, "image/jpeg")) for index in range(2)]
+    created = api.post(
+        "/api/v1/batches",
+        data={"model": "tiny", "callback_url": receiver.url + "?batch=1"},
+        files=photos,
+    )
+    assert created.status_code == 201
+
+    send_until_settled()
+
+    assert sorted(request.path for request in receiver.received) == ["/hooks", "/hooks?batch=1"]
+    by_path = {request.path: request for request in receiver.received}
+    payload = Webhook(endpoint.secret).verify(by_path["/hooks"].body, by_path["/hooks"].headers)
+    assert payload["type"] == "batch.completed"
+    assert payload["data"]["batch_id"] == created.json()["batch_id"]
+    assert payload["data"]["succeeded"] == 2
+    assert payload["data"]["zip"].startswith("http://127.0.0.1:8000/api/batch-results/")
+    callback = by_path["/hooks?batch=1"]
+    Webhook(services.callback_secret(user)).verify(callback.body, callback.headers)

@@ -87,6 +87,8 @@ def _example_key(request: HttpRequest) -> str:
 def _row(param: Param) -> ParamRow:
     if param.kind == "file":
         accepts = "file"
+    elif param.kind == "files":
+        accepts = "files (repeat the field)"
     elif param.kind == "file-or-text":
         accepts = "file, or text: URL / base64 / data URL"
     elif param.choices:
