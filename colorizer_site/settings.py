@@ -241,8 +241,24 @@ COLORIZER_CREDIT_PACKS = [
     {"credits": 50, "price_cents": 2000, "currency": "USD"},
     {"credits": 200, "price_cents": 6000, "currency": "USD"},
 ]
+# Stripe Checkout (the `stripe` extra): with a secret key it becomes the default provider.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Another server speaking Stripe's API (the tests' own); empty for Stripe itself.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Which Stripe Price each pack sells at: "10:price_123,50:price_456" (credits:price id).
+COLORIZER_STRIPE_PRICES = {
+    int(credits): price.strip()
+    for credits, _, price in (
+        item.partition(":")
+        for item in os.environ.get("COLORIZER_STRIPE_PRICES", "").split(",")
+        if item.strip()
+    )
+}
 COLORIZER_PAYMENT_PROVIDER = os.environ.get(
-    "COLORIZER_PAYMENT_PROVIDER", "colorizer_site.credits.payments.ManualGrantProvider"
+    "COLORIZER_PAYMENT_PROVIDER",
+    "colorizer_site.credits.payments."
+    + ("StripeCheckoutProvider" if STRIPE_SECRET_KEY else "ManualGrantProvider"),
 )
 
 # Image limits, shared by the engine, the pages and both API dialects.
