@@ -23,12 +23,20 @@ View = Callable[..., HttpResponse]
 
 
 def credits_header(view: View) -> View:
-    """Add X-Credits-Remaining, read after the view so it includes what the view charged."""
+    """Add X-Credits-Remaining, read after the view so it includes what the view charged.
+
+    A view that knows the balance its charge left (and nothing moved it since, e.g. an
+    async create) sets `request.credits_balance` and saves the read.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.credits_balance = None
         response = view(request, *args, **kwargs)
-        response["X-Credits-Remaining"] = str(balance_of(request.user))
+        balance = request.credits_balance
+        response["X-Credits-Remaining"] = str(
+            balance if balance is not None else balance_of(request.user)
+        )
         return response
 
     return wrapper

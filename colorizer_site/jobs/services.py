@@ -276,9 +276,11 @@ def create_charged_job(
     )
     # A new job is charged once by construction, so the charge needs no
     # idempotency key; InsufficientCredits rolls the job back.
-    credits.charge(
+    entry = credits.charge(
         user=owner, amount=cost, job=job, api_key=job.api_key, memo=_memo("Colorization", job)
     )
+    # The balance this charge left, for the answer's X-Credits-Remaining without a re-read.
+    job.balance_after_charge = entry.balance_after
     job_id = job.id
     if _queue_is_in_this_database():
         # The queue entry commits or rolls back with the job and its charge:

@@ -38,6 +38,8 @@ def create_task(request: HttpRequest) -> HttpResponse:
     )
     if task.sync:
         job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+    else:
+        request.credits_balance = job.balance_after_charge
     request.credits_charged = 0 if job.failed else job.cost
     return task_response(request, job, return_type=task.return_type)
 
