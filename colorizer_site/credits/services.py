@@ -89,8 +89,13 @@ def charge(
     job: ColorizationJob | None = None,
     api_key: ApiKey | None = None,
     idempotency_key: str | None = None,
+    savepoint: bool = True,
 ) -> CreditEntry:
-    """Take `amount` credits or raise InsufficientCredits; one row, one transaction."""
+    """Take `amount` credits or raise InsufficientCredits; one row, one transaction.
+
+    `savepoint=False` for a caller inside its own transaction that lets the error
+    roll everything back (a job submission): it saves two statements per charge.
+    """
     _require_positive(amount)
     return _record(
         user=user,
@@ -100,6 +105,7 @@ def charge(
         job=job,
         api_key=api_key,
         idempotency_key=idempotency_key,
+        savepoint=savepoint,
     )
 
 
@@ -182,8 +188,9 @@ def _record(
     job: ColorizationJob | None = None,
     api_key: ApiKey | None = None,
     idempotency_key: str | None = None,
+    savepoint: bool = True,
 ) -> CreditEntry:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         wallet = Wallet.objects.select_for_update().filter(user=user).first()
         if wallet is None:  # a user made before wallets existed, or by raw SQL
             ensure_wallet(user)

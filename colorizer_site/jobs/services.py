@@ -277,7 +277,13 @@ def create_charged_job(
     # A new job is charged once by construction, so the charge needs no
     # idempotency key; InsufficientCredits rolls the job back.
     entry = credits.charge(
-        user=owner, amount=cost, job=job, api_key=job.api_key, memo=_memo("Colorization", job)
+        user=owner,
+        amount=cost,
+        job=job,
+        api_key=job.api_key,
+        memo=_memo("Colorization", job),
+        # The caller's transaction rolls back whole on InsufficientCredits.
+        savepoint=False,
     )
     # The balance this charge left, for the answer's X-Credits-Remaining without a re-read.
     job.balance_after_charge = entry.balance_after

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from tests.api.conftest import QUEUE_ONLY
 
 # The key lookup, the rate-limit UPDATE … RETURNING, the job INSERT, the wallet lock and
-# UPDATE, the ledger INSERT (the header reuses the balance it wrote), transaction bounds.
-MAX_STATEMENTS = 13
+# UPDATE, the ledger INSERT (the header reuses the balance it wrote, and the charge needs no
+# savepoint of its own), and the transactions' bounds.
+MAX_STATEMENTS = 11
 
 
 @pytest.mark.django_db(transaction=True)
