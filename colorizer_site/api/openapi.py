@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from colorizer_site.api.operations import OPERATIONS, Operation, Param, Reply
+from colorizer_site.webhooks.models import Event
 
 _FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 _UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
@@ -284,6 +285,56 @@ def _operation(operation: Operation) -> dict[str, Any]:
     return described
 
 
+_WEBHOOK_HEADERS = (
+    ("webhook-id", "The message id: the same on every retry; deduplicate on it."),
+    ("webhook-timestamp", "Unix seconds of this attempt."),
+    (
+        "webhook-signature",
+        "`v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with the endpoint's secret "
+        "(Standard Webhooks).",
+    ),
+)
+
+
+def _webhook(event: Event) -> dict[str, Any]:
+    data = "Batch" if event == Event.BATCH_COMPLETED else "TaskItem"
+    return {
+        "post": {
+            "summary": event.label,
+            "description": "Sent to the endpoints subscribed to it and to the request's "
+            "`callback_url`, signed as Standard Webhooks specify. Answer with any 2xx; "
+            "anything else is retried with backoff.",
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": True,
+                    "description": description,
+                    "schema": {"type": "string"},
+                }
+                for name, description in _WEBHOOK_HEADERS
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["type", "timestamp", "data"],
+                            "properties": {
+                                "type": {"type": "string", "const": event.value},
+                                "timestamp": {"type": "string", "format": "date-time"},
+                                "data": {"$ref": f"#/components/schemas/{data}"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"200": {"description": "Received (any 2xx will do)."}},
+        }
+    }
+
+
 def openapi_document(*, server_url: str = "") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for operation in OPERATIONS:
@@ -300,6 +351,7 @@ def openapi_document(*, server_url: str = "") -> dict[str, Any]:
             f"with bursts of {settings.COLORIZER_RATE_LIMIT_BURST}.",
         },
         "paths": paths,
+        "webhooks": {event.value: _webhook(event) for event in Event},
         "components": {
             "schemas": SCHEMAS,
             "headers": HEADERS,
