@@ -3,9 +3,10 @@
 The only module that imports `standardwebhooks`. The worker calls `send_due`
 every COLORIZER_WEBHOOK_POLL_SECONDS (a `jobs.periodic` duty); it claims due
 rows with SKIP LOCKED, so any number of workers share the outbox, and leases
-them: a worker killed mid-send leaves its rows to be sent again once the lease
-runs out (at-least-once; receivers deduplicate on `webhook-id`, which stays the
-same across attempts).
+them (COLORIZER_WEBHOOK_LEASE_SECONDS, renewed just before each attempt): a
+worker killed mid-send leaves its rows to be sent again once the lease runs out
+(at-least-once; receivers deduplicate on `webhook-id`, which stays the same
+across attempts).
 """
 
 from __future__ import annotations
@@ -26,22 +27,17 @@ from colorizer_site.webhooks.services import signing_secret
 
 logger = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
-# A claimed row is not offered to another worker for this long.
-LEASE = timedelta(seconds=60)
 
 
 def send_due(*, limit: int = 20) -> int:
     """Send every due delivery (up to `limit` per call); how many were attempted."""
-    sent = 0
-    for delivery in _claim(limit):
-        attempt(delivery)
-        sent += 1
-    return sent
+    return send_claimed(claim_due(limit))
 
 
-def _claim(limit: int) -> list[WebhookDelivery]:
+def claim_due(limit: int) -> list[WebhookDelivery]:
+    """Lease up to `limit` due deliveries to this worker (SKIP LOCKED: others take others)."""
     now = timezone.now()
-    lease = timedelta(seconds=settings.COLORIZER_WEBHOOK_LEASE_SECONDS)
+    lease_until = now + _lease()
     with transaction.atomic():
         due = list(
             WebhookDelivery.objects.select_for_update(skip_locked=True)
@@ -51,8 +47,29 @@ def _claim(limit: int) -> list[WebhookDelivery]:
         )
         if not due:
             return []
-        WebhookDelivery.objects.filter(id__in=due).update(next_attempt_at=now + lease)
+        WebhookDelivery.objects.filter(id__in=due).update(next_attempt_at=lease_until)
     return list(WebhookDelivery.objects.filter(id__in=due).select_related("endpoint", "owner"))
+
+
+def send_claimed(deliveries: list[WebhookDelivery]) -> int:
+    """Attempt each leased delivery, renewing its lease first: slow receivers ahead of it
+    in the list may have outlasted the first lease, and then another worker owns it."""
+    sent = 0
+    for delivery in deliveries:
+        renewed_until = timezone.now() + _lease()
+        still_ours = WebhookDelivery.objects.filter(
+            id=delivery.id, status=Status.PENDING, next_attempt_at=delivery.next_attempt_at
+        ).update(next_attempt_at=renewed_until)
+        if not still_ours:
+            continue
+        delivery.next_attempt_at = renewed_until
+        attempt(delivery)
+        sent += 1
+    return sent
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.COLORIZER_WEBHOOK_LEASE_SECONDS)
 
 
 def attempt(delivery: WebhookDelivery) -> bool:

@@ -260,3 +260,20 @@ def test_a_batch_sends_batch_completed_once_after_its_last_task(
     assert payload["data"]["zip"].startswith("http://127.0.0.1:8000/api/batch-results/")
     callback = by_path["/hooks?batch=1"]
     Webhook(services.callback_secret(user)).verify(callback.body, callback.headers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lease_taken_over_by_another_worker_is_not_sent_twice(
+    endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    from colorizer_site.webhooks.delivery import claim_due, send_claimed
+
+    services.send_test_event(endpoint)
+    with override_settings(COLORIZER_WEBHOOK_LEASE_SECONDS=0):
+        stalled = claim_due(20)  # this worker stalls behind slow receivers...
+        time.sleep(0.01)
+        assert send_due() == 1  # ...its lease runs out and another worker sends it
+
+    assert send_claimed(stalled) == 0  # the first worker finds the row is no longer its own
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().attempts == 1
