@@ -9,14 +9,15 @@ job from queued (0) to processing (2) and on to succeeded (1) or a negative
 failure code. Every state change is a conditional UPDATE on the state the
 change expects, so a job the reaper has timed out cannot later turn into a
 success, and a refund is written at most once (its idempotency key is the
-task id).
+task id). The options and their checks live in `jobs.options`, the worker step
+in `jobs.worker`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -27,16 +28,16 @@ from django.utils import timezone
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
-from colorizer_site.engine import clarity
-from colorizer_site.engine.errors import (
-    EngineError,
-    ImageTooLarge,
-    InvalidImage,
-    ModelNotInstalled,
-)
-from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, EngineConfig
+from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
+from colorizer_site.jobs.options import (
+    InvalidJobOptions,
+    JobOptions,
+    check_callback_url,
+    check_model_installed,
+    job_cost,
+)
 from colorizer_site.jobs.registry import engine_config
 from colorizer_site.jobs.signals import job_finished
 
@@ -49,6 +50,8 @@ __all__ = [
     "JobAlreadyFinished",
     "JobOptions",
     "cancel_job",
+    "check_callback_url",
+    "check_model_installed",
     "engine_config",
     "job_cost",
     "reap_stuck_jobs",
@@ -75,110 +78,13 @@ _INPUT_EXTENSIONS = {
     "HEIF": "heic",
     "MPO": "jpg",
 }
-# Progress is written at most this often (plus on every stage change and at
-# 100 %): the polling page asks once a second, so more writes buy nothing.
-_PROGRESS_WRITE_INTERVAL = 0.4
-
-
-class InvalidJobOptions(ValueError):
-    """An option value the product does not offer; `str()` says which and why."""
 
 
 class JobAlreadyFinished(Exception):
     """A cancel for a job that has already succeeded or failed."""
 
 
-class _CancelledWhileRunning(Exception):
-    """Raised from the progress callback to stop the engine once a cancel was asked for."""
-
-
 CANCELLED_MESSAGE = "Cancelled at your request; the credits were refunded."
-
-
-@dataclass(frozen=True)
-class JobOptions:
-    model: str = "large"
-    clean_scratches: bool = False
-    face_remaster: bool = False
-    output_format: str = "jpeg"
-
-    def validated(self) -> JobOptions:
-        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions."""
-        choices = settings.COLORIZER_MODEL_CHOICES
-        if self.model not in choices:
-            names = " or ".join(f'"{name}"' for name in choices)
-            raise InvalidJobOptions(f'Unknown model "{self.model}"; choose {names}.')
-        for flag in ("clean_scratches", "face_remaster"):
-            if not isinstance(getattr(self, flag), bool):
-                raise InvalidJobOptions(f"{flag} must be true or false.")
-        output_format = str(self.output_format).lower()
-        output_format = "jpeg" if output_format == "jpg" else output_format
-        if output_format not in OUTPUT_FORMATS:
-            raise InvalidJobOptions(
-                f'Unknown output format "{self.output_format}"; choose jpeg, png or webp.'
-            )
-        return JobOptions(self.model, self.clean_scratches, self.face_remaster, output_format)
-
-    @classmethod
-    def from_job(cls, job: ColorizationJob) -> JobOptions:
-        stored = job.options or {}
-        return cls(
-            model=stored.get("model", "large"),
-            clean_scratches=bool(stored.get("clean_scratches", False)),
-            face_remaster=bool(stored.get("face_remaster", False)),
-            output_format=stored.get("output_format", "jpeg"),
-        )
-
-
-def job_cost(options: JobOptions) -> int:
-    """One credit per colorization, +1 for scratch repair, +2 for the clarity boost."""
-    return 1 + (1 if options.clean_scratches else 0) + (2 if options.face_remaster else 0)
-
-
-def check_model_installed(options: JobOptions, config: EngineConfig | None = None) -> None:
-    """Raise ModelNotInstalled before any credit moves when the chosen model's file, or the
-    clarity boost's weights when it is asked for, are absent."""
-    config = config or engine_config()
-    entry = config.models.get(options.model)
-    if entry is None or not entry.path.is_file():
-        raise ModelNotInstalled(
-            f'The "{options.model}" model is not installed on this server; '
-            "choose another model or ask the administrator to install it."
-        )
-    if options.face_remaster:
-        _check_clarity_installed()
-
-
-def check_callback_url(url: str) -> None:
-    """InvalidJobOptions unless `url` is empty or may receive webhooks: http(s), every
-    address public (the same rules as image URLs, checked again at each delivery)."""
-    if not url:
-        return
-    from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
-
-    if len(url) > 2000:
-        raise InvalidJobOptions("callback_url is longer than 2000 characters.")
-    try:
-        check_url(
-            url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="callback_url"
-        )
-    except InvalidImageUrl as error:
-        raise InvalidJobOptions(str(error)) from error
-
-
-def _check_clarity_installed() -> None:
-    # Without this the job would be charged, then fail in the worker and be refunded.
-    import importlib.util
-
-    try:
-        clarity.model_files()
-        if importlib.util.find_spec("ncnn") is None:
-            raise ModelNotInstalled("The clarity boost needs the `ncnn` package.")
-    except ModelNotInstalled as error:
-        raise ModelNotInstalled(
-            "The clarity boost (face_remaster) is not installed on this server; "
-            "send the photo without it or ask the administrator to install it."
-        ) from error
 
 
 def submit_job(
@@ -370,70 +276,11 @@ def _queue_is_in_this_database() -> bool:
 
 
 def run_job(job_id: int) -> None:
-    """The worker step: colorize a queued job, store the result, or fail it and refund."""
-    started = timezone.now()
-    claimed = ColorizationJob.objects.filter(id=job_id, state=State.QUEUED).update(
-        state=State.PROCESSING, processed_at=started, progress=0, stage="starting"
-    )
-    if not claimed:
-        # Already run, reaped or removed: running it again could charge twice.
-        logger.info("job %s is not queued any more; nothing to do", job_id)
-        return
-    job = ColorizationJob.objects.get(id=job_id)
-    try:
-        with job.input_file.open("rb") as handle:
-            data = handle.read()
-        options = JobOptions.from_job(job)
-        result = engine.colorize(
-            data,
-            ColorizeOptions(**asdict(options)),
-            engine_config(max_bytes=job.input_meta.get("max_bytes")),
-            progress=_progress_writer(job.id),
-        )
-        thumbnail = engine.make_thumbnail(result.data)
-    except _CancelledWhileRunning:
-        fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE)
-        logger.info("job %s cancelled while running", job.task_id)
-        return
-    except Exception as error:
-        state, message = _failure_for(error)
-        if state == State.FAILED:
-            logger.exception("job %s failed", job.task_id)
-        fail_job(job, state=state, code=getattr(error, "code", "failed"), message=message)
-        return
-    _store_result(job, result, thumbnail)
+    """The worker step (`jobs.worker.run_job`): colorize a queued job, store the result,
+    or fail it and refund."""
+    from colorizer_site.jobs.worker import run_job as run
 
-
-def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail: bytes) -> None:
-    storage = job.result_file.storage
-    day = timezone.now().strftime("%Y/%m/%d")
-    result_name = storage.save(
-        f"results/{day}/{job.task_id}.{_extension(result.format)}", ContentFile(result.data)
-    )
-    thumbnail_name = storage.save(f"thumbnails/{day}/{job.task_id}.webp", ContentFile(thumbnail))
-    with transaction.atomic():
-        finished = ColorizationJob.objects.filter(
-            id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
-        ).update(
-            state=State.SUCCEEDED,
-            progress=100,
-            stage="done",
-            completed_at=timezone.now(),
-            result_file=result_name,
-            thumbnail=thumbnail_name,
-            result_meta=result.metadata(),
-        )
-        if finished:
-            _announce_finished(job.id)
-    if not finished:
-        storage.delete(result_name)
-        storage.delete(thumbnail_name)
-        # Cancelled after the last progress report: it ends cancelled, not delivered.
-        if fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE):
-            logger.info("job %s cancelled as it finished; result dropped", job.task_id)
-        else:
-            # The reaper timed the job out (and refunded it) while the engine ran.
-            logger.warning("job %s finished after it was timed out; result dropped", job.task_id)
+    run(job_id)
 
 
 def fail_job(
@@ -501,52 +348,6 @@ def cancel_job(job: ColorizationJob) -> ColorizationJob:
     return job
 
 
-def _failure_for(error: Exception) -> tuple[int, str]:
-    """The task dialect's state code for an error and the sentence the user reads."""
-    if isinstance(error, ImageTooLarge):
-        return State.IMAGE_TOO_LARGE, str(error)
-    if isinstance(error, InvalidImage):
-        return State.INVALID_IMAGE, str(error)
-    if _is_fetch_error(error):
-        return State.DOWNLOAD_FAILED, str(error)
-    if isinstance(error, EngineError):
-        return State.FAILED, str(error)
-    return State.FAILED, "The colorization failed because of an error on our side."
-
-
-def _is_fetch_error(error: Exception) -> bool:
-    try:
-        from colorizer_site.jobs.fetching import ImageFetchError
-    except ImportError:
-        return False
-    return isinstance(error, ImageFetchError)
-
-
-def _progress_writer(job_id: int) -> engine.ProgressCallback:
-    last: dict = {"stage": None, "percent": -1, "at": 0.0}
-
-    def report(stage: str, percent: int) -> None:
-        # Never backwards: a bar that shrinks looks broken, whatever a stage reports.
-        percent = max(last["percent"], 0, min(100, int(percent)))
-        now = time.monotonic()
-        due = now - last["at"] >= _PROGRESS_WRITE_INTERVAL
-        if stage == last["stage"] and percent != 100 and not due:
-            return
-        if stage == last["stage"] and percent == last["percent"]:
-            return
-        # The finishing step writes 100; a stage reporting 100 stays at 99
-        # until the result is stored so the page never shows "100 %" early.
-        written = ColorizationJob.objects.filter(
-            id=job_id, state=State.PROCESSING, cancel_requested_at__isnull=True
-        ).update(progress=min(percent, 99), stage=stage[:40])
-        if not written:
-            # Cancelled (or timed out by the reaper): stop spending the CPU on it.
-            raise _CancelledWhileRunning
-        last.update(stage=stage, percent=percent, at=now)
-
-    return report
-
-
 def wait_for_job(job: ColorizationJob, *, timeout: float) -> ColorizationJob:
     """The job reloaded once it has finished or after `timeout` seconds, whichever is first."""
     deadline = time.monotonic() + timeout
@@ -597,7 +398,3 @@ def _memo(what: str, job: ColorizationJob) -> str:
 
 def _clean_name(filename: str) -> str:
     return filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
-
-
-def _extension(output_format: str) -> str:
-    return "jpg" if output_format == "jpeg" else output_format
