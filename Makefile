@@ -85,6 +85,7 @@ bench:
 	$(BIN)/python bench/clarity.py
 	$(BIN)/python bench/worker_throughput.py
 	$(BIN)/python bench/api_throughput.py
+	$(BIN)/python bench/webhook_delivery.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

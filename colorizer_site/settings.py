@@ -70,11 +70,14 @@ INSTALLED_APPS = [
     "colorizer_site.keys",
     "colorizer_site.jobs",
     "colorizer_site.api",
+    "colorizer_site.webhooks",
     "colorizer_site.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that can refuse a request: under /api/ a refusal is JSON.
+    "colorizer_site.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,8 +241,24 @@ COLORIZER_CREDIT_PACKS = [
     {"credits": 50, "price_cents": 2000, "currency": "USD"},
     {"credits": 200, "price_cents": 6000, "currency": "USD"},
 ]
+# Stripe Checkout (the `stripe` extra): with a secret key it becomes the default provider.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Another server speaking Stripe's API (the tests' own); empty for Stripe itself.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Which Stripe Price each pack sells at: "10:price_123,50:price_456" (credits:price id).
+COLORIZER_STRIPE_PRICES = {
+    int(credits): price.strip()
+    for credits, _, price in (
+        item.partition(":")
+        for item in os.environ.get("COLORIZER_STRIPE_PRICES", "").split(",")
+        if item.strip()
+    )
+}
 COLORIZER_PAYMENT_PROVIDER = os.environ.get(
-    "COLORIZER_PAYMENT_PROVIDER", "colorizer_site.credits.payments.ManualGrantProvider"
+    "COLORIZER_PAYMENT_PROVIDER",
+    "colorizer_site.credits.payments."
+    + ("StripeCheckoutProvider" if STRIPE_SECRET_KEY else "ManualGrantProvider"),
 )
 
 # Image limits, shared by the engine, the pages and both API dialects.
@@ -269,5 +288,18 @@ COLORIZER_RATE_LIMIT_PER_SECOND = float(os.environ.get("COLORIZER_RATE_LIMIT_PER
 COLORIZER_RATE_LIMIT_BURST = env_int("COLORIZER_RATE_LIMIT_BURST", 10)
 COLORIZER_URL_FETCH_TIMEOUT = float(os.environ.get("COLORIZER_URL_FETCH_TIMEOUT", "10"))
 COLORIZER_URL_FETCH_MAX_REDIRECTS = 3
+# Photos per batch (POST /api/v1/batches), files or ZIP members.
+COLORIZER_BATCH_MAX_PHOTOS = env_int("COLORIZER_BATCH_MAX_PHOTOS", 50)
+
+# Webhooks (the worker sends them). Links inside deliveries start with the site's URL.
+COLORIZER_SITE_URL = os.environ.get("COLORIZER_SITE_URL", "http://127.0.0.1:8000")
+COLORIZER_WEBHOOK_POLL_SECONDS = float(os.environ.get("COLORIZER_WEBHOOK_POLL_SECONDS", "1"))
+COLORIZER_WEBHOOK_TIMEOUT = float(os.environ.get("COLORIZER_WEBHOOK_TIMEOUT", "10"))
+# Seconds before each retry after a failed attempt; then the delivery is marked failed.
+COLORIZER_WEBHOOK_RETRY_SCHEDULE = [5, 60, 600, 3600, 6 * 3600]
+# A worker that dies mid-send leaves its deliveries to others after this long.
+COLORIZER_WEBHOOK_LEASE_SECONDS = env_int("COLORIZER_WEBHOOK_LEASE_SECONDS", 60)
+# An endpoint with no successful delivery for this long is disabled, and its owner told.
+COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS = env_int("COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS", 72)
 # Only tests turn this on, so URL fetching can reach their own local server.
 COLORIZER_URL_FETCH_ALLOW_LOOPBACK = env_bool("COLORIZER_URL_FETCH_ALLOW_LOOPBACK", False)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("colorizer_site.accounts.urls")),
     path("credits/", include("colorizer_site.credits.urls")),
     path("keys/", include("colorizer_site.keys.urls")),
+    path("webhooks/", include("colorizer_site.webhooks.urls")),
     path("api/", include("colorizer_site.api.urls")),
     path("", include("colorizer_site.web.urls")),
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.links import read_result
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.task_data import task_data as task_data_of
 
 RETURN_URL = 1
 RETURN_BASE64 = 2
@@ -29,15 +30,8 @@ def task_response(request: HttpRequest, job: ColorizationJob, *, return_type: in
 
 
 def task_data(request: HttpRequest, job: ColorizationJob, return_type: int) -> dict[str, Any]:
-    return {
-        "task_id": job.task_id,
-        "state": int(job.state),
-        "progress": int(job.progress),
-        "created_at": _unix(job.created_at),
-        "processed_at": _unix(job.processed_at),
-        "completed_at": _unix(job.completed_at),
-        "image": _image(request, job, return_type) if job.succeeded else None,
-    }
+    image = _image(request, job, return_type) if job.succeeded else None
+    return task_data_of(job, base_url=absolute_base(request), image=image)
 
 
 def binary_result(job: ColorizationJob) -> HttpResponse:
@@ -60,9 +54,4 @@ def _image(request: HttpRequest, job: ColorizationJob, return_type: int) -> str:
 
 
 def _result_bytes(job: ColorizationJob) -> bytes:
-    with job.result_file.open("rb") as handle:
-        return handle.read()
-
-
-def _unix(moment: datetime | None) -> int | None:
-    return int(moment.timestamp()) if moment is not None else None
+    return read_result(job)

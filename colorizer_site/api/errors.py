@@ -21,9 +21,11 @@ from colorizer_site.engine.errors import (
     InvalidImage,
     ModelNotInstalled,
 )
+from colorizer_site.jobs.batches import InvalidBatch
 from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
+from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import InvalidJobOptions
+from colorizer_site.jobs.services import InvalidJobOptions, JobAlreadyFinished
 
 State = ColorizationJob.State
 View = Callable[..., HttpResponse]
@@ -55,8 +57,14 @@ def api_error_for(error: Exception) -> ApiError | None:
         return error
     if isinstance(error, InsufficientCredits):
         return ApiError(403, str(error))
+    if isinstance(error, ResultExpired):
+        return ApiError(410, str(error), extra={"taskId": error.task_id} if error.task_id else {})
     if isinstance(error, InvalidJobOptions):
         return ApiError(400, str(error))
+    if isinstance(error, InvalidBatch):
+        return ApiError(400, str(error))
+    if isinstance(error, JobAlreadyFinished):
+        return ApiError(409, str(error))
     if isinstance(error, ModelNotInstalled):
         return ApiError(503, str(error))
     if isinstance(error, ImageTooLarge):

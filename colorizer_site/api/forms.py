@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -23,13 +24,15 @@ from django.utils.datastructures import MultiValueDict
 from colorizer_site.api import operations
 from colorizer_site.api.errors import ApiError
 from colorizer_site.api.operations import Operation, Param
+from colorizer_site.jobs.batches import photos_from_zip
 from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import JobOptions
+from colorizer_site.jobs.services import JobOptions, check_callback_url
 
 State = ColorizationJob.State
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _BASE64_WHITESPACE = re.compile(r"\s+")
+_OFFSET_AFTER_SPACE = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,24 @@ class TaskRequest:
     options: JobOptions
     sync: bool
     return_type: int
+    callback_url: str = ""
+
+
+@dataclass(frozen=True)
+class TaskListRequest:
+    limit: int
+    state: str | None
+    created_after: datetime | None
+    created_before: datetime | None
+    # (created_at, id) of the last task of the previous page.
+    after: tuple[datetime, int] | None
 
 
 @dataclass(frozen=True)
 class ColorizeRequest:
     image: ImageInput
     options: JobOptions
+    callback_url: str = ""
 
 
 def read_form(request: HttpRequest) -> tuple[QueryDict, MultiValueDict]:
@@ -85,11 +100,18 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
     if upload is None and not url:
         raise ApiError(400, "Send the photo as image_file (a file upload) or image_url.")
     options = _job_options(values)
+    callback_url = _callback_url(fields)
     if upload is not None:
         image = _read_upload(upload, limit=settings.COLORIZER_MAX_UPLOAD_BYTES)
     else:
         image = ImageInput(data=fetch_image(url), source_url=url)
-    return TaskRequest(image=image, options=options, sync=sync, return_type=values["return_type"])
+    return TaskRequest(
+        image=image,
+        options=options,
+        sync=sync,
+        return_type=values["return_type"],
+        callback_url=callback_url,
+    )
 
 
 def parse_get_task(request: HttpRequest) -> int:
@@ -109,11 +131,101 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
             400, "Send the photo in the image field: a file, an http(s) URL, base64 or a data URL."
         )
     options = _job_options(values)
+    callback_url = _callback_url(fields)
     if upload is not None:
         image = _read_upload(upload, limit=operations.V1_FILE_LIMIT_BYTES)
     else:
         image = _image_from_text(text)
-    return ColorizeRequest(image=image, options=options)
+    return ColorizeRequest(image=image, options=options, callback_url=callback_url)
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    photos: list[tuple[str, bytes]]
+    options: JobOptions
+    callback_url: str = ""
+
+
+def parse_create_batch(request: HttpRequest) -> BatchRequest:
+    fields, files = read_form(request)
+    values = _clean_all(operations.CREATE_BATCH, fields)
+    uploads = files.getlist("images")
+    archive = files.get("archive")
+    if "images" in fields or "archive" in fields:
+        raise ApiError(400, "images and archive must be file uploads, not text fields.")
+    if uploads and archive is not None:
+        raise ApiError(400, "Send the photos as images or as one archive, not both.")
+    if not uploads and archive is None:
+        raise ApiError(400, "Send the photos as images (repeat the field) or as a ZIP archive.")
+    options = _job_options(values)
+    callback_url = _callback_url(fields)
+    if archive is not None:
+        photos = photos_from_zip(archive)
+    else:
+        limit = settings.COLORIZER_MAX_UPLOAD_BYTES
+        photos = [
+            (image.filename, image.data)
+            for image in (_read_upload(upload, limit=limit) for upload in uploads)
+        ]
+    return BatchRequest(photos=photos, options=options, callback_url=callback_url)
+
+
+def parse_list_tasks(request: HttpRequest) -> TaskListRequest:
+    values = _clean_all(operations.LIST_TASKS, request.GET)
+    raw_limit = (request.GET.get("limit") or "").strip() or str(operations.TASK_PAGE_DEFAULT)
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= operations.TASK_PAGE_MAX:
+        raise ApiError(400, f"limit must be a whole number from 1 to {operations.TASK_PAGE_MAX}.")
+    return TaskListRequest(
+        limit=int(raw_limit),
+        state=values["state"],
+        created_after=_moment(request.GET, "created_after"),
+        created_before=_moment(request.GET, "created_before"),
+        after=_cursor_position((request.GET.get("cursor") or "").strip()),
+    )
+
+
+def task_cursor(job: ColorizationJob) -> str:
+    """The opaque cursor of the page after `job`: its creation time and row id."""
+    position = f"{job.created_at.isoformat()}|{job.id}".encode()
+    return base64.urlsafe_b64encode(position).decode().rstrip("=")
+
+
+def _cursor_position(cursor: str) -> tuple[datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, _, row_id = decoded.partition("|")
+        position = (datetime.fromisoformat(moment), int(row_id))
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise ApiError(
+            400, "cursor is not one this API gave out; pass nextCursor from a previous page."
+        ) from error
+    if position[0].tzinfo is None:
+        raise ApiError(400, "cursor is not one this API gave out.")
+    return position
+
+
+def _moment(source: QueryDict, name: str) -> datetime | None:
+    """An ISO 8601 date or date-time (UTC unless it names an offset), or a 400."""
+    raw = (source.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        # A "+" in a query string arrives as a space: put the offset's sign back.
+        moment = datetime.fromisoformat(_OFFSET_AFTER_SPACE.sub(r"+\1", raw.replace("Z", "+00:00")))
+    except ValueError as error:
+        raise ApiError(
+            400, f"{name} must be an ISO 8601 date or date-time, e.g. 2026-01-31T12:00:00Z."
+        ) from error
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _callback_url(fields: QueryDict) -> str:
+    """The optional callback_url, checked before any image is downloaded."""
+    url = (fields.get("callback_url") or "").strip()
+    check_callback_url(url)
+    return url
 
 
 def _clean_all(operation: Operation, source: QueryDict) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from colorizer_site.api.operations import OPERATIONS, Operation, Param, Reply
+from colorizer_site.webhooks.models import Event
 
 _FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 _UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
@@ -29,7 +30,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "integer",
                 "description": "1 succeeded, 0 queued, 2 or more processing; negative failed: "
                 "-1 failed, -3 image_url download failed, -5 image too large, "
-                "-7 invalid image file, -8 timed out.",
+                "-7 invalid image file, -8 timed out, -9 cancelled.",
             },
             "progress": {"type": "integer", "minimum": 0, "maximum": 100},
             "created_at": {"type": "integer", "minimum": 0, "description": "Unix seconds"},
@@ -69,6 +70,59 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "TaskItem": {
+        "allOf": [{"$ref": "#/components/schemas/TaskData"}],
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {
+                "type": "string",
+                "description": '"success", or why the task failed when state is negative.',
+            }
+        },
+    },
+    "TaskList": {
+        "type": "object",
+        "required": ["tasks", "nextCursor"],
+        "properties": {
+            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
+            "nextCursor": {
+                "type": ["string", "null"],
+                "description": "Pass as `cursor` for the next page; null on the last page.",
+            },
+        },
+    },
+    "Batch": {
+        "type": "object",
+        "required": [
+            "batch_id",
+            "state",
+            "total",
+            "succeeded",
+            "failed",
+            "cost",
+            "created_at",
+            "completed_at",
+            "zip",
+            "tasks",
+        ],
+        "properties": {
+            "batch_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "state": {"type": "string", "enum": ["processing", "completed"]},
+            "total": {"type": "integer", "minimum": 0},
+            "succeeded": {"type": "integer", "minimum": 0},
+            "failed": {"type": "integer", "minimum": 0},
+            "cost": {"type": "integer", "minimum": 0},
+            "created_at": {"type": "integer", "minimum": 0},
+            "completed_at": _UNIX_SECONDS_OR_NULL,
+            "zip": {
+                "type": ["string", "null"],
+                "description": "Once completed: a signed link (valid 1 hour) to a ZIP of the "
+                "results; null before.",
+            },
+            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -99,12 +153,33 @@ _BODY_SCHEMAS = {
     "error": "Error",
     "colorize": "ColorizeResult",
     "account": "Account",
+    "task-list": "TaskList",
+    "task-item": "TaskItem",
+    "batch": "Batch",
 }
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 HEADERS: dict[str, Any] = {
     "X-Credits-Remaining": {
         "description": "The account's credit balance after this request.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimit-Policy": {
+        "description": "The key's rate limit (IETF draft-ietf-httpapi-ratelimit-headers): "
+        'a quota of q requests refilled over w seconds, e.g. `"per-key";q=10;w=5`.',
+        "required": False,
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": "What is left of that quota: r requests, whole again in t seconds, "
+        'e.g. `"per-key";r=7;t=2`.',
+        "required": False,
+        "schema": {"type": "string"},
+    },
+    "X-Credits-Charged": {
+        "description": "Credits this request took and kept: the job's cost, or 0 for a "
+        "refusal, a replayed answer or a job that failed (refunded) within the call.",
         "required": True,
         "schema": {"type": "integer", "minimum": 0},
     },
@@ -129,6 +204,8 @@ IDEMPOTENCY_HEADER = {
 def param_schema(param: Param) -> dict[str, Any]:
     if param.kind == "file":
         schema: dict[str, Any] = dict(_FILE)
+    elif param.kind == "files":
+        schema = {"type": "array", "items": dict(_FILE)}
     elif param.kind == "file-or-text":
         schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
     elif param.kind == "integer":
@@ -154,6 +231,10 @@ def _reply(operation: Operation, reply: Reply) -> dict[str, Any]:
     headers = {}
     if reply.status != 401:
         headers["X-Credits-Remaining"] = {"$ref": "#/components/headers/X-Credits-Remaining"}
+        headers["RateLimit-Policy"] = {"$ref": "#/components/headers/RateLimit-Policy"}
+        headers["RateLimit"] = {"$ref": "#/components/headers/RateLimit"}
+    if operation.idempotent and reply.status not in (401, 429):
+        headers["X-Credits-Charged"] = {"$ref": "#/components/headers/X-Credits-Charged"}
     if reply.rate_limited:
         headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
     described: dict[str, Any] = {"description": reply.description, "content": content}
@@ -204,6 +285,56 @@ def _operation(operation: Operation) -> dict[str, Any]:
     return described
 
 
+_WEBHOOK_HEADERS = (
+    ("webhook-id", "The message id: the same on every retry; deduplicate on it."),
+    ("webhook-timestamp", "Unix seconds of this attempt."),
+    (
+        "webhook-signature",
+        "`v1,<base64 HMAC-SHA256>` of `id.timestamp.body` with the endpoint's secret "
+        "(Standard Webhooks).",
+    ),
+)
+
+
+def _webhook(event: Event) -> dict[str, Any]:
+    data = "Batch" if event == Event.BATCH_COMPLETED else "TaskItem"
+    return {
+        "post": {
+            "summary": event.label,
+            "description": "Sent to the endpoints subscribed to it and to the request's "
+            "`callback_url`, signed as Standard Webhooks specify. Answer with any 2xx; "
+            "anything else is retried with backoff.",
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": True,
+                    "description": description,
+                    "schema": {"type": "string"},
+                }
+                for name, description in _WEBHOOK_HEADERS
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["type", "timestamp", "data"],
+                            "properties": {
+                                "type": {"type": "string", "const": event.value},
+                                "timestamp": {"type": "string", "format": "date-time"},
+                                "data": {"$ref": f"#/components/schemas/{data}"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"200": {"description": "Received (any 2xx will do)."}},
+        }
+    }
+
+
 def openapi_document(*, server_url: str = "") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for operation in OPERATIONS:
@@ -220,6 +351,7 @@ def openapi_document(*, server_url: str = "") -> dict[str, Any]:
             f"with bursts of {settings.COLORIZER_RATE_LIMIT_BURST}.",
         },
         "paths": paths,
+        "webhooks": {event.value: _webhook(event) for event in Event},
         "components": {
             "schemas": SCHEMAS,
             "headers": HEADERS,

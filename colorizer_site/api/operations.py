@@ -15,6 +15,10 @@ INPUT_FORMATS = "jpg, jpeg, jfif, bmp, png, webp, tiff/tif (LZW too) and SGI rgb
 INPUT_LIMITS = f"{INPUT_FORMATS}; at most 4096x4096 pixels and 20 MB"
 V1_FILE_LIMIT_BYTES = 25 * 1024 * 1024
 FLAG_CHOICES = ("true", "false", "1", "0")
+TASK_PAGE_DEFAULT = 20
+TASK_PAGE_MAX = 100
+# The list's state filter: names for the task dialect's state codes.
+TASK_STATE_FILTERS = ("queued", "processing", "succeeded", "failed", "cancelled")
 MODEL_CHOICES = ("large", "tiny")
 
 
@@ -22,7 +26,7 @@ MODEL_CHOICES = ("large", "tiny")
 class Param:
     name: str
     description: str
-    # string | integer | file | flag (true/false/1/0) | file-or-text
+    # string | integer | file | files (repeated) | flag (true/false/1/0) | file-or-text
     kind: str = "string"
     location: str = "form"  # form | query | path
     choices: tuple[str | int, ...] = ()
@@ -38,7 +42,7 @@ class Reply:
 
     status: int
     description: str
-    # task | task-error | error | colorize | account | image
+    # task | task-error | error | colorize | account | task-list | task-item | batch
     body: str
     rate_limited: bool = False
 
@@ -112,6 +116,12 @@ MODEL = Param(
     choices=MODEL_CHOICES,
     default="large",
 )
+CALLBACK_URL = Param(
+    "callback_url",
+    "Optional: an http(s) URL that receives the task's final state as a Standard Webhooks "
+    "POST (`task.succeeded` or `task.failed`, with the task's data), signed with your "
+    "callback secret from the Webhooks page. Private and loopback addresses are refused.",
+)
 CLEAN_SCRATCHES = _flag("clean_scratches", "Repair scratches and dust first", "+1 credit")
 FACE_REMASTER = _flag("face_remaster", "Sharpen faces with a clarity boost", "+2 credits")
 
@@ -173,6 +183,7 @@ CREATE_TASK = Operation(
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
+        CALLBACK_URL,
     ),
     replies=(
         Reply(
@@ -288,6 +299,7 @@ COLORIZE = Operation(
             choices=("jpeg", "jpg", "png", "webp"),
             default="jpeg",
         ),
+        CALLBACK_URL,
     ),
     replies=(
         Reply(200, "The result's absolute, time-limited URL.", "colorize"),
@@ -339,4 +351,22 @@ ACCOUNT = Operation(
     examples=(Example("Check the balance"),),
 )
 
-OPERATIONS = (CREATE_TASK, GET_TASK, COLORIZE, ACCOUNT)
+# The calls integrations use (task list, cancel, batches) live in their own module,
+# which builds on the definitions above: hence imported here, at the end.
+from colorizer_site.api.operations_integrations import (  # noqa: E402
+    CANCEL_TASK,
+    CREATE_BATCH,
+    GET_BATCH,
+    LIST_TASKS,
+)
+
+OPERATIONS = (
+    CREATE_TASK,
+    GET_TASK,
+    COLORIZE,
+    ACCOUNT,
+    LIST_TASKS,
+    CANCEL_TASK,
+    CREATE_BATCH,
+    GET_BATCH,
+)

@@ -11,61 +11,105 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest, Least
-from django.db.models.lookups import GreaterThanOrEqual
 
 from colorizer_site.api.models import RateLimitBucket
 
 if TYPE_CHECKING:
     from colorizer_site.keys.models import ApiKey
 
+POLICY_NAME = "per-key"
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """One request's outcome against its key's bucket, as the headers report it."""
+
+    wait: float  # 0.0 when the request may go ahead, else seconds until one token is back
+    remaining: int  # whole tokens left after this request
+    reset: int  # whole seconds until the bucket is full again
+
 
 def take_token(api_key: ApiKey, *, now: float | None = None) -> float:
     """Spend one request from the key's bucket: 0.0 if allowed, else seconds until one is."""
+    allowance = spend(api_key, now=now)
+    return allowance.wait if allowance is not None else 0.0
+
+
+def spend(api_key: ApiKey, *, now: float | None = None) -> Allowance | None:
+    """Spend one request from the key's bucket; None when rate limiting is switched off."""
     rate = float(settings.COLORIZER_RATE_LIMIT_PER_SECOND)
     burst = float(settings.COLORIZER_RATE_LIMIT_BURST)
     if rate <= 0:
-        return 0.0  # rate limiting switched off
+        return None
     now = time.time() if now is None else now
-    if _spend(api_key, now=now, rate=rate, burst=burst):
-        return 0.0
+    left = _spend(api_key, now=now, rate=rate, burst=burst)
+    if left is not None:
+        return _allowed(left, rate=rate, burst=burst)
     # Rare paths: the key's first request, or an empty bucket.
     _, created = RateLimitBucket.objects.get_or_create(
         api_key=api_key, defaults={"tokens": burst - 1.0, "refilled_at": now}
     )
     if created:
-        return 0.0
+        return _allowed(burst - 1.0, rate=rate, burst=burst)
     bucket = RateLimitBucket.objects.filter(api_key=api_key).first()
     if bucket is None:  # the key was deleted meanwhile
-        return 0.0
+        return _allowed(burst - 1.0, rate=rate, burst=burst)
     tokens = min(burst, bucket.tokens + max(0.0, now - bucket.refilled_at) * rate)
-    if tokens >= 1.0 and _spend(api_key, now=now, rate=rate, burst=burst):
-        return 0.0  # another process created the row between our two queries
-    return max(1.0 - tokens, 0.0) / rate or 1.0 / rate
+    if tokens >= 1.0:
+        left = _spend(api_key, now=now, rate=rate, burst=burst)
+        if left is not None:  # another process created the row between our two queries
+            return _allowed(left, rate=rate, burst=burst)
+    wait = max(1.0 - tokens, 0.0) / rate or 1.0 / rate
+    return Allowance(wait=wait, remaining=0, reset=math.ceil((burst - tokens) / rate))
 
 
-def _spend(api_key: ApiKey, *, now: float, rate: float, burst: float) -> bool:
-    """Refill and take one token in a single conditional UPDATE.
+def _allowed(tokens: float, *, rate: float, burst: float) -> Allowance:
+    return Allowance(
+        wait=0.0, remaining=int(tokens), reset=math.ceil(max(0.0, burst - tokens) / rate)
+    )
+
+
+def policy_header() -> str:
+    """RateLimit-Policy (draft-ietf-httpapi-ratelimit-headers): the bucket as a quota of
+    `burst` requests over the `burst / rate` seconds it takes to refill."""
+    rate = float(settings.COLORIZER_RATE_LIMIT_PER_SECOND)
+    burst = settings.COLORIZER_RATE_LIMIT_BURST
+    return f'"{POLICY_NAME}";q={burst};w={max(1, math.ceil(burst / rate))}'
+
+
+def limit_header(allowance: Allowance) -> str:
+    """RateLimit: what is left of the policy's quota and when it is whole again."""
+    return f'"{POLICY_NAME}";r={allowance.remaining};t={allowance.reset}'
+
+
+def _spend(api_key: ApiKey, *, now: float, rate: float, burst: float) -> float | None:
+    """Refill and take one token in a single conditional UPDATE; the tokens left, or None.
 
     The database does the arithmetic on the row it updates, so concurrent
     requests cannot both take the last token, and the common case costs one
-    statement, with no explicit transaction or row lock.
+    statement, with no explicit transaction or row lock. RETURNING gives the
+    headers their count without a second query.
     """
-    available = Least(
-        Value(burst), F("tokens") + Greatest(Value(0.0), Value(now) - F("refilled_at")) * rate
+    connection = transaction.get_connection()
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    available = f"{least}(%s, tokens + {greatest}(0.0, %s - refilled_at) * %s)"
+    table = connection.ops.quote_name(RateLimitBucket._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET tokens = {available} - 1.0, refilled_at = %s "
+        f"WHERE api_key_id = %s AND {available} >= 1.0 RETURNING tokens"
     )
+    params = [burst, now, rate, now, api_key.pk, burst, now, rate]
     with transaction.atomic():
         _commit_without_waiting_for_disk()
-        return bool(
-            RateLimitBucket.objects.filter(api_key=api_key)
-            .filter(GreaterThanOrEqual(available, 1.0))
-            .update(tokens=available - 1.0, refilled_at=now)
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return float(row[0]) if row else None
 
 
 def _commit_without_waiting_for_disk() -> None:

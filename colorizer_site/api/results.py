@@ -1,10 +1,16 @@
-"""Signed result links: the download behind `result_url`, usable without a session or key."""
+"""Signed result links: the download behind `result_url`, usable without a session or key.
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+Refusals are JSON in the colorize dialect's `{"error": ...}` shape, like every
+other answer under /api/.
+"""
+
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from colorizer_site.api.errors import V1, ApiError, api_error_for
 from colorizer_site.jobs import links
+from colorizer_site.jobs.batches import write_results_zip
 
 
 @require_GET
@@ -12,18 +18,43 @@ from colorizer_site.jobs import links
 def result(request: HttpRequest, token: str) -> HttpResponse:
     try:
         job = links.job_for_result_token(token)
+        if job is None:
+            raise ApiError(404, "No result behind this link.")
+        handle = job.result_file.open("rb")
     except links.ResultLinkExpired:
-        return HttpResponse(
-            "This result link has expired; ask the API for the task again to get a fresh one.",
-            status=410,
-            content_type="text/plain; charset=utf-8",
+        return V1.error_response(
+            ApiError(
+                410,
+                "This result link has expired; ask the API for the task again to get a fresh one.",
+            )
         )
-    if job is None:
-        raise Http404("No result behind this link.")
+    except FileNotFoundError:
+        return V1.error_response(ApiError(410, str(links.ResultExpired(job))))
+    except (ApiError, links.ResultExpired) as error:
+        return V1.error_response(api_error_for(error))
     meta = job.result_meta or {}
     extension = job.result_file.name.rsplit(".", 1)[-1]
     return FileResponse(
-        job.result_file.open("rb"),
+        handle,
         content_type=meta.get("content_type") or "application/octet-stream",
         filename=f"colorized-{job.task_id}.{extension}",
+    )
+
+
+@require_GET
+@never_cache
+def batch_zip(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        batch = links.batch_for_zip_token(token)
+    except links.ResultLinkExpired:
+        return V1.error_response(
+            ApiError(410, "This link has expired; ask the API for the batch again.")
+        )
+    if batch is None:
+        return V1.error_response(ApiError(404, "No batch results behind this link."))
+    return FileResponse(
+        write_results_zip(batch),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"colorized-{batch.batch_id}.zip",
     )

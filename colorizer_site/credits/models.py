@@ -61,3 +61,43 @@ class CreditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.delta:+d} for {self.user}"
+
+
+class Purchase(models.Model):
+    """A credit pack paid through a payment provider (Stripe); the receipts page lists them."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", "Paid"
+        REFUNDED = "refunded", "Refunded"
+        DISPUTED = "disputed", "Disputed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases"
+    )
+    provider = models.CharField(max_length=20, default="stripe")
+    # The Checkout Session id: one purchase per session, whatever Stripe replays.
+    reference = models.CharField(max_length=255, unique=True)
+    # The PaymentIntent, which refunds and disputes name.
+    payment_reference = models.CharField(max_length=255, blank=True, db_index=True)
+    credits = models.PositiveIntegerField()
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PAID)
+    entry = models.OneToOneField(
+        CreditEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="purchase"
+    )
+    # Credits taken back after refunds or disputes, and those that could not be
+    # (already spent): a shortfall flags the account.
+    reversed_credits = models.PositiveIntegerField(default=0)
+    shortfall = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.credits} credits for {self.user} ({self.reference})"
+
+    @property
+    def amount_display(self) -> str:
+        return f"{self.amount_cents / 100:,.2f} {self.currency}"

@@ -2,10 +2,10 @@
 
 `settings.COLORIZER_PAYMENT_PROVIDER` names the provider class. The default,
 `ManualGrantProvider`, takes no payments: the page lists the packs and explains
-that an administrator grants credits. A Stripe Checkout provider would subclass
-`PaymentProvider`, set `takes_payments = True`, redirect to Stripe in
-`start_checkout`, and on Stripe's webhook call `credits.services.purchase` with
-the checkout session id as the idempotency key.
+that an administrator grants credits. With STRIPE_SECRET_KEY set the default is
+`StripeCheckoutProvider`: "Buy" starts a Stripe Checkout Session, and Stripe's
+signed `checkout.session.completed` event grants the pack
+(`credits.purchases.record_checkout`, idempotent on the session id).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 
@@ -23,6 +24,8 @@ class CreditPack:
     credits: int
     price_cents: int
     currency: str = "USD"
+    # The Stripe Price the pack is sold at (COLORIZER_STRIPE_PRICES).
+    stripe_price: str = ""
 
     @property
     def id(self) -> str:
@@ -41,7 +44,11 @@ class CreditPack:
 
 def credit_packs() -> list[CreditPack]:
     """The packs from settings, smallest first."""
-    packs = [CreditPack(**pack) for pack in settings.COLORIZER_CREDIT_PACKS]
+    prices = settings.COLORIZER_STRIPE_PRICES
+    packs = [
+        CreditPack(**{"stripe_price": prices.get(pack["credits"], ""), **pack})
+        for pack in settings.COLORIZER_CREDIT_PACKS
+    ]
     return sorted(packs, key=lambda pack: pack.credits)
 
 
@@ -69,6 +76,29 @@ class ManualGrantProvider(PaymentProvider):
         "administrator: they grant credits to your account, and the credits appear "
         "in your ledger at once."
     )
+
+
+class StripeCheckoutProvider(PaymentProvider):
+    name = "Stripe Checkout"
+    takes_payments = True
+
+    def packs(self) -> list[CreditPack]:
+        """Only the packs that have a Stripe Price."""
+        return [pack for pack in credit_packs() if pack.stripe_price]
+
+    def start_checkout(self, request: HttpRequest, pack: CreditPack) -> HttpResponse:
+        from colorizer_site.credits import stripe
+
+        _, checkout_url = stripe.create_checkout_session(
+            price_id=pack.stripe_price,
+            user_id=request.user.pk,
+            email=request.user.email,
+            credits=pack.credits,
+            success_url=request.build_absolute_uri(reverse("credits:receipts")) + "?checkout=done",
+            cancel_url=request.build_absolute_uri(reverse("credits:buy")),
+        )
+        # 303: the browser follows with a GET to Stripe's hosted page.
+        return HttpResponseRedirect(checkout_url, status=303)
 
 
 @cache

@@ -89,8 +89,13 @@ def charge(
     job: ColorizationJob | None = None,
     api_key: ApiKey | None = None,
     idempotency_key: str | None = None,
+    savepoint: bool = True,
 ) -> CreditEntry:
-    """Take `amount` credits or raise InsufficientCredits; one row, one transaction."""
+    """Take `amount` credits or raise InsufficientCredits; one row, one transaction.
+
+    `savepoint=False` for a caller inside its own transaction that lets the error
+    roll everything back (a job submission): it saves two statements per charge.
+    """
     _require_positive(amount)
     return _record(
         user=user,
@@ -100,6 +105,7 @@ def charge(
         job=job,
         api_key=api_key,
         idempotency_key=idempotency_key,
+        savepoint=savepoint,
     )
 
 
@@ -133,6 +139,30 @@ def adjust(*, user: User, delta: int, memo: str = "") -> CreditEntry:
     return _record(user=user, delta=delta, kind=CreditEntry.Kind.ADJUST, memo=memo)
 
 
+def take_back(*, user: User, up_to: int, memo: str, idempotency_key: str) -> int:
+    """Take up to `up_to` credits (an `adjust` entry), no more than the balance holds;
+    how many were taken. A repeat with the same key takes nothing more."""
+    _require_positive(up_to)
+    with transaction.atomic():
+        wallet = Wallet.objects.select_for_update().filter(user=user).first()
+        if wallet is None:
+            return 0
+        existing = CreditEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return -existing.delta
+        taken = min(up_to, wallet.balance)
+        if taken == 0:
+            return 0
+        _record(
+            user=user,
+            delta=-taken,
+            kind=CreditEntry.Kind.ADJUST,
+            memo=memo,
+            idempotency_key=idempotency_key,
+        )
+        return taken
+
+
 def grant_signup_bonus(user: User) -> CreditEntry | None:
     """Open the new user's wallet with the configured bonus; safe to call twice."""
     ensure_wallet(user)
@@ -158,8 +188,9 @@ def _record(
     job: ColorizationJob | None = None,
     api_key: ApiKey | None = None,
     idempotency_key: str | None = None,
+    savepoint: bool = True,
 ) -> CreditEntry:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         wallet = Wallet.objects.select_for_update().filter(user=user).first()
         if wallet is None:  # a user made before wallets existed, or by raw SQL
             ensure_wallet(user)

@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from colorizer_site.credits.models import CreditEntry
+from colorizer_site.credits import purchases
+from colorizer_site.credits.models import CreditEntry, Purchase
 from colorizer_site.credits.payments import payment_provider
 
 ENTRIES_PER_PAGE = 25
@@ -29,8 +31,36 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "credits/ledger.html",
-        {"page": page, "link_jobs": _job_pages_exist()},
+        {"page": page, "link_jobs": _job_pages_exist(), "flagged": purchases.flagged(request.user)},
     )
+
+
+@login_required
+@require_safe
+def receipts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "credits/receipts.html",
+        {
+            "purchases": Purchase.objects.filter(user=request.user),
+            "flagged": purchases.flagged(request.user),
+            "just_paid": request.GET.get("checkout") == "done",
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    """Stripe's events, trusted only once their signature verifies (authenticated by the
+    signature, not a session: hence CSRF-exempt)."""
+    from colorizer_site.credits import stripe
+
+    try:
+        event = stripe.verified_event(request.body, request.headers.get("Stripe-Signature", ""))
+    except stripe.InvalidStripeEvent:
+        return JsonResponse({"error": "The signature does not verify."}, status=400)
+    return JsonResponse({"received": True, "outcome": purchases.handle_event(event)})
 
 
 @login_required

@@ -8,12 +8,16 @@ checked: the URL is rewritten to that IP while the Host header and the TLS SNI
 name keep the original host name, so a second DNS answer (DNS rebinding) never
 comes into play. Redirects are followed by hand so each target gets the same
 checks. The body is streamed with a byte cap and a deadline.
+
+`post` is the same client for sending (webhook deliveries): the same address
+checks on every hop, redirects only where they keep the method and body (307,
+308), a deadline, and a cap on how much of the answer is read.
 """
 
 import ipaddress
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from django.conf import settings
@@ -21,6 +25,7 @@ from django.conf import settings
 ALLOWED_SCHEMES = ("http", "https")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 USER_AGENT = "Colorizer image fetcher (+https://github.com/colorizer)"
+WEBHOOK_USER_AGENT = "Colorizer webhooks (+https://github.com/colorizer)"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -78,6 +83,76 @@ def fetch_image(url: str, *, limits: FetchLimits | None = None) -> bytes:
     )
 
 
+@dataclass(frozen=True)
+class PostLimits:
+    timeout: float
+    max_redirects: int
+    allow_loopback: bool
+    # Only this much of an answer is read: a receiver's reply is logged, never used.
+    max_response_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimits) -> PostResult:
+    """POST `content` to `url` (http/https, public addresses only) and return the answer,
+    whatever its status; raise ImageFetchError when it cannot be sent or times out."""
+    deadline = time.monotonic() + limits.timeout
+    current = _parse_url(url, refusal=InvalidImageUrl, what="The URL")
+    checks = FetchLimits(
+        max_bytes=limits.max_response_bytes,
+        timeout=limits.timeout,
+        max_redirects=limits.max_redirects,
+        allow_loopback=limits.allow_loopback,
+    )
+    try:
+        with httpx.Client(
+            trust_env=False, follow_redirects=False, timeout=httpx.Timeout(limits.timeout)
+        ) as client:
+            for _hop in range(limits.max_redirects + 1):
+                address = vet_host(
+                    current.host, current.port or _default_port(current), checks, what="The URL"
+                )
+                with client.stream(
+                    "POST",
+                    current.copy_with(host=str(address)),
+                    content=content,
+                    headers={
+                        **headers,
+                        "Host": current.netloc.decode("ascii"),
+                        "User-Agent": WEBHOOK_USER_AGENT,
+                    },
+                    extensions={"sni_hostname": current.host} if current.scheme == "https" else {},
+                ) as response:
+                    location = response.headers.get("Location")
+                    if response.status_code in (307, 308) and location:
+                        current = _parse_url(str(current.join(location)), what="The URL")
+                        continue
+                    body = _read_some(response, limits.max_response_bytes, deadline)
+                    return PostResult(response.status_code, body, dict(response.headers))
+    except httpx.TimeoutException as error:
+        raise ImageFetchError("The URL took too long to answer.") from error
+    except httpx.HTTPError as error:
+        raise ImageFetchError(f"The URL could not be reached: {error}") from error
+    raise ImageFetchError(f"The URL redirected more than {limits.max_redirects} times.")
+
+
+def _read_some(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    received = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        received += len(chunk)
+        if received >= max_bytes or time.monotonic() > deadline:
+            break
+    return b"".join(chunks)[:max_bytes]
+
+
 def _fetch_hop(
     client: httpx.Client, url: httpx.URL, limits: FetchLimits, deadline: float
 ) -> bytes | httpx.URL:
@@ -108,7 +183,9 @@ def _fetch_hop(
         return _read_capped(response, limits.max_bytes, deadline)
 
 
-def vet_host(host: str, port: int, limits: FetchLimits) -> IPAddress:
+def vet_host(
+    host: str, port: int, limits: FetchLimits, *, what: str = "The image URL"
+) -> IPAddress:
     """Resolve `host` and return an address that is safe to connect to, or raise.
 
     Every address the name resolves to must be acceptable, not just the first:
@@ -117,10 +194,10 @@ def vet_host(host: str, port: int, limits: FetchLimits) -> IPAddress:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise ImageFetchError(f"The image URL's host {host!r} could not be resolved.") from error
+        raise ImageFetchError(f"{what}'s host {host!r} could not be resolved.") from error
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
-        raise ImageFetchError(f"The image URL's host {host!r} could not be resolved.")
+        raise ImageFetchError(f"{what}'s host {host!r} could not be resolved.")
     for address in addresses:
         reason = refusal_reason(address, allow_loopback=limits.allow_loopback)
         if reason:
@@ -128,7 +205,7 @@ def vet_host(host: str, port: int, limits: FetchLimits) -> IPAddress:
             # would tell an outsider what our internal DNS answers.
             shown = f" ({address})" if _is_ip_literal(host) else ""
             raise ImageFetchError(
-                f"The image URL points to {reason} address{shown}, which is not allowed."
+                f"{what} points to {reason} address{shown}, which is not allowed."
             )
     return addresses[0]
 
@@ -171,16 +248,31 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
     return ""
 
 
-def _parse_url(url: str, *, refusal: type[ImageFetchError] = ImageFetchError) -> httpx.URL:
+def _parse_url(
+    url: str, *, refusal: type[ImageFetchError] = ImageFetchError, what: str = "The image URL"
+) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as error:
-        raise refusal("The image URL is not a valid URL.") from error
+        raise refusal(f"{what} is not a valid URL.") from error
     if parsed.scheme not in ALLOWED_SCHEMES:
-        raise refusal("The image URL must start with http:// or https://.")
+        raise refusal(f"{what} must start with http:// or https://.")
     if not parsed.host:
-        raise refusal("The image URL has no host name.")
+        raise refusal(f"{what} has no host name.")
     return parsed
+
+
+def check_url(url: str, *, allow_loopback: bool, what: str = "The URL") -> None:
+    """Raise InvalidImageUrl (with `what` in the sentence) unless `url` is http(s) with a
+    host whose every address is public: the check a URL gets when it is saved."""
+    parsed = _parse_url(url, refusal=InvalidImageUrl, what=what)
+    limits = FetchLimits(max_bytes=0, timeout=0, max_redirects=0, allow_loopback=allow_loopback)
+    try:
+        vet_host(parsed.host, parsed.port or _default_port(parsed), limits, what=what)
+    except InvalidImageUrl:
+        raise
+    except ImageFetchError as error:
+        raise InvalidImageUrl(str(error)) from error
 
 
 def _default_port(url: httpx.URL) -> int:

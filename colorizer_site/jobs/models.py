@@ -1,11 +1,45 @@
+from __future__ import annotations
+
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import QuerySet
 
 
 def new_task_id() -> str:
     return secrets.token_hex(16)
+
+
+class Batch(models.Model):
+    """Several photos submitted together: charged all or nothing, completed when every
+    job has ended, downloadable as one ZIP."""
+
+    batch_id = models.CharField(max_length=32, unique=True, default=new_task_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches"
+    )
+    api_key = models.ForeignKey(
+        "keys.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="batches"
+    )
+    options = models.JSONField(default=dict)
+    cost = models.PositiveIntegerField(default=0)
+    # Receives the batch.completed event (a Standard Webhooks delivery).
+    callback_url = models.URLField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id}"
+
+
+class ColorizationJobQuerySet(QuerySet["ColorizationJob"]):
+    def visible_to(self, user: models.Model) -> ColorizationJobQuerySet:
+        """The jobs a user sees: their own, not removed from the gallery."""
+        return self.filter(owner=user, deleted_at__isnull=True)
 
 
 class ColorizationJob(models.Model):
@@ -26,6 +60,7 @@ class ColorizationJob(models.Model):
         IMAGE_TOO_LARGE = -5, "Image too large"
         INVALID_IMAGE = -7, "Invalid image"
         TIMED_OUT = -8, "Timed out"
+        CANCELLED = -9, "Cancelled"
 
     task_id = models.CharField(max_length=32, unique=True, default=new_task_id, editable=False)
     owner = models.ForeignKey(
@@ -49,6 +84,16 @@ class ColorizationJob(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
 
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    # Set when the owner cancels a job the worker is running; the worker stops
+    # at its next progress report and refunds it.
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    # Where to POST the final state (a Standard Webhooks delivery), besides the
+    # owner's webhook endpoints; given per request by API callers.
+    callback_url = models.URLField(max_length=2000, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -60,6 +105,8 @@ class ColorizationJob(models.Model):
     # Set when the owner removes the job from the gallery; purge_results
     # deletes any files left behind.
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ColorizationJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

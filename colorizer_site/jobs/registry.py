@@ -20,15 +20,19 @@ from colorizer_site.engine.types import EngineConfig, ModelEntry
 WEIGHTS_DIR = engine_models.WEIGHTS_DIR
 
 
-def engine_config() -> EngineConfig:
-    """The EngineConfig for the current settings; cheap to call, cached per settings value."""
+def engine_config(*, max_bytes: int | None = None) -> EngineConfig:
+    """The EngineConfig for the current settings; cheap to call, cached per settings value.
+
+    `max_bytes` raises the input size cap for a caller that promises more than
+    the site-wide COLORIZER_MAX_UPLOAD_BYTES (the v1 dialect's 25 MB files).
+    """
     return _build(
         tuple(sorted(settings.COLORIZER_MODEL_CHOICES.items())),
         str(settings.COLORIZER_MODELS_DIR),
         str(WEIGHTS_DIR),
         settings.COLORIZER_MAX_IMAGE_PIXELS,
         settings.COLORIZER_MAX_IMAGE_SIDE,
-        settings.COLORIZER_MAX_UPLOAD_BYTES,
+        max(settings.COLORIZER_MAX_UPLOAD_BYTES, max_bytes or 0),
         settings.COLORIZER_ONNX_THREADS,
     )
 

@@ -9,14 +9,15 @@ job from queued (0) to processing (2) and on to succeeded (1) or a negative
 failure code. Every state change is a conditional UPDATE on the state the
 change expects, so a job the reaper has timed out cannot later turn into a
 success, and a refund is written at most once (its idempotency key is the
-task id).
+task id). The options and their checks live in `jobs.options`, the worker step
+in `jobs.worker`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -27,16 +28,18 @@ from django.utils import timezone
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
-from colorizer_site.engine.errors import (
-    EngineError,
-    ImageTooLarge,
-    InvalidImage,
-    ModelNotInstalled,
-)
-from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, EngineConfig
+from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
+from colorizer_site.jobs.options import (
+    InvalidJobOptions,
+    JobOptions,
+    check_callback_url,
+    check_model_installed,
+    job_cost,
+)
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.jobs.signals import job_finished
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -44,7 +47,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InvalidJobOptions",
+    "JobAlreadyFinished",
     "JobOptions",
+    "cancel_job",
+    "check_callback_url",
+    "check_model_installed",
     "engine_config",
     "job_cost",
     "reap_stuck_jobs",
@@ -71,64 +78,13 @@ _INPUT_EXTENSIONS = {
     "HEIF": "heic",
     "MPO": "jpg",
 }
-# Progress is written at most this often (plus on every stage change and at
-# 100 %): the polling page asks once a second, so more writes buy nothing.
-_PROGRESS_WRITE_INTERVAL = 0.4
 
 
-class InvalidJobOptions(ValueError):
-    """An option value the product does not offer; `str()` says which and why."""
+class JobAlreadyFinished(Exception):
+    """A cancel for a job that has already succeeded or failed."""
 
 
-@dataclass(frozen=True)
-class JobOptions:
-    model: str = "large"
-    clean_scratches: bool = False
-    face_remaster: bool = False
-    output_format: str = "jpeg"
-
-    def validated(self) -> JobOptions:
-        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions."""
-        choices = settings.COLORIZER_MODEL_CHOICES
-        if self.model not in choices:
-            names = " or ".join(f'"{name}"' for name in choices)
-            raise InvalidJobOptions(f'Unknown model "{self.model}"; choose {names}.')
-        for flag in ("clean_scratches", "face_remaster"):
-            if not isinstance(getattr(self, flag), bool):
-                raise InvalidJobOptions(f"{flag} must be true or false.")
-        output_format = str(self.output_format).lower()
-        output_format = "jpeg" if output_format == "jpg" else output_format
-        if output_format not in OUTPUT_FORMATS:
-            raise InvalidJobOptions(
-                f'Unknown output format "{self.output_format}"; choose jpeg, png or webp.'
-            )
-        return JobOptions(self.model, self.clean_scratches, self.face_remaster, output_format)
-
-    @classmethod
-    def from_job(cls, job: ColorizationJob) -> JobOptions:
-        stored = job.options or {}
-        return cls(
-            model=stored.get("model", "large"),
-            clean_scratches=bool(stored.get("clean_scratches", False)),
-            face_remaster=bool(stored.get("face_remaster", False)),
-            output_format=stored.get("output_format", "jpeg"),
-        )
-
-
-def job_cost(options: JobOptions) -> int:
-    """One credit per colorization, +1 for scratch repair, +2 for the clarity boost."""
-    return 1 + (1 if options.clean_scratches else 0) + (2 if options.face_remaster else 0)
-
-
-def check_model_installed(options: JobOptions, config: EngineConfig | None = None) -> None:
-    """Raise ModelNotInstalled before any credit moves when the chosen model's file is absent."""
-    config = config or engine_config()
-    entry = config.models.get(options.model)
-    if entry is None or not entry.path.is_file():
-        raise ModelNotInstalled(
-            f'The "{options.model}" model is not installed on this server; '
-            "choose another model or ask the administrator to install it."
-        )
+CANCELLED_MESSAGE = "Cancelled at your request; the credits were refunded."
 
 
 def submit_job(
@@ -140,61 +96,111 @@ def submit_job(
     source: str = ColorizationJob.Source.WEB,
     api_key: ApiKey | None = None,
     source_url: str = "",
+    max_bytes: int | None = None,
+    callback_url: str = "",
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
+    `max_bytes` allows inputs past COLORIZER_MAX_UPLOAD_BYTES for a caller that
+    promises more (the v1 dialect's 25 MB); the worker reads it back from the job.
+    `callback_url` receives the final state (webhooks' outbox); it must pass the
+    image URLs' address rules, or InvalidJobOptions.
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
     ImageTooLarge / ModelNotInstalled, or credits' InsufficientCredits.
     """
     options = options.validated()
-    config = engine_config()
+    config = engine_config(max_bytes=max_bytes)
     check_model_installed(options, config)
+    check_callback_url(callback_url)
     info = engine.probe_image(image, config)
-    cost = job_cost(options)
-
     # The input is stored before the transaction so the job row is written
     # once, complete; a refused charge deletes the file again.
-    task_id = new_task_id()
-    extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
-    storage = ColorizationJob._meta.get_field("input_file").storage
-    input_name = storage.save(
-        f"inputs/{timezone.now():%Y/%m/%d}/{task_id}.{extension}", ContentFile(image)
-    )
+    task_id, input_name = store_input(image, info)
     try:
         with transaction.atomic():
-            job = ColorizationJob.objects.create(
+            job = create_charged_job(
                 task_id=task_id,
                 owner=owner,
                 api_key=api_key,
                 source=source,
-                input_file=input_name,
-                options=asdict(options),
-                cost=cost,
-                input_meta={
-                    "name": _clean_name(filename),
-                    "format": info.format,
-                    "width": info.width,
-                    "height": info.height,
-                    "bytes": len(image),
-                    "source_url": source_url,
-                },
+                input_name=input_name,
+                callback_url=callback_url,
+                options=options,
+                input_meta=input_meta(image, info, filename, source_url, max_bytes),
             )
-            # A new job is charged once by construction, so the charge needs no
-            # idempotency key; InsufficientCredits rolls the job back.
-            credits.charge(
-                user=owner, amount=cost, job=job, api_key=api_key, memo=_memo("Colorization", job)
-            )
-            job_id = job.id
-            if _queue_is_in_this_database():
-                # The queue entry commits or rolls back with the job and its charge:
-                # one commit instead of two, and never a charged job left unqueued.
-                _enqueue(job_id)
-            else:
-                # Only after commit: a worker elsewhere must find the row.
-                transaction.on_commit(lambda: _enqueue(job_id))
     except BaseException:
-        storage.delete(input_name)
+        _input_storage().delete(input_name)
         raise
+    return job
+
+
+def store_input(image: bytes, info: engine.ImageInfo) -> tuple[str, str]:
+    """(a new task id, the stored input's name): the upload saved under the task id."""
+    task_id = new_task_id()
+    extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
+    name = _input_storage().save(
+        f"inputs/{timezone.now():%Y/%m/%d}/{task_id}.{extension}", ContentFile(image)
+    )
+    return task_id, name
+
+
+def _input_storage():
+    return ColorizationJob._meta.get_field("input_file").storage
+
+
+def input_meta(
+    image: bytes,
+    info: engine.ImageInfo,
+    filename: str,
+    source_url: str = "",
+    max_bytes: int | None = None,
+) -> dict:
+    return {
+        "name": _clean_name(filename),
+        "format": info.format,
+        "width": info.width,
+        "height": info.height,
+        "bytes": len(image),
+        "source_url": source_url,
+        **({"max_bytes": max_bytes} if max_bytes else {}),
+    }
+
+
+def create_charged_job(
+    *, task_id: str, owner: User, options: JobOptions, input_name: str, **fields: object
+) -> ColorizationJob:
+    """Write the job, charge it and queue it; call inside the caller's transaction, which
+    InsufficientCredits then rolls back (with every other job of a batch)."""
+    cost = job_cost(options)
+    job = ColorizationJob.objects.create(
+        task_id=task_id,
+        owner=owner,
+        input_file=input_name,
+        options=asdict(options),
+        cost=cost,
+        **fields,
+    )
+    # A new job is charged once by construction, so the charge needs no
+    # idempotency key; InsufficientCredits rolls the job back.
+    entry = credits.charge(
+        user=owner,
+        amount=cost,
+        job=job,
+        api_key=job.api_key,
+        memo=_memo("Colorization", job),
+        # The caller's transaction rolls back whole on InsufficientCredits.
+        savepoint=False,
+    )
+    # The balance this charge left, for the answer's X-Credits-Remaining without a re-read.
+    job.balance_after_charge = entry.balance_after
+    job_id = job.id
+    if _queue_is_in_this_database():
+        # The queue entry commits or rolls back with the job and its charge:
+        # one commit instead of two, and never a charged job left unqueued.
+        _enqueue(job_id)
+    else:
+        # Only after commit: a worker elsewhere must find the row.
+        transaction.on_commit(lambda: _enqueue(job_id))
     return job
 
 
@@ -205,6 +211,7 @@ def submit_job_from_url(
     options: JobOptions,
     source: str = ColorizationJob.Source.WEB,
     api_key: ApiKey | None = None,
+    callback_url: str = "",
 ) -> ColorizationJob:
     """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it.
 
@@ -215,6 +222,7 @@ def submit_job_from_url(
 
     options = options.validated()
     check_model_installed(options)
+    check_callback_url(callback_url)
     image = fetch_image(url)
     filename = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     return submit_job(
@@ -225,6 +233,7 @@ def submit_job_from_url(
         source=source,
         api_key=api_key,
         source_url=url,
+        callback_url=callback_url,
     )
 
 
@@ -267,65 +276,21 @@ def _queue_is_in_this_database() -> bool:
 
 
 def run_job(job_id: int) -> None:
-    """The worker step: colorize a queued job, store the result, or fail it and refund."""
-    started = timezone.now()
-    claimed = ColorizationJob.objects.filter(id=job_id, state=State.QUEUED).update(
-        state=State.PROCESSING, processed_at=started, progress=0, stage="starting"
-    )
-    if not claimed:
-        # Already run, reaped or removed: running it again could charge twice.
-        logger.info("job %s is not queued any more; nothing to do", job_id)
-        return
-    job = ColorizationJob.objects.get(id=job_id)
-    try:
-        with job.input_file.open("rb") as handle:
-            data = handle.read()
-        options = JobOptions.from_job(job)
-        result = engine.colorize(
-            data,
-            ColorizeOptions(**asdict(options)),
-            engine_config(),
-            progress=_progress_writer(job.id),
-        )
-        thumbnail = engine.make_thumbnail(result.data)
-    except Exception as error:
-        state, message = _failure_for(error)
-        if state == State.FAILED:
-            logger.exception("job %s failed", job.task_id)
-        fail_job(job, state=state, code=getattr(error, "code", "failed"), message=message)
-        return
-    _store_result(job, result, thumbnail)
+    """The worker step (`jobs.worker.run_job`): colorize a queued job, store the result,
+    or fail it and refund."""
+    from colorizer_site.jobs.worker import run_job as run
+
+    run(job_id)
 
 
-def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail: bytes) -> None:
-    storage = job.result_file.storage
-    day = timezone.now().strftime("%Y/%m/%d")
-    result_name = storage.save(
-        f"results/{day}/{job.task_id}.{_extension(result.format)}", ContentFile(result.data)
-    )
-    thumbnail_name = storage.save(f"thumbnails/{day}/{job.task_id}.webp", ContentFile(thumbnail))
-    finished = ColorizationJob.objects.filter(id=job.id, state=State.PROCESSING).update(
-        state=State.SUCCEEDED,
-        progress=100,
-        stage="done",
-        completed_at=timezone.now(),
-        result_file=result_name,
-        thumbnail=thumbnail_name,
-        result_meta=result.metadata(),
-    )
-    if not finished:
-        # The reaper timed the job out (and refunded it) while the engine ran.
-        storage.delete(result_name)
-        storage.delete(thumbnail_name)
-        logger.warning("job %s finished after it was timed out; result dropped", job.task_id)
-
-
-def fail_job(job: ColorizationJob, *, state: int, code: str, message: str) -> bool:
-    """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended."""
+def fail_job(
+    job: ColorizationJob, *, state: int, code: str, message: str, queued_only: bool = False
+) -> bool:
+    """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended
+    (or, with `queued_only`, if a worker has taken it)."""
+    unfinished = [State.QUEUED] if queued_only else [State.QUEUED, State.PROCESSING]
     with transaction.atomic():
-        changed = ColorizationJob.objects.filter(
-            id=job.id, state__in=[State.QUEUED, State.PROCESSING]
-        ).update(
+        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished).update(
             state=state,
             error_code=code[:40],
             error_message=message,
@@ -333,58 +298,54 @@ def fail_job(job: ColorizationJob, *, state: int, code: str, message: str) -> bo
             completed_at=timezone.now(),
         )
         if changed and job.cost:
+            what = "cancelled" if state == State.CANCELLED else "failed"
             credits.refund(
                 user=job.owner,
                 amount=job.cost,
                 job=job,
                 api_key=job.api_key,
-                memo=_memo("Refund for failed colorization", job),
+                memo=_memo(f"Refund for {what} colorization", job),
                 idempotency_key=f"refund:{job.task_id}",
             )
+        if changed:
+            _announce_finished(job.id)
     return bool(changed)
 
 
-def _failure_for(error: Exception) -> tuple[int, str]:
-    """The task dialect's state code for an error and the sentence the user reads."""
-    if isinstance(error, ImageTooLarge):
-        return State.IMAGE_TOO_LARGE, str(error)
-    if isinstance(error, InvalidImage):
-        return State.INVALID_IMAGE, str(error)
-    if _is_fetch_error(error):
-        return State.DOWNLOAD_FAILED, str(error)
-    if isinstance(error, EngineError):
-        return State.FAILED, str(error)
-    return State.FAILED, "The colorization failed because of an error on our side."
+def _announce_finished(job_id: int) -> None:
+    """Tell the `job_finished` receivers (webhooks' outbox) inside the final state's
+    transaction, so what they write commits or rolls back with it; and complete the
+    job's batch when it was the last one running."""
+    job = ColorizationJob.objects.get(id=job_id)
+    if job_finished.has_listeners(ColorizationJob):
+        job_finished.send(sender=ColorizationJob, job=job)
+    if job.batch_id is not None:
+        from colorizer_site.jobs.batches import complete_if_done
+
+        complete_if_done(job.batch_id)
 
 
-def _is_fetch_error(error: Exception) -> bool:
-    try:
-        from colorizer_site.jobs.fetching import ImageFetchError
-    except ImportError:
-        return False
-    return isinstance(error, ImageFetchError)
+def cancel_job(job: ColorizationJob) -> ColorizationJob:
+    """Cancel the owner's job: a queued one ends now (-9) and is refunded; a running one
+    is marked, and the worker stops it and refunds it at its next progress report.
 
-
-def _progress_writer(job_id: int) -> engine.ProgressCallback:
-    last: dict = {"stage": None, "percent": -1, "at": 0.0}
-
-    def report(stage: str, percent: int) -> None:
-        # Never backwards: a bar that shrinks looks broken, whatever a stage reports.
-        percent = max(last["percent"], 0, min(100, int(percent)))
-        now = time.monotonic()
-        due = now - last["at"] >= _PROGRESS_WRITE_INTERVAL
-        if stage == last["stage"] and percent != 100 and not due:
-            return
-        if stage == last["stage"] and percent == last["percent"]:
-            return
-        # The finishing step writes 100; a stage reporting 100 stays at 99
-        # until the result is stored so the page never shows "100 %" early.
-        ColorizationJob.objects.filter(id=job_id, state=State.PROCESSING).update(
-            progress=min(percent, 99), stage=stage[:40]
+    Raises JobAlreadyFinished for a job that has already ended. Returns the job reloaded.
+    """
+    if fail_job(
+        job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE, queued_only=True
+    ):
+        job.refresh_from_db()
+        return job
+    ColorizationJob.objects.filter(
+        id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
+    ).update(cancel_requested_at=timezone.now())
+    job.refresh_from_db()
+    if job.is_finished:
+        raise JobAlreadyFinished(
+            f"The task has already {'succeeded' if job.succeeded else 'ended'}; "
+            "there is nothing to cancel."
         )
-        last.update(stage=stage, percent=percent, at=now)
-
-    return report
+    return job
 
 
 def wait_for_job(job: ColorizationJob, *, timeout: float) -> ColorizationJob:
@@ -437,7 +398,3 @@ def _memo(what: str, job: ColorizationJob) -> str:
 
 def _clean_name(filename: str) -> str:
     return filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
-
-
-def _extension(output_format: str) -> str:
-    return "jpg" if output_format == "jpeg" else output_format

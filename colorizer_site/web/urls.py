@@ -12,6 +12,7 @@ urlpatterns = [
     path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
     path("jobs/<str:task_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<str:task_id>/rerun/", jobs.job_rerun, name="job_rerun"),
+    path("jobs/<str:task_id>/cancel/", jobs.job_cancel, name="job_cancel"),
     path("jobs/<str:task_id>/delete/", gallery.job_delete, name="job_delete"),
     path("jobs/<str:task_id>/input", jobs.job_input, name="job_input"),
     path("jobs/<str:task_id>/result", jobs.job_result, name="job_result"),

@@ -101,6 +101,48 @@ def test_a_retry_after_in_the_future_covers_a_partial_token() -> None:
         assert take_token(key, now=1000.5) == 0  # refilled half a second later
 
 
+@pytest.mark.django_db(transaction=True)
+def test_every_answer_carries_the_ietf_ratelimit_headers(api: httpx.Client) -> None:
+    with override_settings(COLORIZER_RATE_LIMIT_PER_SECOND=2, COLORIZER_RATE_LIMIT_BURST=3):
+        answers = [api.get(ACCOUNT) for _ in range(3)]
+        not_found = api.get(f"{CREATE}/{'0' * 32}")
+
+    assert [a.headers["RateLimit-Policy"] for a in answers] == ['"per-key";q=3;w=2'] * 3
+    remaining = [a.headers["RateLimit"] for a in answers]
+    # Quick requests: the bucket drains one token each, refilling a little in between.
+    assert remaining[0] == '"per-key";r=2;t=1'
+    assert remaining[2].startswith('"per-key";r=0;t=')
+    assert not_found.status_code == 429
+    assert not_found.headers["RateLimit"].startswith('"per-key";r=0;t=')
+    assert not_found.headers["Retry-After"] == "1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creates_say_what_they_charged(
+    api: httpx.Client, user: Any, gray_photo_jpeg: bytes
+) -> None:
+    headers = {"Idempotency-Key": "charged-1"}
+    fields = {"model": "tiny", "clean_scratches": "true"}
+    created = api.post(CREATE, data=fields, files=photo_files(gray_photo_jpeg), headers=headers)
+    replayed = api.post(CREATE, data=fields, files=photo_files(gray_photo_jpeg), headers=headers)
+    refused = api.post(CREATE, data={"model": "nope"}, files=photo_files(gray_photo_jpeg))
+    v1 = api.post(COLORIZE, data={"model": "tiny"}, files={"image": ("p.jpg", gray_photo_jpeg)})
+    failed = api.post(
+        COLORIZE, data={"model": "tiny"}, files={"image": ("p.jpg", gray_photo_jpeg[:300])}
+    )
+
+    assert created.status_code == 200
+    assert created.headers["X-Credits-Charged"] == "2"
+    assert replayed.headers["X-Credits-Charged"] == "0"
+    assert refused.status_code == 400
+    assert refused.headers["X-Credits-Charged"] == "0"
+    assert v1.headers["X-Credits-Charged"] == "1"
+    assert failed.status_code >= 400
+    assert failed.headers["X-Credits-Charged"] == "0"
+    assert "X-Credits-Charged" not in api.get(ACCOUNT).headers
+    assert balance_of(user) == 0
+
+
 # --- idempotency ------------------------------------------------------------------
 
 

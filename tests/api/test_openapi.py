@@ -54,6 +54,17 @@ def test_the_document_describes_every_operation_and_parameter(live_server: Any) 
     assert fields["image_file"]["format"] == "binary"
     assert "image/png" in create["responses"]["200"]["content"]
     assert "Retry-After" in create["responses"]["429"]["headers"]
+    assert "RateLimit" in create["responses"]["200"]["headers"]
+    assert "X-Credits-Charged" in create["responses"]["200"]["headers"]
+    assert set(document["webhooks"]) == {"task.succeeded", "task.failed", "batch.completed"}
+    finished = document["webhooks"]["task.succeeded"]["post"]
+    event = finished["requestBody"]["content"]["application/json"]["schema"]
+    assert event["properties"]["data"] == {"$ref": "#/components/schemas/TaskItem"}
+    assert {header["name"] for header in finished["parameters"]} == {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
 
 
 def no_server_error(ctx: Any, response: Any, case: Any) -> None:

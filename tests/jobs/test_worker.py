@@ -14,7 +14,7 @@ from PIL import Image
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import services
+from colorizer_site.jobs import services, worker
 from colorizer_site.jobs.models import ColorizationJob
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_a_result_arriving_after_the_timeout_is_dropped(make_user, submit) -> No
     config = services.engine_config()
     result = engine.colorize(data, engine.ColorizeOptions(model="tiny"), config)
 
-    services._store_result(job, result, engine.make_thumbnail(result.data))
+    worker._store_result(job, result, engine.make_thumbnail(result.data))
     job.refresh_from_db()
 
     assert job.state == State.TIMED_OUT
@@ -210,7 +210,7 @@ def test_a_result_arriving_after_the_timeout_is_dropped(make_user, submit) -> No
 def test_progress_writes_are_throttled_and_stop_short_of_100(user, submit) -> None:
     job = submit(user, run=False)
     _processing_since(job, 0)
-    report = services._progress_writer(job.id)
+    report = worker._progress_writer(job.id)
 
     report("colorize", 40)
     report("colorize", 41)  # within the throttle window: not written
@@ -238,3 +238,37 @@ def test_wait_for_job_returns_once_finished_or_at_the_timeout(user, submit) -> N
     started = time.monotonic()
     assert services.wait_for_job(waiting, timeout=0.5).state == State.QUEUED
     assert 0.4 <= time.monotonic() - started < 3
+
+
+def test_a_cancel_after_the_last_progress_report_drops_the_result_and_refunds(
+    make_user, submit
+) -> None:
+    owner = make_user(credits=3)
+    job = submit(owner, run=False)
+    _processing_since(job, 0)
+    from colorizer_site import engine
+
+    with job.input_file.open("rb") as handle:
+        result = engine.colorize(
+            handle.read(), engine.ColorizeOptions(model="tiny"), services.engine_config()
+        )
+    cancelled = services.cancel_job(job)  # running: only marked
+    assert cancelled.state == State.PROCESSING
+
+    worker._store_result(job, result, engine.make_thumbnail(result.data))
+    job.refresh_from_db()
+
+    assert job.state == State.CANCELLED
+    assert not job.result_file
+    assert _ledger(job) == [("charge", -1), ("refund", 1)]
+
+
+def test_the_progress_report_after_a_cancel_stops_the_engine(user, submit) -> None:
+    job = submit(user, run=False)
+    _processing_since(job, 0)
+    report = worker._progress_writer(job.id)
+    report("colorize", 10)
+    services.cancel_job(job)
+
+    with pytest.raises(worker._CancelledWhileRunning):
+        report("encode", 90)

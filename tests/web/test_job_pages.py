@@ -178,3 +178,40 @@ def test_a_job_whose_files_were_purged_says_so_instead_of_a_broken_slider(
     assert "The files of this photo have been removed from the server." in html
     assert 'type="range"' not in html
     assert "Run again" not in html
+
+
+def test_a_waiting_job_can_be_cancelled_from_its_page_and_is_refunded(
+    client_user, user, job_for
+) -> None:
+    job = job_for(user, run=False, clean_scratches=True)
+    url = reverse("web:job_detail", args=[job.task_id])
+    assert 'data-testid="job-cancel"' in client_user.get(url).content.decode()
+    assert balance_of(user) == 1
+
+    response = client_user.post(reverse("web:job_cancel", args=[job.task_id]), follow=True)
+
+    html = response.content.decode()
+    assert "<h2>Cancelled</h2>" in html
+    assert "credits are back" in html
+    assert 'data-testid="job-cancel"' not in html
+    assert balance_of(user) == 3
+
+
+def test_a_running_job_shows_it_is_stopping_once_cancelled(client_user, user, job_for) -> None:
+    job = job_for(user, run=False)
+    ColorizationJob.objects.filter(id=job.id).update(state=ColorizationJob.State.PROCESSING)
+
+    client_user.post(reverse("web:job_cancel", args=[job.task_id]))
+
+    partial = client_user.get(reverse("web:job_detail", args=[job.task_id]), **HTMX)
+    assert 'data-testid="job-stopping"' in partial.content.decode()
+    assert balance_of(user) == 2  # refunded by the worker when it stops
+
+
+def test_someone_elses_job_cannot_be_cancelled(client, make_user, user, job_for) -> None:
+    job = job_for(user, run=False)
+    client.force_login(make_user())
+
+    assert client.post(reverse("web:job_cancel", args=[job.task_id])).status_code == 404
+    job.refresh_from_db()
+    assert job.state == ColorizationJob.State.QUEUED

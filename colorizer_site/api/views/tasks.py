@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from colorizer_site.api.decorators import credits_header, idempotent, rate_limited
+from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import task_response
 from colorizer_site.api.errors import TASKS, ApiError, renders_errors
 from colorizer_site.api.forms import parse_create_task, parse_get_task
@@ -21,6 +21,7 @@ _TASK_ID = re.compile(r"[0-9a-f]{32}")
 @api_key_required(on_failure=TASKS.auth_failure)
 @credits_header
 @rate_limited(TASKS)
+@credits_charged
 @idempotent(TASKS)
 @renders_errors(TASKS)
 def create_task(request: HttpRequest) -> HttpResponse:
@@ -33,9 +34,13 @@ def create_task(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         source_url=task.image.source_url,
+        callback_url=task.callback_url,
     )
     if task.sync:
         job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+    else:
+        request.credits_balance = job.balance_after_charge
+    request.credits_charged = 0 if job.failed else job.cost
     return task_response(request, job, return_type=task.return_type)
 
 

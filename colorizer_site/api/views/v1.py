@@ -4,7 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from colorizer_site.api.decorators import credits_header, idempotent, rate_limited
+from colorizer_site.api import operations
+from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, failed_job_error, renders_errors
 from colorizer_site.api.forms import parse_colorize
@@ -18,6 +19,7 @@ from colorizer_site.keys.decorators import api_key_required
 @api_key_required(on_failure=V1.auth_failure)
 @credits_header
 @rate_limited(V1)
+@credits_charged
 @idempotent(V1)
 @renders_errors(V1)
 def colorize(request: HttpRequest) -> HttpResponse:
@@ -30,8 +32,11 @@ def colorize(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         source_url=form.image.source_url,
+        callback_url=form.callback_url,
+        max_bytes=operations.V1_FILE_LIMIT_BYTES,
     )
     job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+    request.credits_charged = 0 if job.failed else job.cost
     if job.succeeded:
         return JsonResponse(
             {"outputUrl": jobs.result_url(job, absolute_base=absolute_base(request))}

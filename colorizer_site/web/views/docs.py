@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from colorizer_site.api.operations import OPERATIONS, Operation, Param
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.models import ApiKey
+from colorizer_site.webhooks import services as webhooks
 
 # What a signed-out reader sees in place of a key.
 PLACEHOLDER_KEY = "cz_xxxxxxxx_YOUR-SECRET"
@@ -65,6 +66,10 @@ def docs(request: HttpRequest) -> HttpResponse:
             "rate_per_second": f"{settings.COLORIZER_RATE_LIMIT_PER_SECOND:g}",
             "rate_burst": settings.COLORIZER_RATE_LIMIT_BURST,
             "sync_wait": settings.COLORIZER_SYNC_WAIT_SECONDS,
+            "retention_days": settings.COLORIZER_RESULT_RETENTION_DAYS,
+            "webhook_timeout": f"{settings.COLORIZER_WEBHOOK_TIMEOUT:g}",
+            "webhook_retries": webhooks.retry_words(),
+            "webhook_disable_after": webhooks.disable_words(),
         },
     )
 
@@ -82,6 +87,8 @@ def _example_key(request: HttpRequest) -> str:
 def _row(param: Param) -> ParamRow:
     if param.kind == "file":
         accepts = "file"
+    elif param.kind == "files":
+        accepts = "files (repeat the field)"
     elif param.kind == "file-or-text":
         accepts = "file, or text: URL / base64 / data URL"
     elif param.choices:

@@ -59,6 +59,20 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def job_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    try:
+        job = services.cancel_job(job)
+    except services.JobAlreadyFinished as error:
+        messages.error(request, str(error))
+    else:
+        if job.is_finished:
+            messages.success(request, "Cancelled; the credits are back in your balance.")
+    return redirect("web:job_detail", task_id=job.task_id)
+
+
+@login_required
 @require_safe
 def job_input(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)

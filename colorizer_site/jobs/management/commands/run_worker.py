@@ -2,7 +2,8 @@
 
 It is `db_worker` in this process plus a reaper thread, so one long-lived
 process keeps the ONNX sessions loaded between jobs and nothing else has to be
-scheduled for timed-out jobs to be failed and refunded.
+scheduled for timed-out jobs to be failed and refunded. Duties other apps
+register with `jobs.periodic` (webhook deliveries) get a thread each too.
 """
 
 import io
@@ -16,7 +17,7 @@ from django.db import close_old_connections, connection
 
 from colorizer_site import engine
 from colorizer_site.engine.types import ColorizeOptions
-from colorizer_site.jobs import services
+from colorizer_site.jobs import periodic, services
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ class Command(BaseCommand):
             target=_reap_forever, args=(reap_every, stop), name="job-reaper", daemon=True
         )
         reaper.start()
+        for duty in periodic.registered():
+            threading.Thread(
+                target=_run_duty_forever, args=(duty, stop), name=duty.name, daemon=True
+            ).start()
         if warm_up:
             _warm_up()
         try:
@@ -72,6 +77,19 @@ def _reap_forever(every: float, stop: threading.Event) -> None:
         finally:
             close_old_connections()
         if stop.wait(every):
+            break
+    connection.close()
+
+
+def _run_duty_forever(duty: periodic.Duty, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            duty.run()
+        except Exception:
+            logger.exception("%s failed; trying again later", duty.name)
+        finally:
+            close_old_connections()
+        if stop.wait(duty.every()):
             break
     connection.close()
 

@@ -1,0 +1,191 @@
+"""The API's operations for integrations: the task list, cancelling, batches.
+
+Part of the operation tables: import them through `api.operations` (OPERATIONS lists them),
+which imports this module at its end.
+"""
+
+from __future__ import annotations
+
+from colorizer_site.api.operations import (
+    CLEAN_SCRATCHES,
+    FACE_REMASTER,
+    INPUT_LIMITS,
+    MODEL,
+    TASK_PAGE_DEFAULT,
+    TASK_PAGE_MAX,
+    TASK_STATE_FILTERS,
+    V1_AUTH_REPLIES,
+    Example,
+    Operation,
+    Param,
+    Reply,
+)
+
+TASK_ID_PARAM = Param(
+    "task_id",
+    "The task_id from the create call.",
+    location="path",
+    required=True,
+    example="TASK_ID",
+)
+
+LIST_TASKS = Operation(
+    operation_id="listTasks",
+    method="GET",
+    path="/api/v1/tasks",
+    dialect="v1",
+    summary="List your tasks",
+    description=(
+        "The account's tasks from both dialects, newest first, as the task dialect's `data` "
+        "objects plus `message`. Pass `nextCursor` back as `cursor` for the next page; it is "
+        "null on the last one. Cursors stay valid while tasks are added."
+    ),
+    params=(
+        Param(
+            "limit",
+            f"Tasks per page, 1 to {TASK_PAGE_MAX}.",
+            kind="integer",
+            location="query",
+            default=TASK_PAGE_DEFAULT,
+        ),
+        Param("cursor", "`nextCursor` of the previous page.", location="query"),
+        Param(
+            "state",
+            "Only tasks in this state (failed: every negative state except cancelled).",
+            location="query",
+            choices=TASK_STATE_FILTERS,
+        ),
+        Param(
+            "created_after",
+            "Only tasks created at or after this ISO 8601 date or date-time (UTC by default).",
+            location="query",
+            example="2026-01-01T00:00:00Z",
+        ),
+        Param(
+            "created_before",
+            "Only tasks created before this ISO 8601 date or date-time.",
+            location="query",
+        ),
+    ),
+    replies=(
+        Reply(200, "A page of tasks and the cursor of the next.", "task-list"),
+        Reply(400, "A bad limit, cursor, state or date.", "error"),
+        *V1_AUTH_REPLIES,
+    ),
+    examples=(
+        Example("The newest tasks"),
+        Example(
+            "Failed tasks since New Year, 50 a page",
+            {"state": "failed", "limit": "50", "created_after": "2026-01-01"},
+        ),
+    ),
+)
+
+CANCEL_TASK = Operation(
+    operation_id="cancelTask",
+    method="POST",
+    path="/api/v1/tasks/{task_id}/cancel",
+    dialect="v1",
+    summary="Cancel a task",
+    description=(
+        "A queued task ends at once (state -9) and its credits are refunded: 200. A task "
+        "being processed stops at the worker's next progress report, then ends -9 and is "
+        "refunded: 202 with the task as it is now. A finished task cannot be cancelled: 409."
+    ),
+    params=(TASK_ID_PARAM,),
+    replies=(
+        Reply(200, "Cancelled and refunded.", "task-item"),
+        Reply(202, "Being processed; it stops at the next progress report.", "task-item"),
+        V1_AUTH_REPLIES[0],
+        Reply(404, "No task with this id belongs to this key's account.", "error"),
+        Reply(409, "The task has already finished.", "error"),
+        V1_AUTH_REPLIES[1],
+    ),
+    examples=(Example("Cancel a task", {"task_id": "TASK_ID"}),),
+)
+
+CREATE_BATCH = Operation(
+    operation_id="createBatch",
+    method="POST",
+    path="/api/v1/batches",
+    dialect="v1",
+    summary="Colorize several photos as a batch",
+    description=(
+        "Send the photos as repeated `images` file fields or as one ZIP `archive`. Every "
+        "photo is checked first, then the whole batch is charged at once (each photo's "
+        "price) or not at all. The batch runs in the background: poll `GET /api/v1/batches/"
+        "{batch_id}`, or pass `callback_url` for a `batch.completed` event. Accepts an "
+        "`Idempotency-Key` header."
+    ),
+    params=(
+        Param(
+            "images",
+            f"The photos, as file uploads (repeat the field): {INPUT_LIMITS} each.",
+            kind="files",
+            example="@photo.jpg",
+        ),
+        Param(
+            "archive",
+            "Or: one ZIP file of photos (folders are fine; hidden files are skipped).",
+            kind="file",
+        ),
+        MODEL,
+        CLEAN_SCRATCHES,
+        FACE_REMASTER,
+        Param(
+            "format",
+            "Output format of the results.",
+            choices=("jpeg", "jpg", "png", "webp"),
+            default="jpeg",
+        ),
+        Param(
+            "callback_url",
+            "Optional: an http(s) URL that receives the `batch.completed` event once every "
+            "photo has ended, signed with your callback secret from the Webhooks page.",
+        ),
+    ),
+    replies=(
+        Reply(201, "The batch, charged and queued.", "batch"),
+        Reply(400, "Bad form, no photos, too many, or an invalid photo (named).", "error"),
+        V1_AUTH_REPLIES[0],
+        Reply(403, "The balance is short for the whole batch; nothing was charged.", "error"),
+        Reply(
+            409,
+            "The Idempotency-Key was used for a different request, or its first "
+            "request is still running.",
+            "error",
+        ),
+        V1_AUTH_REPLIES[1],
+        Reply(503, "The requested model is not installed on this server.", "error"),
+    ),
+    examples=(Example("Two photos, tiny model", {"images": "@photo.jpg", "model": "tiny"}),),
+    idempotent=True,
+)
+
+GET_BATCH = Operation(
+    operation_id="getBatch",
+    method="GET",
+    path="/api/v1/batches/{batch_id}",
+    dialect="v1",
+    summary="Get a batch",
+    description=(
+        "The batch's state (processing, then completed once every task has ended), counts, "
+        "its tasks, and once completed `zip`: a signed, expiring link to a ZIP of the results."
+    ),
+    params=(
+        Param(
+            "batch_id",
+            "The batch_id from the create call.",
+            location="path",
+            required=True,
+            example="BATCH_ID",
+        ),
+    ),
+    replies=(
+        Reply(200, "The batch.", "batch"),
+        V1_AUTH_REPLIES[0],
+        Reply(404, "No batch with this id belongs to this key's account.", "error"),
+        V1_AUTH_REPLIES[1],
+    ),
+    examples=(Example("Poll a batch", {"batch_id": "BATCH_ID"}),),
+)

@@ -1,0 +1,152 @@
+"""The worker step: run the engine on a queued job, store the result, or fail and refund it.
+
+`run_job` is what the `colorize_job` task runs (through `services.run_job`). Every
+state change is a conditional UPDATE on the state it expects, so a job the reaper
+timed out or its owner cancelled never turns into a success.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from colorizer_site import engine
+from colorizer_site.engine.errors import EngineError, ImageTooLarge, InvalidImage
+from colorizer_site.engine.types import ColorizeOptions
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
+from colorizer_site.jobs.registry import engine_config
+from colorizer_site.jobs.services import CANCELLED_MESSAGE, _announce_finished, fail_job
+
+logger = logging.getLogger(__name__)
+State = ColorizationJob.State
+
+# Progress is written at most this often (plus on every stage change and at
+# 100 %): the polling page asks once a second, so more writes buy nothing.
+_PROGRESS_WRITE_INTERVAL = 0.4
+
+
+class _CancelledWhileRunning(Exception):
+    """Raised from the progress callback to stop the engine once a cancel was asked for."""
+
+
+def run_job(job_id: int) -> None:
+    """The worker step: colorize a queued job, store the result, or fail it and refund."""
+    started = timezone.now()
+    claimed = ColorizationJob.objects.filter(id=job_id, state=State.QUEUED).update(
+        state=State.PROCESSING, processed_at=started, progress=0, stage="starting"
+    )
+    if not claimed:
+        # Already run, reaped or removed: running it again could charge twice.
+        logger.info("job %s is not queued any more; nothing to do", job_id)
+        return
+    job = ColorizationJob.objects.get(id=job_id)
+    try:
+        with job.input_file.open("rb") as handle:
+            data = handle.read()
+        options = JobOptions.from_job(job)
+        result = engine.colorize(
+            data,
+            ColorizeOptions(**asdict(options)),
+            engine_config(max_bytes=job.input_meta.get("max_bytes")),
+            progress=_progress_writer(job.id),
+        )
+        thumbnail = engine.make_thumbnail(result.data)
+    except _CancelledWhileRunning:
+        fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE)
+        logger.info("job %s cancelled while running", job.task_id)
+        return
+    except Exception as error:
+        state, message = _failure_for(error)
+        if state == State.FAILED:
+            logger.exception("job %s failed", job.task_id)
+        fail_job(job, state=state, code=getattr(error, "code", "failed"), message=message)
+        return
+    _store_result(job, result, thumbnail)
+
+
+def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail: bytes) -> None:
+    storage = job.result_file.storage
+    day = timezone.now().strftime("%Y/%m/%d")
+    result_name = storage.save(
+        f"results/{day}/{job.task_id}.{_extension(result.format)}", ContentFile(result.data)
+    )
+    thumbnail_name = storage.save(f"thumbnails/{day}/{job.task_id}.webp", ContentFile(thumbnail))
+    with transaction.atomic():
+        finished = ColorizationJob.objects.filter(
+            id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
+        ).update(
+            state=State.SUCCEEDED,
+            progress=100,
+            stage="done",
+            completed_at=timezone.now(),
+            result_file=result_name,
+            thumbnail=thumbnail_name,
+            result_meta=result.metadata(),
+        )
+        if finished:
+            _announce_finished(job.id)
+    if not finished:
+        storage.delete(result_name)
+        storage.delete(thumbnail_name)
+        # Cancelled after the last progress report: it ends cancelled, not delivered.
+        if fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE):
+            logger.info("job %s cancelled as it finished; result dropped", job.task_id)
+        else:
+            # The reaper timed the job out (and refunded it) while the engine ran.
+            logger.warning("job %s finished after it was timed out; result dropped", job.task_id)
+
+
+def _failure_for(error: Exception) -> tuple[int, str]:
+    """The task dialect's state code for an error and the sentence the user reads."""
+    if isinstance(error, ImageTooLarge):
+        return State.IMAGE_TOO_LARGE, str(error)
+    if isinstance(error, InvalidImage):
+        return State.INVALID_IMAGE, str(error)
+    if _is_fetch_error(error):
+        return State.DOWNLOAD_FAILED, str(error)
+    if isinstance(error, EngineError):
+        return State.FAILED, str(error)
+    return State.FAILED, "The colorization failed because of an error on our side."
+
+
+def _is_fetch_error(error: Exception) -> bool:
+    try:
+        from colorizer_site.jobs.fetching import ImageFetchError
+    except ImportError:
+        return False
+    return isinstance(error, ImageFetchError)
+
+
+def _progress_writer(job_id: int) -> engine.ProgressCallback:
+    last: dict = {"stage": None, "percent": -1, "at": 0.0}
+
+    def report(stage: str, percent: int) -> None:
+        # Never backwards: a bar that shrinks looks broken, whatever a stage reports.
+        percent = max(last["percent"], 0, min(100, int(percent)))
+        now = time.monotonic()
+        due = now - last["at"] >= _PROGRESS_WRITE_INTERVAL
+        if stage == last["stage"] and percent != 100 and not due:
+            return
+        if stage == last["stage"] and percent == last["percent"]:
+            return
+        # The finishing step writes 100; a stage reporting 100 stays at 99
+        # until the result is stored so the page never shows "100 %" early.
+        written = ColorizationJob.objects.filter(
+            id=job_id, state=State.PROCESSING, cancel_requested_at__isnull=True
+        ).update(progress=min(percent, 99), stage=stage[:40])
+        if not written:
+            # Cancelled (or timed out by the reaper): stop spending the CPU on it.
+            raise _CancelledWhileRunning
+        last.update(stage=stage, percent=percent, at=now)
+
+    return report
+
+
+def _extension(output_format: str) -> str:
+    return "jpg" if output_format == "jpeg" else output_format

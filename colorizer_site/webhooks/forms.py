@@ -1,0 +1,19 @@
+from django import forms
+
+from colorizer_site.webhooks.models import Event
+
+
+class EndpointForm(forms.Form):
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",
+        help_text="Where we POST the events: a public http(s) address.",
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/hooks/colorizer"}),
+    )
+    description = forms.CharField(max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        choices=Event.choices,
+        initial=[Event.TASK_SUCCEEDED, Event.TASK_FAILED],
+        widget=forms.CheckboxSelectMultiple,
+    )
