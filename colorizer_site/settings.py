@@ -185,9 +185,7 @@ if os.environ.get("COLORIZER_S3_BUCKET"):
         },
     }
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -290,6 +288,8 @@ COLORIZER_URL_FETCH_TIMEOUT = float(os.environ.get("COLORIZER_URL_FETCH_TIMEOUT"
 COLORIZER_URL_FETCH_MAX_REDIRECTS = 3
 # Photos per batch (POST /api/v1/batches), files or ZIP members.
 COLORIZER_BATCH_MAX_PHOTOS = env_int("COLORIZER_BATCH_MAX_PHOTOS", 50)
+# All of a batch's photos together (uploads, or a ZIP's members unpacked).
+COLORIZER_BATCH_MAX_BYTES = env_int("COLORIZER_BATCH_MAX_BYTES", 200 * 1024 * 1024)
 
 # Webhooks (the worker sends them). Links inside deliveries start with the site's URL.
 COLORIZER_SITE_URL = os.environ.get("COLORIZER_SITE_URL", "http://127.0.0.1:8000")

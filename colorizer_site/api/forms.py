@@ -24,7 +24,7 @@ from django.utils.datastructures import MultiValueDict
 from colorizer_site.api import operations
 from colorizer_site.api.errors import ApiError
 from colorizer_site.api.operations import Operation, Param
-from colorizer_site.jobs.batches import photos_from_zip
+from colorizer_site.jobs.batches import check_total_size, photos_from_zip
 from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
@@ -162,6 +162,7 @@ def parse_create_batch(request: HttpRequest) -> BatchRequest:
     if archive is not None:
         photos = photos_from_zip(archive)
     else:
+        check_total_size(sum(upload.size or 0 for upload in uploads))
         limit = settings.COLORIZER_MAX_UPLOAD_BYTES
         photos = [
             (image.filename, image.data)

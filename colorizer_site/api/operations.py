@@ -266,6 +266,12 @@ GET_TASK = Operation(
         Reply(400, "Bad parameters.", "task-error"),
         TASK_AUTH_REPLIES[0],
         Reply(404, "No task with this id belongs to this key's account.", "task-error"),
+        Reply(
+            410,
+            "The task succeeded but its result has expired and was deleted "
+            "(results are kept for the retention period).",
+            "task-error",
+        ),
         TASK_AUTH_REPLIES[1],
     ),
     examples=(Example("Poll a task", {"task_id": "TASK_ID"}),),

@@ -239,5 +239,7 @@ def daily_spending(*, user: User, days: int = 30) -> list[tuple[date, int]]:
         .order_by()
     )
     spent = {row["day"]: max(0, -row["net"]) for row in rows}
-    return [(first + timedelta(days=offset), spent.get(first + timedelta(days=offset), 0))
-            for offset in range(days)]
+    return [
+        (first + timedelta(days=offset), spent.get(first + timedelta(days=offset), 0))
+        for offset in range(days)
+    ]

@@ -114,6 +114,7 @@ def photos_from_zip(archive: IO[bytes]) -> list[tuple[str, bytes]]:
                     f"A batch holds at most {settings.COLORIZER_BATCH_MAX_PHOTOS} photos; "
                     f"the archive has {len(members)} files."
                 )
+            check_total_size(sum(member.file_size for member in members))
             photos = []
             for member in members:
                 with bundle.open(member) as handle:
@@ -128,6 +129,17 @@ def photos_from_zip(archive: IO[bytes]) -> list[tuple[str, bytes]]:
         raise InvalidBatch(
             f"The archive is not a ZIP file this server can read: {error}"
         ) from error
+
+
+def check_total_size(total: int) -> None:
+    """InvalidBatch when the photos together pass COLORIZER_BATCH_MAX_BYTES (they are
+    held in memory while they are checked)."""
+    limit = settings.COLORIZER_BATCH_MAX_BYTES
+    if total > limit:
+        raise InvalidBatch(
+            f"The photos add up to more than the {limit // 1048576} MB a batch may hold; "
+            "send them in several batches."
+        )
 
 
 def complete_if_done(batch_id: int) -> bool:

@@ -98,6 +98,11 @@ def attempt(delivery: WebhookDelivery) -> bool:
             error = f"HTTP {answer.status}"
     except ImageFetchError as failure:
         error = str(failure)
+    except Exception:
+        # Counted as a failed attempt like any other: a row that crashed its sender
+        # would otherwise come back after every lease without its attempts growing.
+        logger.exception("webhook %s could not be sent", delivery.message_id)
+        error = "The delivery failed on our side; it will be retried."
     duration_ms = round((time.monotonic() - started) * 1000)
     delivery.attempts += 1
     delivery.last_status_code = status_code

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from django.test.utils import override_settings
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import Batch, ColorizationJob
@@ -136,3 +137,28 @@ def test_another_users_batch_is_404(
 
     assert stranger.get(f"{BATCHES}/{batch_id}").status_code == 404
     assert api.get(f"{BATCHES}/{batch_id}").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photos_adding_up_past_the_batch_cap_are_refused(
+    api: httpx.Client, user: Any, gray_photo_jpeg: bytes
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("a.jpg", gray_photo_jpeg)
+        bundle.writestr("b.jpg", gray_photo_jpeg)
+    cap = len(gray_photo_jpeg) + 100
+    with override_settings(COLORIZER_BATCH_MAX_BYTES=cap):
+        uploads = api.post(
+            BATCHES,
+            data={"model": "tiny"},
+            files=photo_files(("a.jpg", gray_photo_jpeg), ("b.jpg", gray_photo_jpeg)),
+        )
+        archive = api.post(
+            BATCHES, data={"model": "tiny"}, files={"archive": ("a.zip", buffer.getvalue())}
+        )
+
+    for response in (uploads, archive):
+        assert response.status_code == 400
+        assert "several batches" in response.json()["error"]
+    assert balance_of(user) == 3

@@ -20,8 +20,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def job_for(django_capture_on_commit_callbacks, gray_photo_jpeg):
     def make(owner, **kwargs):
-        return make_job(owner, gray_photo_jpeg, capture=django_capture_on_commit_callbacks,
-                        **kwargs)
+        return make_job(
+            owner, gray_photo_jpeg, capture=django_capture_on_commit_callbacks, **kwargs
+        )
 
     return make
 
@@ -71,8 +72,12 @@ def test_a_finished_job_stops_the_polling_with_286_and_shows_the_slider(
 
 def test_a_failed_job_shows_the_reason_and_the_refund(client_user, user, job_for) -> None:
     job = job_for(user, run=False, clean_scratches=True)
-    services.fail_job(job, state=ColorizationJob.State.INVALID_IMAGE, code="invalid_image",
-                      message="The image data is damaged.")
+    services.fail_job(
+        job,
+        state=ColorizationJob.State.INVALID_IMAGE,
+        code="invalid_image",
+        message="The image data is damaged.",
+    )
 
     response = client_user.get(reverse("web:job_detail", args=[job.task_id]), **HTMX)
 
@@ -110,8 +115,9 @@ def test_a_tiff_original_is_shown_as_grey_png_in_the_slider(
         assert (image.mode, image.size) == ("L", (200, 100))
 
 
-@pytest.mark.parametrize(("output_format", "pillow_format"),
-                         [("png", "PNG"), ("webp", "WEBP"), ("jpeg", "JPEG")])
+@pytest.mark.parametrize(
+    ("output_format", "pillow_format"), [("png", "PNG"), ("webp", "WEBP"), ("jpeg", "JPEG")]
+)
 def test_downloads_come_in_every_format(client_user, user, job_for, output_format, pillow_format):
     job = job_for(user)
 

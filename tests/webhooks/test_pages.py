@@ -98,3 +98,22 @@ def test_jobs_never_imports_webhooks() -> None:
     ]
 
     assert offenders == []
+
+
+def test_the_send_webhooks_command_sends_what_is_due(
+    endpoint: WebhookEndpoint, receiver: Receiver
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from colorizer_site.webhooks import services
+
+    services.send_test_event(endpoint)
+    output = StringIO()
+
+    call_command("send_webhooks", stdout=output)
+
+    assert "1 deliveries attempted" in output.getvalue()
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.SUCCEEDED

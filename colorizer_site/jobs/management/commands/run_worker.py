@@ -27,15 +27,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reap-every", type=float, default=60.0,
+            "--reap-every",
+            type=float,
+            default=60.0,
             help="Seconds between checks for jobs stuck in processing (default: 60).",
         )
         parser.add_argument(
-            "--interval", type=float, default=0.5,
+            "--interval",
+            type=float,
+            default=0.5,
             help="Seconds between polls of the queue when it is empty (default: 0.5).",
         )
         parser.add_argument(
-            "--no-warm-up", action="store_false", dest="warm_up",
+            "--no-warm-up",
+            action="store_false",
+            dest="warm_up",
             help="Do not load the models before taking the first job.",
         )
 
