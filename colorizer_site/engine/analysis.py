@@ -5,10 +5,12 @@ colour distribution, so a page can ask for the top colours under the cursor or
 shade where the model hesitated without running the network again.
 """
 
+import io
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
 from colorizer_site.engine.decoding import decode_image
@@ -18,6 +20,10 @@ from colorizer_site.engine.guidance import check_hints_inside
 from colorizer_site.engine.models import predict
 from colorizer_site.engine.pipeline import check_options, resolve_model
 from colorizer_site.engine.types import ColorizeOptions, EngineConfig
+
+# The confidence view's shade: a magenta no photo's colours are mistaken for.
+UNSURE_SHADE = (214, 0, 120)
+UNSURE_OPACITY = 0.75
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,17 @@ class ColourAnalysis:
         if width and height:
             values = cv2.resize(values, (width, height), interpolation=cv2.INTER_LINEAR)
         return values
+
+    def unsure_overlay(self, width: int, height: int) -> bytes:
+        """A PNG to lay over the photo: transparent where the model is sure, shaded
+        (UNSURE_SHADE, up to UNSURE_OPACITY) where it hesitated."""
+        doubt = 255 - self.confidence(width, height).astype(np.float32)
+        rgba = np.empty((height, width, 4), dtype=np.uint8)
+        rgba[..., :3] = UNSURE_SHADE
+        rgba[..., 3] = (doubt * UNSURE_OPACITY).astype(np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(rgba, "RGBA").save(buffer, "PNG", compress_level=3)
+        return buffer.getvalue()
 
 
 def analyze(data: bytes, options: ColorizeOptions, config: EngineConfig) -> ColourAnalysis:
