@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,9 @@ from colorizer_site.engine.errors import (
     InvalidImage,
     ModelNotInstalled,
 )
-from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, EngineConfig
+from colorizer_site.engine.guidance import check_hints, check_hints_inside, check_vividness
+from colorizer_site.engine.pipeline import check_options
+from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, ColourHint, EngineConfig
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.registry import engine_config
@@ -86,9 +88,14 @@ class JobOptions:
     clean_scratches: bool = False
     face_remaster: bool = False
     output_format: str = "jpeg"
+    # Colour pins in the input photo's (upright) pixels, and vividness 0..100
+    # (None: the model's measured best). Both are free; the engine checks them.
+    hints: tuple[ColourHint, ...] = ()
+    vividness: int | None = None
 
     def validated(self) -> JobOptions:
-        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions."""
+        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions (the engine's
+        InvalidOptions, naming the field, for hints and vividness)."""
         choices = settings.COLORIZER_MODEL_CHOICES
         if self.model not in choices:
             names = " or ".join(f'"{name}"' for name in choices)
@@ -102,7 +109,8 @@ class JobOptions:
             raise InvalidJobOptions(
                 f'Unknown output format "{self.output_format}"; choose jpeg, png or webp.'
             )
-        return JobOptions(self.model, self.clean_scratches, self.face_remaster, output_format)
+        check_vividness(self.vividness)
+        return replace(self, output_format=output_format, hints=check_hints(self.hints))
 
     @classmethod
     def from_job(cls, job: ColorizationJob) -> JobOptions:
@@ -112,7 +120,21 @@ class JobOptions:
             clean_scratches=bool(stored.get("clean_scratches", False)),
             face_remaster=bool(stored.get("face_remaster", False)),
             output_format=stored.get("output_format", "jpeg"),
+            hints=tuple(ColourHint(**hint) for hint in stored.get("hints", ())),
+            vividness=stored.get("vividness"),
         )
+
+    def stored(self) -> dict:
+        """The JSON kept with the job; pins and vividness only where chosen."""
+        stored = asdict(self)
+        if not self.hints:
+            del stored["hints"]
+        if self.vividness is None:
+            del stored["vividness"]
+        return stored
+
+    def engine_options(self) -> ColorizeOptions:
+        return ColorizeOptions(**{**asdict(self), "hints": self.hints})
 
 
 def job_cost(options: JobOptions) -> int:
@@ -140,16 +162,24 @@ def submit_job(
     source: str = ColorizationJob.Source.WEB,
     api_key: ApiKey | None = None,
     source_url: str = "",
+    refines: ColorizationJob | None = None,
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
-    ImageTooLarge / ModelNotInstalled, or credits' InsufficientCredits.
+    ImageTooLarge / ModelNotInstalled / InvalidOptions, or credits' InsufficientCredits.
+    `refines` links a refinement to the job it refines (and that job's original).
     """
     options = options.validated()
     config = engine_config()
     check_model_installed(options, config)
     info = engine.probe_image(image, config)
+    if options.hints:
+        # The engine's own checks, before the charge: a model that takes pins, and
+        # every pin on the photo as it is shown upright.
+        check_options(options.engine_options(), config.models[options.model], config)
+        width, height = info.displayed_size
+        check_hints_inside(options.hints, width=width, height=height)
     cost = job_cost(options)
 
     # The input is stored before the transaction so the job row is written
@@ -168,8 +198,10 @@ def submit_job(
                 api_key=api_key,
                 source=source,
                 input_file=input_name,
-                options=asdict(options),
+                options=options.stored(),
                 cost=cost,
+                refines=refines,
+                original=(refines.original or refines) if refines else None,
                 input_meta={
                     "name": _clean_name(filename),
                     "format": info.format,
@@ -228,20 +260,27 @@ def submit_job_from_url(
     )
 
 
-def rerun_job(job: ColorizationJob, *, options: JobOptions) -> ColorizationJob:
+def rerun_job(
+    job: ColorizationJob, *, options: JobOptions, refines: ColorizationJob | None = None
+) -> ColorizationJob:
     """A new job (charged anew) on the stored input of `job`, with other options."""
-    if not job.input_file:
-        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
-    with job.input_file.open("rb") as handle:
-        image = handle.read()
     return submit_job(
         owner=job.owner,
-        image=image,
+        image=stored_input(job),
         filename=job.input_meta.get("name", ""),
         options=options,
         source=ColorizationJob.Source.WEB,
         source_url=job.input_meta.get("source_url", ""),
+        refines=refines,
     )
+
+
+def stored_input(job: ColorizationJob) -> bytes:
+    """The job's original photo, or InvalidImage once it has been deleted or purged."""
+    if not job.input_file:
+        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
+    with job.input_file.open("rb") as handle:
+        return handle.read()
 
 
 def refunded_credits(job: ColorizationJob) -> int:
@@ -283,7 +322,7 @@ def run_job(job_id: int) -> None:
         options = JobOptions.from_job(job)
         result = engine.colorize(
             data,
-            ColorizeOptions(**asdict(options)),
+            options.engine_options(),
             engine_config(),
             progress=_progress_writer(job.id),
         )
