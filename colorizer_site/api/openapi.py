@@ -65,6 +65,7 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     "state": {"type": "integer", "description": "The failure's state code."},
                     "task_id": {"type": "string"},
+                    "field": {"type": "string", "description": "The parameter refused."},
                 },
             },
         },
@@ -75,6 +76,36 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "error": {"type": "string"},
             "taskId": {"type": "string", "description": "The task, where one was created."},
+            "field": {"type": "string", "description": "The parameter that was refused."},
+        },
+    },
+    "PaletteEnvelope": {
+        "type": "object",
+        "required": ["status", "message", "data"],
+        "properties": {
+            "status": {"type": "integer", "const": 200},
+            "message": {"type": "string", "const": "success"},
+            "data": {
+                "type": "object",
+                "required": ["task_id", "x", "y", "colors"],
+                "properties": {
+                    "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                    "x": {"type": "number"},
+                    "y": {"type": "number"},
+                    "colors": {
+                        "type": "array",
+                        "description": "Best first.",
+                        "items": {
+                            "type": "object",
+                            "required": ["color", "probability"],
+                            "properties": {
+                                "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+                                "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                            },
+                        },
+                    },
+                },
+            },
         },
     },
     "ColorizeResult": {
@@ -99,6 +130,7 @@ _BODY_SCHEMAS = {
     "error": "Error",
     "colorize": "ColorizeResult",
     "account": "Account",
+    "palette": "PaletteEnvelope",
 }
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
@@ -131,12 +163,14 @@ def param_schema(param: Param) -> dict[str, Any]:
         schema: dict[str, Any] = dict(_FILE)
     elif param.kind == "file-or-text":
         schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
-    elif param.kind == "integer":
-        schema = {"type": "integer"}
+    elif param.kind in ("integer", "number"):
+        schema = {"type": param.kind}
     else:
         schema = {"type": "string"}
     if param.choices:
         schema["enum"] = list(param.choices)
+    if param.bounds:
+        schema["minimum"], schema["maximum"] = param.bounds
     if param.default is not None:
         schema["default"] = param.default
     schema["description"] = param.description
