@@ -86,6 +86,10 @@ def _row(param: Param) -> ParamRow:
         accepts = "file, or text: URL / base64 / data URL"
     elif param.choices:
         accepts = " | ".join(str(choice) for choice in param.choices)
+    elif param.bounds:
+        accepts = f"{param.kind}, {param.bounds[0]} to {param.bounds[1]}"
+    elif param.kind == "number":
+        accepts = "number"
     else:
         accepts = "text"
     where = {"form": "form field", "query": "query string", "path": "in the path"}[param.location]
