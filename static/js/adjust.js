@@ -228,7 +228,11 @@
       if (event.target.closest("[data-pin-marker]")) return;
       addPin(pointFromEvent(event));
     });
-    photo.addEventListener("focus", () => { place(crosshair, cross); crosshair.hidden = false; });
+    // The crosshair is for keyboard users; a click or tap places its pin directly.
+    photo.addEventListener("focus", () => {
+      place(crosshair, cross);
+      crosshair.hidden = !photo.matches(":focus-visible");
+    });
     photo.addEventListener("blur", () => { crosshair.hidden = true; });
     photo.addEventListener("keydown", (event) => {
       if (event.target !== photo) return;
@@ -242,6 +246,7 @@
         const [dx, dy] = moves[event.key];
         cross = { x: clampX(cross.x + dx), y: clampY(cross.y + dy) };
         place(crosshair, cross);
+        crosshair.hidden = false;
       } else if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         addPin({ ...cross });
