@@ -206,19 +206,32 @@
       });
       marker.addEventListener("click", (event) => event.stopPropagation());
       marker.addEventListener("pointerdown", (event) => {
+        // No text selection or native drag, which would cancel the pointer mid-move.
+        event.preventDefault();
         event.stopPropagation();
+        marker.focus();
         marker.setPointerCapture(event.pointerId);
+        const start = { x: event.clientX, y: event.clientY };
         const follow = (move) => place(marker, pointFromEvent(move));
-        marker.addEventListener("pointermove", follow);
-        marker.addEventListener("pointerup", (up) => {
+        const finish = (up) => {
           marker.removeEventListener("pointermove", follow);
+          marker.removeEventListener("pointerup", finish);
+          marker.removeEventListener("pointercancel", finish);
           const point = pointFromEvent(up);
-          if (point.x !== pin.x || point.y !== pin.y) {
+          const dragged = Math.hypot(up.clientX - start.x, up.clientY - start.y) > 3;
+          if (up.type === "pointerup" && dragged) {
             movePin(pin, point);
+            const number = marker.dataset.pinMarker;
             render();
             changed();
+            markers.querySelector(`[data-pin-marker="${number}"]`)?.focus();
+          } else {
+            place(marker, pin);
           }
-        }, { once: true });
+        };
+        marker.addEventListener("pointermove", follow);
+        marker.addEventListener("pointerup", finish);
+        marker.addEventListener("pointercancel", finish);
       });
     }
 

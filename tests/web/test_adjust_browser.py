@@ -223,3 +223,55 @@ def test_the_pages_work_on_a_phone_and_pass_axe(
         assert found == {name: [] for name in found}, found
     finally:
         context.close()
+
+
+def test_pins_move_by_keyboard_and_by_dragging_and_can_be_removed(
+    live_server: Any, page: Any, client: Any, make_user: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    owner = make_user(credits=3)
+    job = services.submit_job(
+        owner=owner, image=photo(), filename="family.png",
+        options=services.JobOptions(model="tiny"),
+    )
+    sign_in(page, client, owner, live_server)
+    page.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
+    photo_area = page.locator("[data-photo]")
+    scale = page.locator("[data-preview-image]").bounding_box()["width"] / WIDTH
+
+    def hints() -> list[dict]:
+        return page.evaluate("JSON.parse(document.querySelector('[data-hints-field]').value)")
+
+    photo_area.click(position={"x": 100 * scale, "y": 100 * scale})
+    photo_area.click(position={"x": 300 * scale, "y": 300 * scale})
+    expect(page.locator('[data-pin="2"] [data-swatch]')).to_have_count(3)
+    expect(page.locator("[data-adjust-status]")).to_contain_text("2 pins", timeout=20_000)
+    first = hints()
+
+    # Keyboard: a big step right moves pin 1 by a tenth of the photo's width.
+    page.locator('[data-pin-marker="1"]').focus()
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator('[data-pin-marker="1"]')).to_be_focused()
+    moved = hints()
+    assert moved[0]["x"] == first[0]["x"] + 80 and moved[0]["y"] == first[0]["y"]
+
+    # Mouse: drag pin 2 to about (500, 200) of the photo.
+    marker = page.locator('[data-pin-marker="2"]').bounding_box()
+    page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    page.mouse.down()
+    box = page.locator("[data-preview-image]").bounding_box()
+    page.mouse.move(box["x"] + 500 * scale, box["y"] + 200 * scale, steps=5)
+    page.mouse.up()
+    dragged = hints()[1]
+    assert abs(dragged["x"] - 500) <= 3 and abs(dragged["y"] - 200) <= 3, dragged
+    assert len(hints()) == 2  # a drag is not a new pin
+
+    # Delete on a focused pin, and the Remove button, take them away.
+    page.locator('[data-pin-marker="1"]').focus()
+    page.keyboard.press("Delete")
+    expect(page.locator("[data-pin-marker]")).to_have_count(1)
+    page.get_by_role("button", name="Remove pin 1").click()
+    expect(page.locator("[data-pin-marker]")).to_have_count(0)
+    assert hints() == []
+    expect(page.locator("[data-adjust-status]")).to_contain_text("0 pins", timeout=20_000)
