@@ -94,8 +94,8 @@ class JobOptions:
     vividness: int | None = None
 
     def validated(self) -> JobOptions:
-        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions (the engine's
-        InvalidOptions, naming the field, for hints and vividness)."""
+        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions; bad hints or
+        vividness raise the engine's InvalidOptions, whose `field` names them."""
         choices = settings.COLORIZER_MODEL_CHOICES
         if self.model not in choices:
             names = " or ".join(f'"{name}"' for name in choices)

@@ -275,3 +275,30 @@ def test_pins_move_by_keyboard_and_by_dragging_and_can_be_removed(
     expect(page.locator("[data-pin-marker]")).to_have_count(0)
     assert hints() == []
     expect(page.locator("[data-adjust-status]")).to_contain_text("0 pins", timeout=20_000)
+
+
+def test_the_panel_arrives_with_the_last_progress_poll_and_works(
+    live_server: Any, page: Any, client: Any, make_user: Any
+) -> None:
+    from django.test.utils import override_settings
+    from playwright.sync_api import expect
+
+    owner = make_user(credits=3)
+    queue_only = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=queue_only):
+        job = services.submit_job(
+            owner=owner, image=photo(), filename="family.png",
+            options=services.JobOptions(model="tiny"),
+        )
+    sign_in(page, client, owner, live_server)
+    page.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
+    expect(page.get_by_role("heading", name="Waiting for a free worker…")).to_be_visible()
+    expect(page.get_by_role("heading", name="Adjust colours")).to_have_count(0)
+
+    services.run_job(job.id)  # what the worker does
+
+    expect(page.get_by_role("heading", name="Adjust colours")).to_be_visible(timeout=10_000)
+    page.locator("[data-photo]").click(position={"x": 40, "y": 40})
+    expect(page.locator('[data-pin="1"] [data-swatch]')).to_have_count(3)
+    expect(page.locator("[data-adjust-status]")).to_contain_text("Preview updated: 1 pin",
+                                                                timeout=20_000)

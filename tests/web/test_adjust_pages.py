@@ -277,6 +277,12 @@ def test_the_gallery_groups_refinements_under_their_original(
     assert "2 refinements" in group
     assert flat.count('data-testid="gallery-item"') == 4
 
+    # With its original deleted, a refinement stands on its own.
+    client.post(reverse("web:job_delete", args=[original.task_id]))
+    html = client.get(reverse("web:gallery")).content.decode()
+    assert html.count('data-testid="gallery-item"') == 3
+    assert 'data-testid="gallery-version"' not in html
+
 
 def test_vividness_on_the_upload_form_and_run_again(
     client_user: Any, user: Any, big_photo: bytes, job_of: Any,
@@ -303,3 +309,17 @@ def test_vividness_on_the_upload_form_and_run_again(
     assert again.options["vividness"] == 15 and again.refines is None
     page = client_user.get(reverse("web:home")).content.decode()
     assert 'name="vividness"' in page and 'min="0"' in page and 'max="100"' in page
+
+
+def test_the_last_progress_poll_brings_the_adjust_panel_in(
+    client_user: Any, user: Any, job_of: Any
+) -> None:
+    job = job_of(user)
+
+    response = client_user.get(reverse("web:job_detail", args=[job.task_id]),
+                               HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 286
+    assert '<div id="adjust-slot" hx-swap-oob="true">' in html
+    assert "Adjust colours" in html and "data-adjust" in html
