@@ -74,7 +74,8 @@ def main() -> None:
     def pins() -> tuple[engine.ColourHint, ...]:
         return tuple(
             engine.ColourHint(
-                x=chance.uniform(0, width - 1), y=chance.uniform(0, height - 1),
+                x=chance.uniform(0, width - 1),
+                y=chance.uniform(0, height - 1),
                 color=chance.choice(colours),
             )
             for _ in range(args.pins)

@@ -154,7 +154,7 @@ def chosen_vividness(job: ColorizationJob) -> int:
 def refine_job(
     job: ColorizationJob, *, hints: tuple[ColourHint, ...], vividness: int | None
 ) -> ColorizationJob:
-    """"Apply": a new full-size job on the same photo and options with these pins and
+    """Apply: a new full-size job on the same photo and options with these pins and
     vividness, charged as a normal run and linked to the job it refines."""
     options = JobOptions.from_job(job)
     options = JobOptions(

@@ -87,9 +87,7 @@ def test_task_dialect_pins_take_their_colours_and_the_lightness_stays(
 def test_colorize_dialect_takes_pins_and_vividness_too(
     api: httpx.Client, user: Any, flat_photo: bytes
 ) -> None:
-    response = colorize_v1(
-        api, flat_photo, model="tiny", format="png", hints=PINS, vividness="0"
-    )
+    response = colorize_v1(api, flat_photo, model="tiny", format="png", hints=PINS, vividness="0")
 
     assert response.status_code == 200, response.text
     data = result_bytes(api, response)
@@ -108,9 +106,10 @@ def test_vividness_changes_the_colours_of_the_same_photo(
     vivid = colorize_v1(api, bright.getvalue(), format="png", vividness="100")
 
     # The graph leans to a* = +40 on bright pixels: vivid goes all the way, muted averages.
-    assert lab_at(result_bytes(api, vivid), 30, 20)[1] > lab_at(result_bytes(api, muted), 30, 20)[
-        1
-    ] + 10.0
+    assert (
+        lab_at(result_bytes(api, vivid), 30, 20)[1]
+        > lab_at(result_bytes(api, muted), 30, 20)[1] + 10.0
+    )
 
 
 def test_empty_hints_and_vividness_mean_the_defaults(
@@ -173,8 +172,9 @@ def test_a_model_that_takes_no_pins_refuses_them_free_of_charge(
 ) -> None:
     from django.test.utils import override_settings
 
-    with override_settings(COLORIZER_MODEL_CHOICES={"tiny": "api-test-tiny",
-                                                    "large": "api-test-plain"}):
+    with override_settings(
+        COLORIZER_MODEL_CHOICES={"tiny": "api-test-tiny", "large": "api-test-plain"}
+    ):
         response = create_task(api, flat_photo, model="large", hints=PINS)
 
     assert response.status_code == 400
@@ -270,13 +270,12 @@ def test_the_palette_needs_the_stored_photo(api: httpx.Client, user: Any, task_i
     assert "no longer stored" in response.json()["message"]
 
 
-def test_a_model_without_colour_bins_has_no_palette(
-    api: httpx.Client, flat_photo: bytes
-) -> None:
+def test_a_model_without_colour_bins_has_no_palette(api: httpx.Client, flat_photo: bytes) -> None:
     from django.test.utils import override_settings
 
-    with override_settings(COLORIZER_MODEL_CHOICES={"tiny": "api-test-tiny",
-                                                    "large": "api-test-plain"}):
+    with override_settings(
+        COLORIZER_MODEL_CHOICES={"tiny": "api-test-tiny", "large": "api-test-plain"}
+    ):
         created = create_task(api, flat_photo, sync=1, model="large")
         response = api.get(palette_url(created.json()["data"]["task_id"]), params={"x": 5, "y": 5})
 

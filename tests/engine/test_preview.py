@@ -58,10 +58,12 @@ def test_pins_in_full_size_pixels_land_on_the_same_spot_of_the_preview(
 
 def test_vividness_and_a_bad_pin_behave_as_in_a_full_run(guided_config: EngineConfig) -> None:
     photo = encoded(Image.new("L", (300, 200), 150), "PNG")
-    muted = lab_of(engine.preview(photo, ColorizeOptions(model="tiny", vividness=0),
-                                  guided_config, 256).data)
-    vivid = lab_of(engine.preview(photo, ColorizeOptions(model="tiny", vividness=100),
-                                  guided_config, 256).data)
+    muted = lab_of(
+        engine.preview(photo, ColorizeOptions(model="tiny", vividness=0), guided_config, 256).data
+    )
+    vivid = lab_of(
+        engine.preview(photo, ColorizeOptions(model="tiny", vividness=100), guided_config, 256).data
+    )
     assert vivid[..., 1].mean() > muted[..., 1].mean() + 10.0
 
     outside = ColourHint(x=300.0, y=10.0, color="#ff0000")

@@ -94,7 +94,9 @@ def test_three_pins_preview_apply_and_download_the_chosen_colours(
 
     owner = make_user(credits=5)
     job = services.submit_job(
-        owner=owner, image=photo(), filename="family.png",
+        owner=owner,
+        image=photo(),
+        filename="family.png",
         options=services.JobOptions(model="tiny", output_format="png"),
     )
     job.refresh_from_db()
@@ -132,7 +134,9 @@ def test_three_pins_preview_apply_and_download_the_chosen_colours(
     expect(status).to_contain_text("Preview updated: 3 pins", timeout=20_000)
     hints = page.evaluate("JSON.parse(document.querySelector('[data-hints-field]').value)")
     assert [(round(h["x"] / 10), round(h["y"] / 10)) for h in hints] == [
-        (20, 15), (60, 15), (24, 36)
+        (20, 15),
+        (60, 15),
+        (24, 36),
     ]
     chosen = [hint["color"] for hint in hints]
     assert chosen[0] == swatch.get_attribute("data-swatch") and chosen[1] == PICKED
@@ -154,8 +158,7 @@ def test_three_pins_preview_apply_and_download_the_chosen_colours(
     # Apply: a new job, charged, linked; its full-size download has the colours.
     page.get_by_role("button", name="Apply (1 credit)").click()
     refinement = ColorizationJob.objects.get(refines=job)
-    expect(page).to_have_url(live_server.url + reverse("web:job_detail",
-                                                       args=[refinement.task_id]))
+    expect(page).to_have_url(live_server.url + reverse("web:job_detail", args=[refinement.task_id]))
     expect(page.get_by_role("heading", name="Done")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download (PNG)").click()
@@ -181,12 +184,15 @@ def test_the_pages_work_on_a_phone_and_pass_axe(
 
     owner = make_user(credits=5)
     job = services.submit_job(
-        owner=owner, image=photo(), filename="family.png",
+        owner=owner,
+        image=photo(),
+        filename="family.png",
         options=services.JobOptions(model="tiny"),
     )
     services.rerun_job(job, options=services.JobOptions(model="tiny", vividness=80), refines=job)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
@@ -198,10 +204,14 @@ def test_the_pages_work_on_a_phone_and_pass_axe(
         # A tap places a pin; its swatches and the Apply button fit the screen.
         page.locator("[data-photo]").tap(position={"x": 120, "y": 60})
         expect(page.locator('[data-pin="1"] [data-swatch]')).to_have_count(3)
-        expect(page.locator("[data-adjust-status]")).to_contain_text("Preview updated: 1 pin",
-                                                                    timeout=20_000)
-        for locator in (page.locator("[data-photo]"), page.locator('[data-pin="1"]'),
-                        page.get_by_role("button", name="Apply (1 credit)")):
+        expect(page.locator("[data-adjust-status]")).to_contain_text(
+            "Preview updated: 1 pin", timeout=20_000
+        )
+        for locator in (
+            page.locator("[data-photo]"),
+            page.locator('[data-pin="1"]'),
+            page.get_by_role("button", name="Apply (1 credit)"),
+        ):
             box = locator.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -232,7 +242,9 @@ def test_pins_move_by_keyboard_and_by_dragging_and_can_be_removed(
 
     owner = make_user(credits=3)
     job = services.submit_job(
-        owner=owner, image=photo(), filename="family.png",
+        owner=owner,
+        image=photo(),
+        filename="family.png",
         options=services.JobOptions(model="tiny"),
     )
     sign_in(page, client, owner, live_server)
@@ -287,7 +299,9 @@ def test_the_panel_arrives_with_the_last_progress_poll_and_works(
     queue_only = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with override_settings(TASKS=queue_only):
         job = services.submit_job(
-            owner=owner, image=photo(), filename="family.png",
+            owner=owner,
+            image=photo(),
+            filename="family.png",
             options=services.JobOptions(model="tiny"),
         )
     sign_in(page, client, owner, live_server)
@@ -300,5 +314,6 @@ def test_the_panel_arrives_with_the_last_progress_poll_and_works(
     expect(page.get_by_role("heading", name="Adjust colours")).to_be_visible(timeout=10_000)
     page.locator("[data-photo]").click(position={"x": 40, "y": 40})
     expect(page.locator('[data-pin="1"] [data-swatch]')).to_have_count(3)
-    expect(page.locator("[data-adjust-status]")).to_contain_text("Preview updated: 1 pin",
-                                                                timeout=20_000)
+    expect(page.locator("[data-adjust-status]")).to_contain_text(
+        "Preview updated: 1 pin", timeout=20_000
+    )

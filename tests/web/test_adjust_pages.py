@@ -122,17 +122,14 @@ def test_a_bad_preview_request_is_a_400_saying_why(
     assert message in response.json()["error"]
 
 
-def test_previews_are_rate_limited_per_user(
-    client: Any, make_user: Any, job_of: Any
-) -> None:
+def test_previews_are_rate_limited_per_user(client: Any, make_user: Any, job_of: Any) -> None:
     first, second = make_user(), make_user()
     first_job, second_job = job_of(first), job_of(second)
     with override_settings(COLORIZER_PREVIEW_LIMIT=2, COLORIZER_PREVIEW_WINDOW_SECONDS=60):
         client.force_login(first)
         url = reverse("web:job_preview", args=[first_job.task_id])
         answers = [client.get(url, {"size": "256"}) for _ in range(3)]
-        palette = client.get(reverse("web:job_palette", args=[first_job.task_id]),
-                             {"x": 5, "y": 5})
+        palette = client.get(reverse("web:job_palette", args=[first_job.task_id]), {"x": 5, "y": 5})
         client.force_login(second)
         other = client.get(reverse("web:job_preview", args=[second_job.task_id]))
 
@@ -285,22 +282,33 @@ def test_the_gallery_groups_refinements_under_their_original(
 
 
 def test_vividness_on_the_upload_form_and_run_again(
-    client_user: Any, user: Any, big_photo: bytes, job_of: Any,
+    client_user: Any,
+    user: Any,
+    big_photo: bytes,
+    job_of: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     upload = SimpleUploadedFile("grandma.jpg", big_photo, content_type="image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):
-        client_user.post(reverse("web:colorize"), {"image": upload, "model": "tiny",
-                                                   "output_format": "jpeg", "vividness": "70"})
+        client_user.post(
+            reverse("web:colorize"),
+            {"image": upload, "model": "tiny", "output_format": "jpeg", "vividness": "70"},
+        )
     refused = client_user.post(
         reverse("web:colorize"),
-        {"image": SimpleUploadedFile("g.jpg", big_photo, content_type="image/jpeg"),
-         "model": "tiny", "output_format": "jpeg", "vividness": "150"},
+        {
+            "image": SimpleUploadedFile("g.jpg", big_photo, content_type="image/jpeg"),
+            "model": "tiny",
+            "output_format": "jpeg",
+            "vividness": "150",
+        },
     )
     uploaded = ColorizationJob.objects.get(owner=user)
     with django_capture_on_commit_callbacks(execute=True):
-        client_user.post(reverse("web:job_rerun", args=[uploaded.task_id]),
-                         {"model": "tiny", "output_format": "jpeg", "vividness": "15"})
+        client_user.post(
+            reverse("web:job_rerun", args=[uploaded.task_id]),
+            {"model": "tiny", "output_format": "jpeg", "vividness": "15"},
+        )
 
     assert uploaded.options["vividness"] == 70
     assert refused.status_code == 400
@@ -316,8 +324,9 @@ def test_the_last_progress_poll_brings_the_adjust_panel_in(
 ) -> None:
     job = job_of(user)
 
-    response = client_user.get(reverse("web:job_detail", args=[job.task_id]),
-                               HTTP_HX_REQUEST="true")
+    response = client_user.get(
+        reverse("web:job_detail", args=[job.task_id]), HTTP_HX_REQUEST="true"
+    )
 
     html = response.content.decode()
     assert response.status_code == 286

@@ -1,4 +1,4 @@
-""""Adjust colours" on a job page: free previews, the model's colours at a point, the
+"""The "Adjust colours" panel of a job page: free previews, the model's colours at a point, the
 confidence view, and Apply (a charged refinement job). The rules are in jobs.guidance."""
 
 from collections.abc import Callable
