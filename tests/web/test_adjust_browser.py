@@ -223,13 +223,15 @@ def test_the_pages_work_on_a_phone_and_pass_axe(
             ("job page with a pin", None),
             ("colorize", reverse("web:home")),
             ("gallery", reverse("web:gallery")),
+            ("API docs", reverse("web:docs")),
         ):
             if url:
                 page.goto(live_server.url + url)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 assert width <= 390, f"{name} scrolls sideways ({width}px)"
+            if name == "gallery":
+                expect(page.get_by_test_id("gallery-version")).to_have_count(1)
             found[name] = axe_serious(page)
-        expect(page.get_by_test_id("gallery-version")).to_have_count(1)
         assert found == {name: [] for name in found}, found
     finally:
         context.close()
