@@ -23,7 +23,8 @@ from colorizer_site.engine.types import ColorizeOptions, EngineConfig
 
 # The confidence view's shade: a magenta no photo's colours are mistaken for.
 UNSURE_SHADE = (214, 0, 120)
-UNSURE_OPACITY = 0.75
+UNSURE_OPACITY = 0.65
+UNSURE_MIN_SPREAD = 0.05  # confidence differences below this are not worth a shade
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,19 @@ class ColourAnalysis:
         return values
 
     def unsure_overlay(self, width: int, height: int) -> bytes:
-        """A PNG to lay over the photo: transparent where the model is sure, shaded
-        (UNSURE_SHADE, up to UNSURE_OPACITY) where it hesitated."""
-        doubt = 255 - self.confidence(width, height).astype(np.float32)
+        """A PNG to lay over the photo: transparent where the model is surest, shaded
+        (UNSURE_SHADE, up to UNSURE_OPACITY) where it hesitated most.
+
+        Relative to this photo: a half-trained or cautious model can be unsure
+        everywhere, and what a person needs is where a pin helps most. A photo whose
+        confidence hardly varies gets almost no shade.
+        """
+        confidence = self.confidence(width, height).astype(np.float32) / 255.0
+        low, high = np.percentile(confidence, [2.0, 98.0])
+        doubt = np.clip((high - confidence) / max(high - low, UNSURE_MIN_SPREAD), 0.0, 1.0)
         rgba = np.empty((height, width, 4), dtype=np.uint8)
         rgba[..., :3] = UNSURE_SHADE
-        rgba[..., 3] = (doubt * UNSURE_OPACITY).astype(np.uint8)
+        rgba[..., 3] = (doubt * UNSURE_OPACITY * 255.0).astype(np.uint8)
         buffer = io.BytesIO()
         Image.fromarray(rgba, "RGBA").save(buffer, "PNG", compress_level=3)
         return buffer.getvalue()

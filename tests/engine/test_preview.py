@@ -85,3 +85,24 @@ def test_the_probe_reports_the_upright_size_of_a_quarter_turned_photo(
     assert info.displayed_size == (300, 400)
     plain = engine.probe_image(encoded(Image.new("L", (400, 300), 128), "PNG"), guided_config)
     assert plain.displayed_size == (400, 300)
+
+
+def test_the_unsure_overlay_shades_where_this_photo_is_least_certain(
+    guided_config: EngineConfig,
+) -> None:
+    # Left half mid-grey (the graph has no idea), right half white (sure of a* = +40).
+    image = Image.new("L", (256, 128), 119)
+    image.paste(255, (128, 0, 256, 128))
+    halves = engine.analyze(encoded(image, "PNG"), ColorizeOptions(model="tiny"), guided_config)
+    flat = engine.analyze(
+        encoded(Image.new("L", (256, 128), 119), "PNG"),
+        ColorizeOptions(model="tiny"),
+        guided_config,
+    )
+
+    shade = np.asarray(Image.open(io.BytesIO(halves.unsure_overlay(256, 128))))
+    even = np.asarray(Image.open(io.BytesIO(flat.unsure_overlay(256, 128))))
+
+    assert shade.shape == (128, 256, 4)
+    assert shade[:, :100, 3].mean() > 150 and shade[:, 160:, 3].mean() < 10
+    assert even[..., 3].max() < 10  # equally unsure everywhere: nothing to point out
