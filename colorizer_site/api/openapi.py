@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from colorizer_site.api.operations import OPERATIONS, Operation, Param, Reply
+from colorizer_site.jobs.guidance import MAX_HINTS
 
 _FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 _UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
@@ -124,6 +125,22 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+# What the `hints` text holds, for clients that read contentSchema.
+HINTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "maxItems": MAX_HINTS,
+    "items": {
+        "type": "object",
+        "required": ["x", "y", "color"],
+        "additionalProperties": False,
+        "properties": {
+            "x": {"type": "number", "minimum": 0},
+            "y": {"type": "number", "minimum": 0},
+            "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+        },
+    },
+}
+
 _BODY_SCHEMAS = {
     "task": "TaskEnvelope",
     "task-error": "TaskError",
@@ -163,6 +180,12 @@ def param_schema(param: Param) -> dict[str, Any]:
         schema: dict[str, Any] = dict(_FILE)
     elif param.kind == "file-or-text":
         schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
+    elif param.kind == "hints":
+        schema = {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": HINTS_SCHEMA,
+        }
     elif param.kind in ("integer", "number"):
         schema = {"type": param.kind}
     else:

@@ -24,7 +24,7 @@ MODEL_CHOICES = ("large", "tiny")
 class Param:
     name: str
     description: str
-    # string | integer | number | file | flag (true/false/1/0) | file-or-text
+    # string | integer | number | file | flag (true/false/1/0) | file-or-text | hints (JSON text)
     kind: str = "string"
     location: str = "form"  # form | query | path
     choices: tuple[str | int, ...] = ()
@@ -125,6 +125,7 @@ HINTS = Param(
     f"upright (x from the left, y from the top), at most {MAX_HINTS}. Each pin's spot "
     "takes exactly its colour and the model carries it over the region it belongs to; "
     "the lightness stays the photo's own. Free. A bad value is a 400 naming `hints`.",
+    kind="hints",
 )
 VIVIDNESS = Param(
     "vividness",

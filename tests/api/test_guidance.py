@@ -287,3 +287,18 @@ def test_a_model_without_colour_bins_has_no_palette(api: httpx.Client, flat_phot
 def test_the_palette_needs_a_key(live_server: Any, task_id: str) -> None:
     response = httpx.get(live_server.url + palette_url(task_id), params={"x": 5, "y": 5})
     assert response.status_code == 401
+
+
+def test_the_openapi_document_describes_the_extensions(live_server: Any) -> None:
+    document = httpx.get(live_server.url + "/api/openapi.json").json()
+
+    for path in ("/api/tasks/visual/colorization", "/api/v1/colorize"):
+        form = document["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]
+        fields = form["schema"]["properties"]
+        assert fields["vividness"]["minimum"] == 0 and fields["vividness"]["maximum"] == 100
+        assert fields["hints"]["contentMediaType"] == "application/json"
+        assert fields["hints"]["contentSchema"]["maxItems"] == 32
+    palette = document["paths"]["/api/tasks/visual/colorization/{task_id}/palette"]["get"]
+    required = {param["name"] for param in palette["parameters"] if param["required"]}
+    assert required == {"task_id", "x", "y"}
+    assert set(palette["responses"]) == {"200", "400", "401", "404", "429", "503"}

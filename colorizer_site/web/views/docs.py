@@ -84,6 +84,8 @@ def _row(param: Param) -> ParamRow:
         accepts = "file"
     elif param.kind == "file-or-text":
         accepts = "file, or text: URL / base64 / data URL"
+    elif param.kind == "hints":
+        accepts = "text: a JSON array of pins"
     elif param.choices:
         accepts = " | ".join(str(choice) for choice in param.choices)
     elif param.bounds:
