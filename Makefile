@@ -81,6 +81,7 @@ bench:
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	$(BIN)/python bench/model_speed.py
 	$(BIN)/python bench/engine_e2e.py
+	$(BIN)/python bench/preview_latency.py
 	$(BIN)/python bench/scratch_repair.py
 	$(BIN)/python bench/clarity.py
 	$(BIN)/python bench/worker_throughput.py

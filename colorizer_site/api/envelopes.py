@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from colorizer_site.engine.analysis import Alternative
 from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.links import read_result
 from colorizer_site.jobs.models import ColorizationJob
@@ -55,3 +56,19 @@ def _image(request: HttpRequest, job: ColorizationJob, return_type: int) -> str:
 
 def _result_bytes(job: ColorizationJob) -> bytes:
     return read_result(job)
+
+
+def palette_response(
+    job: ColorizationJob, *, x: float, y: float, colours: list[Alternative]
+) -> JsonResponse:
+    """The palette extension's answer: colours at a point, best first."""
+    data = {
+        "task_id": job.task_id,
+        "x": x,
+        "y": y,
+        "colors": [
+            {"color": colour.color, "probability": round(colour.probability, 4)}
+            for colour in colours
+        ],
+    }
+    return JsonResponse({"status": 200, "message": "success", "data": data})

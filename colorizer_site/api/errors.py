@@ -19,6 +19,7 @@ from colorizer_site.engine.errors import (
     EngineError,
     ImageTooLarge,
     InvalidImage,
+    InvalidOptions,
     ModelNotInstalled,
 )
 from colorizer_site.jobs.batches import InvalidBatch
@@ -65,6 +66,11 @@ def api_error_for(error: Exception) -> ApiError | None:
         return ApiError(400, str(error))
     if isinstance(error, JobAlreadyFinished):
         return ApiError(409, str(error))
+    if isinstance(error, InvalidOptions):
+        message = str(error)
+        if not message.startswith(error.field):
+            message = f"{error.field}: {message}"
+        return ApiError(400, message, extra={"field": error.field})
     if isinstance(error, ModelNotInstalled):
         return ApiError(503, str(error))
     if isinstance(error, ImageTooLarge):
@@ -120,6 +126,8 @@ def _task_body(error: ApiError) -> dict[str, Any]:
         data["state"] = int(error.state)
     if "taskId" in error.extra:
         data["task_id"] = error.extra["taskId"]
+    if "field" in error.extra:
+        data["field"] = error.extra["field"]
     return {"status": error.status, "message": error.message, "data": data}
 
 

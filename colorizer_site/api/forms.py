@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,8 +25,10 @@ from django.utils.datastructures import MultiValueDict
 from colorizer_site.api import operations
 from colorizer_site.api.errors import ApiError
 from colorizer_site.api.operations import Operation, Param
+from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.jobs.batches import check_total_size, photos_from_zip
 from colorizer_site.jobs.fetching import fetch_image
+from colorizer_site.jobs.guidance import check_vividness, parse_hints
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
 
@@ -99,7 +102,7 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
         raise ApiError(400, "Send exactly one of image_file or image_url, not both.")
     if upload is None and not url:
         raise ApiError(400, "Send the photo as image_file (a file upload) or image_url.")
-    options = _job_options(values)
+    options = _job_options(values, fields)
     callback_url = _callback_url(fields)
     if upload is not None:
         image = _read_upload(upload, limit=settings.COLORIZER_MAX_UPLOAD_BYTES)
@@ -130,7 +133,7 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
         raise ApiError(
             400, "Send the photo in the image field: a file, an http(s) URL, base64 or a data URL."
         )
-    options = _job_options(values)
+    options = _job_options(values, fields)
     callback_url = _callback_url(fields)
     if upload is not None:
         image = _read_upload(upload, limit=operations.V1_FILE_LIMIT_BYTES)
@@ -257,13 +260,53 @@ def _typed(param: Param, value: str | int | None) -> Any:
     return value
 
 
-def _job_options(values: dict[str, Any]) -> JobOptions:
+def _job_options(values: dict[str, Any], fields: QueryDict) -> JobOptions:
+    """The job's options; hints and vividness raise the engine's InvalidOptions naming them."""
     return JobOptions(
         model=values["model"],
         clean_scratches=values["clean_scratches"],
         face_remaster=values["face_remaster"],
         output_format=values["format"],
+        hints=parse_hints(fields.get("hints")),
+        vividness=parse_vividness(fields.get("vividness")),
     )
+
+
+def parse_vividness(raw: str | None) -> int | None:
+    """A whole number in the vividness range, None when absent or empty."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    try:
+        vividness = int(value)
+    except ValueError:
+        vividness = -1  # check_vividness says what is allowed
+    check_vividness(vividness)
+    return vividness
+
+
+def parse_point(request: HttpRequest) -> tuple[float, float, int]:
+    """x, y (numbers, pixels) and count of a palette request."""
+    values = []
+    for name in ("x", "y"):
+        raw = (request.GET.get(name) or "").strip()
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise InvalidOptions(
+                f"{name} must be a number of pixels, not {raw[:40]!r}.", field=name
+            )
+        values.append(number)
+    param = operations.GET_PALETTE.param("count")
+    raw_count = (request.GET.get("count") or "").strip()
+    low, high = param.bounds or (1, 1)
+    if not raw_count:
+        return values[0], values[1], int(param.default or low)
+    if not raw_count.isdigit() or not low <= int(raw_count) <= high:
+        raise InvalidOptions(f"count must be a whole number from {low} to {high}.", field="count")
+    return values[0], values[1], int(raw_count)
 
 
 def _read_upload(upload: UploadedFile, *, limit: int) -> ImageInput:

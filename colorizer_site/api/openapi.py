@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from colorizer_site.api.operations import OPERATIONS, Operation, Param, Reply
+from colorizer_site.jobs.guidance import MAX_HINTS
 from colorizer_site.webhooks.models import Event
 
 _FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
@@ -66,6 +67,7 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     "state": {"type": "integer", "description": "The failure's state code."},
                     "task_id": {"type": "string"},
+                    "field": {"type": "string", "description": "The parameter refused."},
                 },
             },
         },
@@ -129,6 +131,36 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "error": {"type": "string"},
             "taskId": {"type": "string", "description": "The task, where one was created."},
+            "field": {"type": "string", "description": "The parameter that was refused."},
+        },
+    },
+    "PaletteEnvelope": {
+        "type": "object",
+        "required": ["status", "message", "data"],
+        "properties": {
+            "status": {"type": "integer", "const": 200},
+            "message": {"type": "string", "const": "success"},
+            "data": {
+                "type": "object",
+                "required": ["task_id", "x", "y", "colors"],
+                "properties": {
+                    "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+                    "x": {"type": "number"},
+                    "y": {"type": "number"},
+                    "colors": {
+                        "type": "array",
+                        "description": "Best first.",
+                        "items": {
+                            "type": "object",
+                            "required": ["color", "probability"],
+                            "properties": {
+                                "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+                                "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                            },
+                        },
+                    },
+                },
+            },
         },
     },
     "ColorizeResult": {
@@ -147,6 +179,22 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+# What the `hints` text holds, for clients that read contentSchema.
+HINTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "maxItems": MAX_HINTS,
+    "items": {
+        "type": "object",
+        "required": ["x", "y", "color"],
+        "additionalProperties": False,
+        "properties": {
+            "x": {"type": "number", "minimum": 0},
+            "y": {"type": "number", "minimum": 0},
+            "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+        },
+    },
+}
+
 _BODY_SCHEMAS = {
     "task": "TaskEnvelope",
     "task-error": "TaskError",
@@ -156,6 +204,7 @@ _BODY_SCHEMAS = {
     "task-list": "TaskList",
     "task-item": "TaskItem",
     "batch": "Batch",
+    "palette": "PaletteEnvelope",
 }
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
@@ -208,12 +257,20 @@ def param_schema(param: Param) -> dict[str, Any]:
         schema = {"type": "array", "items": dict(_FILE)}
     elif param.kind == "file-or-text":
         schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
-    elif param.kind == "integer":
-        schema = {"type": "integer"}
+    elif param.kind == "hints":
+        schema = {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": HINTS_SCHEMA,
+        }
+    elif param.kind in ("integer", "number"):
+        schema = {"type": param.kind}
     else:
         schema = {"type": "string"}
     if param.choices:
         schema["enum"] = list(param.choices)
+    if param.bounds:
+        schema["minimum"], schema["maximum"] = param.bounds
     if param.default is not None:
         schema["default"] = param.default
     schema["description"] = param.description

@@ -10,6 +10,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
+from colorizer_site.jobs.guidance import MAX_HINTS, MAX_PALETTE_SIZE, PALETTE_SIZE, VIVIDNESS_RANGE
+
 # What the task dialect publishes as its input limits (DESIGN.md 4.1).
 INPUT_FORMATS = "jpg, jpeg, jfif, bmp, png, webp, tiff/tif (LZW too) and SGI rgb"
 INPUT_LIMITS = f"{INPUT_FORMATS}; at most 4096x4096 pixels and 20 MB"
@@ -26,7 +28,8 @@ MODEL_CHOICES = ("large", "tiny")
 class Param:
     name: str
     description: str
-    # string | integer | file | files (repeated) | flag (true/false/1/0) | file-or-text
+    # string | integer | number | file | files (repeated) | flag (true/false/1/0) | file-or-text
+    # | hints (JSON text)
     kind: str = "string"
     location: str = "form"  # form | query | path
     choices: tuple[str | int, ...] = ()
@@ -34,6 +37,8 @@ class Param:
     required: bool = False
     # The value the curl examples use; a file is "@name".
     example: str | None = None
+    # Inclusive range of an integer or number without a fixed list of choices.
+    bounds: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,26 @@ CALLBACK_URL = Param(
 )
 CLEAN_SCRATCHES = _flag("clean_scratches", "Repair scratches and dust first", "+1 credit")
 FACE_REMASTER = _flag("face_remaster", "Sharpen faces with a clarity boost", "+2 credits")
+HINTS = Param(
+    "hints",
+    "Extension: colour pins, a JSON array of "
+    '`{"x": <px>, "y": <px>, "color": "#rrggbb"}` in the photo\'s pixels as shown '
+    f"upright (x from the left, y from the top), at most {MAX_HINTS}. Each pin's spot "
+    "takes exactly its colour and the model carries it over the region it belongs to; "
+    "the lightness stays the photo's own. Free. A bad value is a 400 naming `hints`.",
+    kind="hints",
+)
+VIVIDNESS = Param(
+    "vividness",
+    f"Extension: how vivid the colours are, {VIVIDNESS_RANGE[0]} (muted, the model's "
+    f"average guess) to {VIVIDNESS_RANGE[1]} (its single likeliest colour); default: "
+    "the model's measured best. Free. A bad value is a 400 naming `vividness`.",
+    kind="integer",
+    bounds=VIVIDNESS_RANGE,
+)
+_EXAMPLE_HINTS = (
+    '[{"x": 60, "y": 60, "color": "#3a6ea5"}, {"x": 250, "y": 100, "color": "#b03a2e"}]'
+)
 
 TASK_AUTH_REPLIES = (
     Reply(401, "Missing, malformed, unknown or revoked API key.", "task-error"),
@@ -184,6 +209,8 @@ CREATE_TASK = Operation(
         CLEAN_SCRATCHES,
         FACE_REMASTER,
         CALLBACK_URL,
+        HINTS,
+        VIVIDNESS,
     ),
     replies=(
         Reply(
@@ -194,8 +221,9 @@ CREATE_TASK = Operation(
         ),
         Reply(
             400,
-            "Bad parameters, an image_url that is not http(s) (data.state -3), or an "
-            "invalid image (data.state -7, or -5 when too large).",
+            "Bad parameters (`data.field` names a bad `hints` or `vividness`), an image_url "
+            "that is not http(s) (data.state -3), or an invalid image (data.state -7, or -5 "
+            "when too large). Nothing is charged.",
             "task-error",
         ),
         *TASK_AUTH_REPLIES[:1],
@@ -225,6 +253,10 @@ CREATE_TASK = Operation(
                 "clean_scratches": "true",
                 "output": "colorized.jpg",
             },
+        ),
+        Example(
+            "Pin two colours (a blue coat, a red door) a little more vividly",
+            {"image_file": "@photo.jpg", "sync": "1", "hints": _EXAMPLE_HINTS, "vividness": "70"},
         ),
         Example(
             "Safe to retry: an idempotency key",
@@ -306,10 +338,17 @@ COLORIZE = Operation(
             default="jpeg",
         ),
         CALLBACK_URL,
+        HINTS,
+        VIVIDNESS,
     ),
     replies=(
         Reply(200, "The result's absolute, time-limited URL.", "colorize"),
-        Reply(400, "Invalid form, both a file and text, or an empty or invalid image.", "error"),
+        Reply(
+            400,
+            "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
+            "text, or an empty or invalid image. Nothing is charged.",
+            "error",
+        ),
         V1_AUTH_REPLIES[0],
         Reply(403, "The balance is short for this colorization.", "error"),
         Reply(
@@ -339,8 +378,82 @@ COLORIZE = Operation(
             "Base64 text (made with base64 -w0 photo.jpg > photo.b64), both add-ons",
             {"image": "<photo.b64", "clean_scratches": "true", "face_remaster": "true"},
         ),
+        Example(
+            "A colour pin, muted colours",
+            {
+                "image": "@photo.jpg",
+                "hints": '[{"x": 40, "y": 200, "color": "#4f7a3a"}]',
+                "vividness": "20",
+            },
+        ),
     ),
     idempotent=True,
+)
+
+GET_PALETTE = Operation(
+    operation_id="getColorizationPalette",
+    method="GET",
+    path="/api/tasks/visual/colorization/{task_id}/palette",
+    dialect="task",
+    summary="Colours the model considers at a point",
+    description=(
+        "Extension: the model's most likely distinct colours at one point of a task's photo, "
+        "best first, each with its probability, for building a colour picker; send the "
+        "chosen colour back as a `hints` pin. `x` and `y` are in the photo's pixels as shown "
+        "upright. Free (only the key's rate limit applies); works while the photo is stored."
+    ),
+    params=(
+        Param(
+            "task_id",
+            "The task_id from the create call.",
+            location="path",
+            required=True,
+            example="TASK_ID",
+        ),
+        Param(
+            "x",
+            "Pixels from the photo's left edge.",
+            kind="number",
+            location="query",
+            required=True,
+            example="60",
+        ),
+        Param(
+            "y",
+            "Pixels from the photo's top edge.",
+            kind="number",
+            location="query",
+            required=True,
+            example="60",
+        ),
+        Param(
+            "count",
+            "How many colours at most.",
+            kind="integer",
+            location="query",
+            default=PALETTE_SIZE,
+            bounds=(1, MAX_PALETTE_SIZE),
+        ),
+    ),
+    replies=(
+        Reply(200, "The colours, best first, with probabilities from 0 to 1.", "palette"),
+        Reply(
+            400,
+            "x or y missing, not a number or outside the photo, a bad count, or a model "
+            "that gives no alternatives (`data.field` names which).",
+            "task-error",
+        ),
+        TASK_AUTH_REPLIES[0],
+        Reply(
+            404,
+            "No task with this id belongs to this key's account, or its photo is no longer "
+            "stored.",
+            "task-error",
+        ),
+        TASK_AUTH_REPLIES[1],
+        Reply(503, "The task's model is not installed on this server any more.", "task-error"),
+    ),
+    examples=(Example("Colours at a point", {"task_id": "TASK_ID", "x": "60", "y": "60"}),),
 )
 
 ACCOUNT = Operation(
@@ -369,6 +482,7 @@ from colorizer_site.api.operations_integrations import (  # noqa: E402
 OPERATIONS = (
     CREATE_TASK,
     GET_TASK,
+    GET_PALETTE,
     COLORIZE,
     ACCOUNT,
     LIST_TASKS,

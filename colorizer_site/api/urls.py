@@ -11,6 +11,11 @@ urlpatterns: list = [
     path("batch-results/<str:token>", results.batch_zip, name="batch_zip"),
     path("tasks/visual/colorization", tasks.create_task, name="task_create"),
     path("tasks/visual/colorization/<str:task_id>", tasks.task_detail, name="task_detail"),
+    path(
+        "tasks/visual/colorization/<str:task_id>/palette",
+        tasks.task_palette,
+        name="task_palette",
+    ),
     path("v1/colorize", v1.colorize, name="v1_colorize"),
     path("v1/account", v1.account, name="v1_account"),
     path("v1/tasks", v1_tasks.task_list, name="v1_tasks"),

@@ -8,6 +8,8 @@ apps. The public surface:
     analyze(data, options, config) -> ColourAnalysis
                                                   the model's distribution of one photo:
                                                   alternatives at a point, confidence map
+    preview(data, options, config, max_side) -> ColorizeResult
+                                                  the same colour at a reduced size, as a JPEG
     make_thumbnail(data, size=320) -> bytes       small WebP for the gallery
     parse_hints(json_text) -> tuple[ColourHint]   colour pins, checked (InvalidOptions)
     check_vividness(value)                        0..100 or None (InvalidOptions)
@@ -31,6 +33,7 @@ from colorizer_site.engine.errors import (
 from colorizer_site.engine.guidance import MAX_HINTS, check_vividness, parse_hints
 from colorizer_site.engine.models import available_models, bundled_models, choose_models
 from colorizer_site.engine.pipeline import colorize
+from colorizer_site.engine.preview import preview
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
     ColorizeOptions,
@@ -68,5 +71,6 @@ __all__ = [
     "colorize",
     "make_thumbnail",
     "parse_hints",
+    "preview",
     "probe_image",
 ]

@@ -5,10 +5,12 @@ colour distribution, so a page can ask for the top colours under the cursor or
 shade where the model hesitated without running the network again.
 """
 
+import io
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
 from colorizer_site.engine.decoding import decode_image
@@ -18,6 +20,11 @@ from colorizer_site.engine.guidance import check_hints_inside
 from colorizer_site.engine.models import predict
 from colorizer_site.engine.pipeline import check_options, resolve_model
 from colorizer_site.engine.types import ColorizeOptions, EngineConfig
+
+# The confidence view's shade: a magenta no photo's colours are mistaken for.
+UNSURE_SHADE = (214, 0, 120)
+UNSURE_OPACITY = 0.65
+UNSURE_MIN_SPREAD = 0.05  # confidence differences below this are not worth a shade
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,24 @@ class ColourAnalysis:
         if width and height:
             values = cv2.resize(values, (width, height), interpolation=cv2.INTER_LINEAR)
         return values
+
+    def unsure_overlay(self, width: int, height: int) -> bytes:
+        """A PNG to lay over the photo: transparent where the model is surest, shaded
+        (UNSURE_SHADE, up to UNSURE_OPACITY) where it hesitated most.
+
+        Relative to this photo: a half-trained or cautious model can be unsure
+        everywhere, and what a person needs is where a pin helps most. A photo whose
+        confidence hardly varies gets almost no shade.
+        """
+        confidence = self.confidence(width, height).astype(np.float32) / 255.0
+        low, high = np.percentile(confidence, [2.0, 98.0])
+        doubt = np.clip((high - confidence) / max(high - low, UNSURE_MIN_SPREAD), 0.0, 1.0)
+        rgba = np.empty((height, width, 4), dtype=np.uint8)
+        rgba[..., :3] = UNSURE_SHADE
+        rgba[..., 3] = (doubt * UNSURE_OPACITY * 255.0).astype(np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(rgba, "RGBA").save(buffer, "PNG", compress_level=3)
+        return buffer.getvalue()
 
 
 def analyze(data: bytes, options: ColorizeOptions, config: EngineConfig) -> ColourAnalysis:

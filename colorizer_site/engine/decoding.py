@@ -8,7 +8,7 @@ hundred bytes of reading.
 
 import io
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image, ImageCms, UnidentifiedImageError
@@ -130,9 +130,22 @@ def probe_image(data: bytes, config: EngineConfig) -> ImageInfo:
     """Identify and size-check an image from its header, without decoding the pixels."""
     image = open_image(data, config)
     try:
-        return check_header(image, data, config)
+        info = check_header(image, data, config)
+        try:
+            turn = _orientation_transpose(image.getexif())
+        except (OSError, ValueError, SyntaxError):
+            turn = None  # decode_image drops a broken EXIF block the same way
+        return replace(info, quarter_turned=turn in _QUARTER_TURNS)
     finally:
         image.close()
+
+
+_QUARTER_TURNS = (
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.TRANSVERSE,
+    Image.Transpose.ROTATE_90,
+)
 
 
 def _orientation_transpose(exif: Image.Exif) -> Image.Transpose | None:

@@ -62,6 +62,16 @@ class ImageInfo:
     height: int
     mode: str
     bytes: int
+    # The EXIF orientation turns the photo a quarter: it is shown (and colorized)
+    # as height x width, which is the frame that hint coordinates refer to.
+    quarter_turned: bool = False
+
+    @property
+    def displayed_size(self) -> tuple[int, int]:
+        """(width, height) as the photo is shown, upright."""
+        if self.quarter_turned:
+            return self.height, self.width
+        return self.width, self.height
 
 
 @dataclass

@@ -74,7 +74,7 @@ class ColorizationJob(models.Model):
     input_file = models.FileField(upload_to="inputs/%Y/%m/%d/", blank=True)
     # Original name, detected format, width, height, bytes, source URL if any.
     input_meta = models.JSONField(default=dict, blank=True)
-    # model, clean_scratches, face_remaster, output_format.
+    # model, clean_scratches, face_remaster, output_format, hints, vividness.
     options = models.JSONField(default=dict)
     cost = models.PositiveIntegerField(default=0)
 
@@ -105,6 +105,15 @@ class ColorizationJob(models.Model):
     # Set when the owner removes the job from the gallery; purge_results
     # deletes any files left behind.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # A refinement ("Adjust colours", then Apply) is a job of its own that points at
+    # the job it refines, and at the first job of that line, under which the gallery
+    # groups it.
+    refines = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="refinements"
+    )
+    original = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="versions"
+    )
 
     objects = ColorizationJobQuerySet.as_manager()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 
 from colorizer_site.engine import clarity
 from colorizer_site.engine.errors import ModelNotInstalled
-from colorizer_site.engine.types import OUTPUT_FORMATS, EngineConfig
+from colorizer_site.engine.guidance import check_hints, check_vividness
+from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, ColourHint, EngineConfig
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
 
@@ -23,9 +24,14 @@ class JobOptions:
     clean_scratches: bool = False
     face_remaster: bool = False
     output_format: str = "jpeg"
+    # Colour pins in the input photo's (upright) pixels, and vividness 0..100
+    # (None: the model's measured best). Both are free; the engine checks them.
+    hints: tuple[ColourHint, ...] = ()
+    vividness: int | None = None
 
     def validated(self) -> JobOptions:
-        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions."""
+        """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions; bad hints or
+        vividness raise the engine's InvalidOptions, whose `field` names them."""
         choices = settings.COLORIZER_MODEL_CHOICES
         if self.model not in choices:
             names = " or ".join(f'"{name}"' for name in choices)
@@ -39,7 +45,8 @@ class JobOptions:
             raise InvalidJobOptions(
                 f'Unknown output format "{self.output_format}"; choose jpeg, png or webp.'
             )
-        return JobOptions(self.model, self.clean_scratches, self.face_remaster, output_format)
+        check_vividness(self.vividness)
+        return replace(self, output_format=output_format, hints=check_hints(self.hints))
 
     @classmethod
     def from_job(cls, job: ColorizationJob) -> JobOptions:
@@ -49,7 +56,21 @@ class JobOptions:
             clean_scratches=bool(stored.get("clean_scratches", False)),
             face_remaster=bool(stored.get("face_remaster", False)),
             output_format=stored.get("output_format", "jpeg"),
+            hints=tuple(ColourHint(**hint) for hint in stored.get("hints", ())),
+            vividness=stored.get("vividness"),
         )
+
+    def stored(self) -> dict:
+        """The JSON kept with the job; pins and vividness only where chosen."""
+        stored = asdict(self)
+        if not self.hints:
+            del stored["hints"]
+        if self.vividness is None:
+            del stored["vividness"]
+        return stored
+
+    def engine_options(self) -> ColorizeOptions:
+        return ColorizeOptions(**{**asdict(self), "hints": self.hints})
 
 
 def job_cost(options: JobOptions) -> int:

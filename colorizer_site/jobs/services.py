@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,8 @@ from django.utils import timezone
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
 from colorizer_site.engine.errors import InvalidImage
+from colorizer_site.engine.guidance import check_hints_inside
+from colorizer_site.engine.pipeline import check_options
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.options import (
@@ -98,6 +99,7 @@ def submit_job(
     source_url: str = "",
     max_bytes: int | None = None,
     callback_url: str = "",
+    refines: ColorizationJob | None = None,
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
@@ -106,13 +108,20 @@ def submit_job(
     `callback_url` receives the final state (webhooks' outbox); it must pass the
     image URLs' address rules, or InvalidJobOptions.
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
-    ImageTooLarge / ModelNotInstalled, or credits' InsufficientCredits.
+    ImageTooLarge / ModelNotInstalled / InvalidOptions, or credits' InsufficientCredits.
+    `refines` links a refinement to the job it refines (and that job's original).
     """
     options = options.validated()
     config = engine_config(max_bytes=max_bytes)
     check_model_installed(options, config)
     check_callback_url(callback_url)
     info = engine.probe_image(image, config)
+    if options.hints:
+        # The engine's own checks, before the charge: a model that takes pins, and
+        # every pin on the photo as it is shown upright.
+        check_options(options.engine_options(), config.models[options.model], config)
+        width, height = info.displayed_size
+        check_hints_inside(options.hints, width=width, height=height)
     # The input is stored before the transaction so the job row is written
     # once, complete; a refused charge deletes the file again.
     task_id, input_name = store_input(image, info)
@@ -127,6 +136,8 @@ def submit_job(
                 callback_url=callback_url,
                 options=options,
                 input_meta=input_meta(image, info, filename, source_url, max_bytes),
+                refines=refines,
+                original=(refines.original or refines) if refines else None,
             )
     except BaseException:
         _input_storage().delete(input_name)
@@ -176,7 +187,7 @@ def create_charged_job(
         task_id=task_id,
         owner=owner,
         input_file=input_name,
-        options=asdict(options),
+        options=options.stored(),
         cost=cost,
         **fields,
     )
@@ -237,20 +248,27 @@ def submit_job_from_url(
     )
 
 
-def rerun_job(job: ColorizationJob, *, options: JobOptions) -> ColorizationJob:
+def rerun_job(
+    job: ColorizationJob, *, options: JobOptions, refines: ColorizationJob | None = None
+) -> ColorizationJob:
     """A new job (charged anew) on the stored input of `job`, with other options."""
-    if not job.input_file:
-        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
-    with job.input_file.open("rb") as handle:
-        image = handle.read()
     return submit_job(
         owner=job.owner,
-        image=image,
+        image=stored_input(job),
         filename=job.input_meta.get("name", ""),
         options=options,
         source=ColorizationJob.Source.WEB,
         source_url=job.input_meta.get("source_url", ""),
+        refines=refines,
     )
+
+
+def stored_input(job: ColorizationJob) -> bytes:
+    """The job's original photo, or InvalidImage once it has been deleted or purged."""
+    if not job.input_file:
+        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
+    with job.input_file.open("rb") as handle:
+        return handle.read()
 
 
 def refunded_credits(job: ColorizationJob) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,7 +16,6 @@ from django.utils import timezone
 
 from colorizer_site import engine
 from colorizer_site.engine.errors import EngineError, ImageTooLarge, InvalidImage
-from colorizer_site.engine.types import ColorizeOptions
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
@@ -52,7 +50,7 @@ def run_job(job_id: int) -> None:
         options = JobOptions.from_job(job)
         result = engine.colorize(
             data,
-            ColorizeOptions(**asdict(options)),
+            options.engine_options(),
             engine_config(max_bytes=job.input_meta.get("max_bytes")),
             progress=_progress_writer(job.id),
         )

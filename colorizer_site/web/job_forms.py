@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from colorizer_site.jobs import guidance
 from colorizer_site.jobs.services import JobOptions
 
 # Worded after the shipped weights' measured quality (MODEL_CARD.md): until large is
@@ -31,6 +32,17 @@ class OptionsForm(forms.Form):
         label="Clarity boost for faces (+2 credits)", required=False
     )
     output_format = forms.ChoiceField(label="Output format", choices=FORMAT_CHOICES, initial="jpeg")
+    vividness = forms.IntegerField(
+        label="Vividness",
+        required=False,
+        min_value=guidance.VIVIDNESS_RANGE[0],
+        max_value=guidance.VIVIDNESS_RANGE[1],
+        help_text=(
+            f"{guidance.VIVIDNESS_RANGE[0]} muted to {guidance.VIVIDNESS_RANGE[1]} vivid; "
+            "leave empty for the model's best. Free."
+        ),
+        widget=forms.NumberInput(attrs={"placeholder": "model's best"}),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -48,6 +60,7 @@ class OptionsForm(forms.Form):
             clean_scratches=data["clean_scratches"],
             face_remaster=data["face_remaster"],
             output_format=data["output_format"],
+            vividness=data["vividness"],
         )
 
 
@@ -67,7 +80,7 @@ class ColorizeForm(OptionsForm):
     )
 
     field_order = ["image", "image_url", "model", "clean_scratches", "face_remaster",
-                   "output_format"]
+                   "output_format", "vividness"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -94,3 +107,32 @@ class ColorizeForm(OptionsForm):
         ) and not self.has_error("image_url"):
             self.add_error("image", "Choose a photo to colorize, or give its URL below.")
         return data
+
+
+class GuidanceForm(forms.Form):
+    """Pins and vividness from the "Adjust colours" panel (previews and Apply)."""
+
+    hints = forms.CharField(required=False, max_length=8000)
+    vividness = forms.IntegerField(
+        label="Vividness",
+        required=False,
+        min_value=guidance.VIVIDNESS_RANGE[0],
+        max_value=guidance.VIVIDNESS_RANGE[1],
+    )
+    size = forms.TypedChoiceField(
+        choices=[(size, size) for size in guidance.PREVIEW_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=guidance.DEFAULT_PREVIEW_SIZE,
+    )
+
+    def clean_hints(self) -> tuple:
+        try:
+            return guidance.parse_hints(self.cleaned_data.get("hints"))
+        except guidance.InvalidOptions as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def first_error(self) -> str:
+        for name, errors in self.errors.items():
+            return f"{name}: {errors[0]}"
+        return ""

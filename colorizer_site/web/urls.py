@@ -1,6 +1,6 @@
 from django.urls import path
 
-from colorizer_site.web.views import colorize, docs, gallery, home, jobs
+from colorizer_site.web.views import adjust, colorize, docs, gallery, home, jobs
 
 app_name = "web"
 
@@ -22,5 +22,10 @@ urlpatterns = [
         jobs.job_download,
         name="job_download",
     ),
+    # Adjust colours (issue 10).
+    path("jobs/<str:task_id>/preview", adjust.job_preview, name="job_preview"),
+    path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
+    path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
+    path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
     path("docs/", docs.docs, name="docs"),
 ]

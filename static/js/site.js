@@ -28,3 +28,21 @@ document.addEventListener("input", (event) => {
   const range = event.target.closest(".compare input[type=range]");
   if (range) range.closest(".compare").style.setProperty("--position", `${range.value}%`);
 });
+
+// Wide tables scroll inside their .table-wrap on small screens; a region that scrolls
+// must be reachable by keyboard (and named for screen readers), so it joins the tab order.
+function focusableScrollRegions() {
+  document.querySelectorAll(".table-wrap").forEach((wrap) => {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth;
+    if (scrolls && !wrap.hasAttribute("tabindex")) {
+      const heading = wrap.closest("section, .card")?.querySelector("h1, h2, h3");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", `${heading ? heading.textContent.trim() : "Table"} (scrolls sideways)`);
+    } else if (!scrolls && wrap.getAttribute("role") === "region") {
+      ["tabindex", "role", "aria-label"].forEach((name) => wrap.removeAttribute(name));
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableScrollRegions);
+window.addEventListener("resize", focusableScrollRegions);

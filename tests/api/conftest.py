@@ -113,9 +113,14 @@ def _own_family_graph(path: Path, *, slope: float) -> None:
 
 @pytest.fixture(scope="session")
 def api_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tiny and large: the own models' v2 contract (colour bins, hints), as the engine
+    tests' guided graph; plain: the v1 contract (a*b* out), a model that takes no hints."""
+    from tests.engine.conftest import guided_graph
+
     folder = tmp_path_factory.mktemp("api-models")
-    _own_family_graph(folder / "api-test-tiny.onnx", slope=0.2)
-    _own_family_graph(folder / "api-test-large.onnx", slope=0.4)
+    guided_graph(folder / "api-test-tiny.onnx")
+    guided_graph(folder / "api-test-large.onnx")
+    _own_family_graph(folder / "api-test-plain.onnx", slope=0.2)
     return folder
 
 

@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
-from colorizer_site.api.envelopes import task_response
+from colorizer_site.api.envelopes import palette_response, task_response
 from colorizer_site.api.errors import TASKS, ApiError, renders_errors
-from colorizer_site.api.forms import parse_create_task, parse_get_task
+from colorizer_site.api.forms import parse_create_task, parse_get_task, parse_point
+from colorizer_site.jobs import guidance
 from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.decorators import api_key_required
@@ -51,6 +52,25 @@ def create_task(request: HttpRequest) -> HttpResponse:
 @renders_errors(TASKS)
 def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
     return_type = parse_get_task(request)
+    return task_response(request, _own_task(request, task_id), return_type=return_type)
+
+
+@require_GET
+@api_key_required(on_failure=TASKS.auth_failure)
+@credits_header
+@rate_limited(TASKS)
+@renders_errors(TASKS)
+def task_palette(request: HttpRequest, task_id: str) -> HttpResponse:
+    """Extension: the model's likeliest colours at a point of the task's photo; free."""
+    x, y, count = parse_point(request)
+    job = _own_task(request, task_id)
+    if not job.input_file:
+        raise ApiError(404, "The photo of this task is no longer stored.")
+    colours = guidance.alternatives(job, x=x, y=y, count=count)
+    return palette_response(job, x=x, y=y, colours=colours)
+
+
+def _own_task(request: HttpRequest, task_id: str) -> ColorizationJob:
     job = None
     if _TASK_ID.fullmatch(task_id):
         job = ColorizationJob.objects.filter(
@@ -58,4 +78,4 @@ def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         ).first()
     if job is None:
         raise ApiError(404, "No task with this task_id belongs to your account.")
-    return task_response(request, job, return_type=return_type)
+    return job

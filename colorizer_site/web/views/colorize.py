@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from colorizer_site.credits.services import InsufficientCredits, balance_of
-from colorizer_site.engine.errors import EngineError, ModelNotInstalled
+from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
 from colorizer_site.jobs import services
 from colorizer_site.jobs.fetching import ImageFetchError
 from colorizer_site.jobs.models import ColorizationJob
@@ -43,6 +43,8 @@ def colorize(request: HttpRequest) -> HttpResponse:
             form.add_error("image_url", str(error))
         except ModelNotInstalled as error:
             form.add_error("model", str(error))
+        except InvalidOptions as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         except EngineError as error:
             form.add_error(image_field, str(error))
         except services.InvalidJobOptions as error:

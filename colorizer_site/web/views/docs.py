@@ -91,8 +91,14 @@ def _row(param: Param) -> ParamRow:
         accepts = "files (repeat the field)"
     elif param.kind == "file-or-text":
         accepts = "file, or text: URL / base64 / data URL"
+    elif param.kind == "hints":
+        accepts = "text: a JSON array of pins"
     elif param.choices:
         accepts = " | ".join(str(choice) for choice in param.choices)
+    elif param.bounds:
+        accepts = f"{param.kind}, {param.bounds[0]} to {param.bounds[1]}"
+    elif param.kind == "number":
+        accepts = "number"
     else:
         accepts = "text"
     where = {"form": "form field", "query": "query string", "path": "in the path"}[param.location]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -26,8 +26,8 @@ PAGE_SIZE = 12
 def gallery(request: HttpRequest) -> HttpResponse:
     jobs = ColorizationJob.objects.filter(owner=request.user, deleted_at__isnull=True)
     status = request.GET.get("status", "")
-    if status in FILTERS:
-        jobs = jobs.filter(FILTERS[status][1])
+    # A filter lists every matching job; "All" groups refinements under their original.
+    jobs = jobs.filter(FILTERS[status][1]) if status in FILTERS else grouped_by_original(jobs)
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -35,6 +35,16 @@ def gallery(request: HttpRequest) -> HttpResponse:
         "filters": [(key, label) for key, (label, _) in FILTERS.items()],
     }
     return render(request, "web/gallery.html", context)
+
+
+def grouped_by_original(jobs: QuerySet[ColorizationJob]) -> QuerySet[ColorizationJob]:
+    """Originals only, each with its refinements (oldest first) as `shown_versions`; a
+    refinement whose original was deleted stands on its own."""
+    versions = ColorizationJob.objects.filter(deleted_at__isnull=True).order_by("created_at")
+    standing = Q(original__isnull=True) | Q(original__deleted_at__isnull=False)
+    return jobs.filter(standing).prefetch_related(
+        Prefetch("versions", queryset=versions, to_attr="shown_versions")
+    )
 
 
 @login_required

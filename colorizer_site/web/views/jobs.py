@@ -1,5 +1,7 @@
 """A job's page (live progress, comparison, downloads, re-run) and its owner-only files."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
-from colorizer_site.jobs import files, services
+from colorizer_site.jobs import files, guidance, services
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -32,6 +34,7 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "refunded": services.refunded_credits(job) if job.failed else 0,
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
+        **adjust_context(job),
     }
     if request.htmx:
         response = render(request, "web/job_detail.html#progress", context)
@@ -113,6 +116,21 @@ def job_download(request: HttpRequest, task_id: str, output_format: str) -> Http
     response = _image_response(data, content_type)
     response["Content-Disposition"] = f'attachment; filename="colorized-{job.task_id}.{extension}"'
     return response
+
+
+def adjust_context(job: ColorizationJob) -> dict:
+    """What the "Adjust colours" panel needs; empty when the job cannot be adjusted."""
+    if not guidance.can_adjust(job):
+        return {"can_adjust": False}
+    return {
+        "can_adjust": True,
+        "pins_json": json.dumps(job.options.get("hints", [])),
+        "vividness": guidance.chosen_vividness(job),
+        "vividness_range": guidance.VIVIDNESS_RANGE,
+        "max_hints": guidance.MAX_HINTS,
+        "preview_size": guidance.DEFAULT_PREVIEW_SIZE,
+        "apply_cost": services.job_cost(services.JobOptions.from_job(job)),
+    }
 
 
 def _image_response(data: bytes, content_type: str) -> HttpResponse:

@@ -1,0 +1,31 @@
+"""Fixtures of the web tests that need a model which takes colour pins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test.utils import override_settings
+
+
+@pytest.fixture(scope="session")
+def guided_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.engine.conftest import guided_graph, own_graph
+
+    folder = tmp_path_factory.mktemp("guided-models")
+    guided_graph(folder / "web-guided.onnx")
+    own_graph(folder / "web-plain.onnx")
+    return folder
+
+
+@pytest.fixture
+def guided_models(guided_models_dir: Path) -> Iterator[None]:
+    """tiny: the engine tests' guided graph (v2 contract: colour bins and pins, known
+    answers); large: a v1-contract graph that takes no pins. Instant, and independent of
+    how far the bundled models have been trained."""
+    with override_settings(
+        COLORIZER_MODELS_DIR=guided_models_dir,
+        COLORIZER_MODEL_CHOICES={"tiny": "web-guided", "large": "web-plain"},
+    ):
+        yield
