@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from colorizer_site.engine.models import bundled_models, predict
+from colorizer_site.engine.models import bundled_models, predict, takes_hints
 from colorizer_site.engine.pipeline import full_size_ab
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 from training.cache import CACHE_DIR, DATASETS
@@ -157,7 +157,7 @@ def evaluate(
     hinted = {
         (label, count): SetMetrics(prior)
         for label, method in methods.items()
-        if method.entry.temperature is not None
+        if takes_hints(method.entry, method.config)
         for count in hint_counts
     }
     sheet_every = max(1, len(names) // SHEET_PHOTOS)

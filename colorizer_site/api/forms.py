@@ -176,7 +176,8 @@ def parse_create_batch(request: HttpRequest) -> BatchRequest:
 
 def parse_list_tasks(request: HttpRequest) -> TaskListRequest:
     values = _clean_all(operations.LIST_TASKS, request.GET)
-    raw_limit = (request.GET.get("limit") or "").strip() or str(operations.TASK_PAGE_DEFAULT)
+    # Absent means the default; present but empty is as wrong as any other non-number.
+    raw_limit = request.GET.get("limit", str(operations.TASK_PAGE_DEFAULT)).strip()
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= operations.TASK_PAGE_MAX:
         raise ApiError(400, f"limit must be a whole number from 1 to {operations.TASK_PAGE_MAX}.")
     return TaskListRequest(
@@ -260,15 +261,16 @@ def _typed(param: Param, value: str | int | None) -> Any:
     return value
 
 
-def _job_options(values: dict[str, Any], fields: QueryDict) -> JobOptions:
-    """The job's options; hints and vividness raise the engine's InvalidOptions naming them."""
+def _job_options(values: dict[str, Any], fields: QueryDict | None = None) -> JobOptions:
+    """The job's options; hints and vividness raise the engine's InvalidOptions naming them.
+    Without `fields` (a batch: pins belong to one photo) neither is read."""
     return JobOptions(
         model=values["model"],
         clean_scratches=values["clean_scratches"],
         face_remaster=values["face_remaster"],
         output_format=values["format"],
-        hints=parse_hints(fields.get("hints")),
-        vividness=parse_vividness(fields.get("vividness")),
+        hints=parse_hints(fields.get("hints")) if fields is not None else (),
+        vividness=parse_vividness(fields.get("vividness")) if fields is not None else None,
     )
 
 

@@ -15,7 +15,7 @@ from colorizer_site.engine import ColorizeOptions, ColourHint, EngineConfig, col
 from colorizer_site.engine.models import bundled_models
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "colorizer_site" / "engine" / "weights"
-MAX_PARAMETERS = 10_000_000  # both files stay under 40 MB even as float32 (MODEL_CARD.md)
+MAX_PARAMETERS = 12_000_000  # with float16 storage both files stay far under 40 MB
 MAX_FILE_BYTES = 40 * 1024 * 1024
 # Mean CIELAB chroma of the colorized test photo must beat painting the training set's
 # mean colour everywhere (chroma 6.8); gray output has 0.
