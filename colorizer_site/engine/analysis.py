@@ -12,13 +12,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
-from colorizer_site.engine.decoding import decode_image
+from colorizer_site.engine.color import srgb8_of_lab
 from colorizer_site.engine.distribution import ColourDistribution, vividness_of_temperature
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.engine.guidance import check_hints_inside
 from colorizer_site.engine.models import predict
-from colorizer_site.engine.pipeline import check_options, resolve_model
+from colorizer_site.engine.pipeline import checked_lightness
 from colorizer_site.engine.types import ColorizeOptions, EngineConfig
 
 # The confidence view's shade: a magenta no photo's colours are mistaken for.
@@ -89,15 +87,8 @@ class ColourAnalysis:
 
 def analyze(data: bytes, options: ColorizeOptions, config: EngineConfig) -> ColourAnalysis:
     """Decode the photo and run its model once; InvalidOptions if the model has no distribution."""
-    entry = resolve_model(options.model, config)
-    check_options(options, entry, config)
-    decoded = decode_image(data, config)
-    if decoded.rgb is not None:
-        lightness = lightness_of_rgb(decoded.rgb)
-    else:
-        lightness = lightness_of_gray(decoded.gray)
+    entry, lightness = checked_lightness(data, options, config)
     height, width = lightness.shape
-    check_hints_inside(options.hints, width=width, height=height)
     prediction = predict(lightness, entry, config, options.hints)
     if prediction.distribution is None:
         raise InvalidOptions(

@@ -75,6 +75,23 @@ def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineCon
         )
 
 
+def checked_lightness(
+    data: bytes, options: ColorizeOptions, config: EngineConfig
+) -> tuple[ModelEntry, np.ndarray]:
+    """The model entry and the photo's full-size L*, after every check of the options
+    (for the views of a photo that are not a full colorize: analysis, preview)."""
+    entry = resolve_model(options.model, config)
+    check_options(options, entry, config)
+    decoded = decode_image(data, config)
+    if decoded.rgb is not None:
+        lightness = lightness_of_rgb(decoded.rgb)
+    else:
+        lightness = lightness_of_gray(decoded.gray)
+    height, width = lightness.shape
+    check_hints_inside(options.hints, width=width, height=height)
+    return entry, lightness
+
+
 def resolve_model(name: str, config: EngineConfig) -> ModelEntry:
     """The entry for a model name, or ModelNotInstalled saying what exists."""
     entry = config.models.get(name)

@@ -9,17 +9,11 @@ a person sees while placing pins is what "Apply" will give, only smaller.
 import cv2
 import numpy as np
 
-from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
-from colorizer_site.engine.decoding import decode_image
+from colorizer_site.engine.color import srgb8_of_lab
 from colorizer_site.engine.encoding import CONTENT_TYPES, encode_image
-from colorizer_site.engine.guidance import apply_pins, check_hints_inside
+from colorizer_site.engine.guidance import apply_pins
 from colorizer_site.engine.models import predict
-from colorizer_site.engine.pipeline import (
-    check_options,
-    decode_colour,
-    full_size_ab,
-    resolve_model,
-)
+from colorizer_site.engine.pipeline import checked_lightness, decode_colour, full_size_ab
 from colorizer_site.engine.types import ColorizeOptions, ColorizeResult, ColourHint, EngineConfig
 
 # Long sides a preview may have: 512 on the job page, 256 where speed matters more.
@@ -42,15 +36,7 @@ def preview(
 ) -> ColorizeResult:
     """A JPEG of the photo colorized with `options`' model, hints and vividness, its long
     side at most `max_side`. Hints are in the full photo's pixels, as for `colorize`."""
-    entry = resolve_model(options.model, config)
-    check_options(options, entry, config)
-    decoded = decode_image(data, config)
-    if decoded.rgb is not None:
-        lightness = lightness_of_rgb(decoded.rgb)
-    else:
-        lightness = lightness_of_gray(decoded.gray)
-    height, width = lightness.shape
-    check_hints_inside(options.hints, width=width, height=height)
+    entry, lightness = checked_lightness(data, options, config)
     small, scale = reduced(lightness, max_side)
     rows, columns = small.shape
     hints = tuple(
