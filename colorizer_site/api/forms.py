@@ -175,6 +175,11 @@ def parse_create_batch(request: HttpRequest) -> BatchRequest:
 
 
 def parse_list_tasks(request: HttpRequest) -> TaskListRequest:
+    # A query parameter given empty is a mistake in the caller's URL, not a wish for the
+    # default: the document types each one, and an empty value fits none of those types.
+    for param in operations.LIST_TASKS.params:
+        if param.name in request.GET and not request.GET[param.name].strip():
+            raise ApiError(400, f"{param.name} is empty; leave it out for the default.")
     values = _clean_all(operations.LIST_TASKS, request.GET)
     # Absent means the default; present but empty is as wrong as any other non-number.
     raw_limit = request.GET.get("limit", str(operations.TASK_PAGE_DEFAULT)).strip()

@@ -108,6 +108,9 @@ def test_a_failed_task_says_why(api: httpx.Client, five_tasks: list[str]) -> Non
         ({"state": "done"}, "state must be one of"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"created_after": "yesterday"}, "ISO 8601"),
+        ({"state": ""}, "state is empty"),
+        ({"limit": ""}, "limit is empty"),
+        ({"created_before": " "}, "created_before is empty"),
     ],
 )
 def test_bad_parameters_are_a_400(api: httpx.Client, params: dict, words: str) -> None:
