@@ -21,14 +21,8 @@ import onnx.numpy_helper
 import onnxruntime as ort
 import torch
 
-from training.models import (
-    HINT_SCALE,
-    EnsembleColorizer,
-    ShippedColorizer,
-    build_model,
-    count_parameters,
-)
-from training.release import load_release, save_release
+from training.models import HINT_SCALE, ShippedColorizer, build_model, count_parameters
+from training.release import save_release
 
 REPO = Path(__file__).resolve().parents[1]
 WEIGHTS = REPO / "colorizer_site" / "engine" / "weights"
@@ -36,29 +30,18 @@ OPSET = 17
 SIDE_MULTIPLE = 32  # the encoder's total stride
 DEFAULT_INPUT_SIZE = 128  # the training photos' side: objects keep the scale they were learnt at
 DEFAULT_TEMPERATURE = 0.38  # Zhang et al.'s choice; `training.evaluate` measures the best
-# The shipped `large` is its own network together with the released `tiny` network: on
-# dev_eval the pair beat either alone on PSNR and rebalanced AuC (MODEL_CARD.md).
+# The shipped `large` is its own network together with the shipped `tiny` network, whose
+# distributions the engine averages: on dev_eval the pair beat either alone on PSNR and
+# rebalanced AuC (MODEL_CARD.md). Recorded in models.json as "ensemble_with".
 ENSEMBLE_PARTNERS = {"large": ("tiny",)}
-
-
-def network_of(state: dict):
-    centres = np.asarray(state["centres"], dtype=np.float32)
-    net = build_model(state["model_name"], len(centres), pretrained=False)
-    net.load_state_dict({k: v.float() for k, v in state["model"].items()})
-    return net
 
 
 def load_colorizer(checkpoint: Path) -> tuple[ShippedColorizer, dict]:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    return ShippedColorizer(network_of(state)).eval(), state
-
-
-def with_partners(colorizer: ShippedColorizer, name: str) -> torch.nn.Module:
-    """The graph shipped under `name`: the network alone, or with its released partners."""
-    partners = [network_of(load_release(partner)) for partner in ENSEMBLE_PARTNERS.get(name, ())]
-    if not partners:
-        return colorizer
-    return EnsembleColorizer([colorizer.net, *partners]).eval()
+    centres = np.asarray(state["centres"], dtype=np.float32)
+    net = build_model(state["model_name"], len(centres), pretrained=False)
+    net.load_state_dict({k: v.float() for k, v in state["model"].items()})
+    return ShippedColorizer(net).eval(), state
 
 
 def sha256_of(path: Path) -> str:
@@ -70,7 +53,7 @@ def sha256_of(path: Path) -> str:
 
 
 def export_onnx(
-    colorizer: torch.nn.Module,
+    colorizer: ShippedColorizer,
     centres: np.ndarray,
     target: Path,
     *,
@@ -153,7 +136,7 @@ def store_weights_as_float16(target: Path, min_elements: int = 1024) -> None:
     onnx.save(model, str(target))
 
 
-def check_onnx(colorizer: torch.nn.Module, target: Path, tolerance: float = 0.05) -> None:
+def check_onnx(colorizer: ShippedColorizer, target: Path, tolerance: float = 0.05) -> None:
     """The file must agree with PyTorch at several sizes, square and not, with and without hints."""
     session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(0)
@@ -204,25 +187,27 @@ def main(argv: list[str] | None = None) -> None:
     name = args.name or state["model_name"]
     target = args.weights_dir / f"{name}.onnx"
     centres = np.asarray(state["centres"], dtype=np.float32)
-    if not args.no_release:
-        # Written first: an ensemble partner may be this very network's release.
-        print(f"release checkpoint {save_release(state, state['model_name'])}")
-    shipped = with_partners(colorizer, name)
-    export_onnx(shipped, centres, target, float16_storage=args.float16_storage)
+    export_onnx(colorizer, centres, target, float16_storage=args.float16_storage)
     record(
         name,
         target,
-        count_parameters(shipped),
+        count_parameters(colorizer),
         args.input_size,
         {
             "temperature": args.temperature,
             "training_minutes": round(state["elapsed"] / 60, 1),
             "training_steps": state["step"],
             **({"weights": "float16"} if args.float16_storage else {}),
-            **({"ensemble": [name, *ENSEMBLE_PARTNERS[name]]} if shipped is not colorizer else {}),
+            **(
+                {"ensemble_with": list(ENSEMBLE_PARTNERS[name])}
+                if name in ENSEMBLE_PARTNERS
+                else {}
+            ),
         },
     )
     print(f"exported {target} ({target.stat().st_size / 1e6:.1f} MB)")
+    if not args.no_release:
+        print(f"release checkpoint {save_release(state, state['model_name'])}")
 
 
 if __name__ == "__main__":

@@ -149,19 +149,6 @@ class ShippedColorizer(nn.Module):
         return self.net(lightness, hints)
 
 
-class EnsembleColorizer(nn.Module):
-    """Several networks as one graph: their log-probabilities are averaged (a geometric
-    mean of the distributions), which the engine decodes like any single network's."""
-
-    def __init__(self, nets: list[GuidedColorNet]) -> None:
-        super().__init__()
-        self.nets = nn.ModuleList(nets)
-
-    def forward(self, lightness: torch.Tensor, hints: torch.Tensor) -> torch.Tensor:
-        logs = [F.log_softmax(net(lightness, hints), dim=1) for net in self.nets]
-        return torch.stack(logs).mean(dim=0)
-
-
 def build_model(name: str, num_bins: int, pretrained: bool = True) -> GuidedColorNet:
     return GuidedColorNet(SPECS[name], num_bins, pretrained=pretrained)
 

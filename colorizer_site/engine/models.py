@@ -20,7 +20,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -81,6 +81,12 @@ def bundled_models(weights_dir: Path = WEIGHTS_DIR) -> dict[str, ModelEntry]:
         family = record.get("family", "own")
         name = key if key.startswith(f"{family}-") else f"{family}-{key}"
         entries[name] = _entry_from_record(name, record, weights_dir)
+    for key, record in records.items():
+        partners = record.get("ensemble_with", ()) if isinstance(record, Mapping) else ()
+        if partners:
+            name = f"own-{key}"
+            members = tuple(entries[f"own-{partner}"] for partner in partners)
+            entries[name] = replace(entries[name], partners=members)
     return entries
 
 
@@ -287,13 +293,29 @@ def predict(
         "input": np.ascontiguousarray(small[None, None], dtype=np.float32),
         "hints": hint_map(hints, (height, width), size, scale),
     }
+    logits = _logits(session, feed, entry, len(centres))
+    if entry.partners:
+        # A geometric mean of the members' distributions: averaged log-probabilities.
+        members = [logits] + [
+            _logits(session_for(partner, config.threads), feed, partner, len(centres))
+            for partner in entry.partners
+        ]
+        logits = np.mean([_log_softmax(member) for member in members], axis=0)
+    return Prediction(working_size=size, distribution=ColourDistribution(logits, centres))
+
+
+def _logits(session: ort.InferenceSession, feed: dict, entry: ModelEntry, bins: int) -> np.ndarray:
     (logits,) = session.run(None, feed)
-    if logits.ndim != 4 or logits.shape[:2] != (1, len(centres)):
+    if logits.ndim != 4 or logits.shape[:2] != (1, bins):
         raise ModelContractError(
-            f"Model {entry.name!r} returned a {list(logits.shape)} tensor, "
-            f"not [1,{len(centres)},h,w]."
+            f"Model {entry.name!r} returned a {list(logits.shape)} tensor, not [1,{bins},h,w]."
         )
-    return Prediction(working_size=size, distribution=ColourDistribution(logits[0], centres))
+    return logits[0]
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=0, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
 
 
 def _resized(lightness: np.ndarray, size: tuple[int, int]) -> np.ndarray:

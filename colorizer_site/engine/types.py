@@ -21,6 +21,9 @@ class ModelEntry:
     sha256: str = ""
     side_multiple: int = 16  # the network's total stride: working sides are multiples of it
     temperature: float | None = None  # own v2 models: decoding temperature at default vividness
+    # Own v2 models whose distributions are averaged with this one's (the bundled `large`
+    # runs its own network and tiny's, so tiny's weights ship once, in tiny.onnx).
+    partners: tuple["ModelEntry", ...] = ()
 
 
 @dataclass(frozen=True)

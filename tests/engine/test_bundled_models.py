@@ -136,3 +136,13 @@ def test_a_pin_on_the_meadow_recolours_that_region(name):
     assert np.abs(after[far][..., 1:] - before[far][..., 1:]).mean() < 6.0
     # The lightness is the photo's, pin or not.
     assert np.abs(after[..., 0] - before[..., 0]).mean() < 0.5
+
+
+def test_large_runs_its_own_network_with_tinys():
+    # The shipped large averages two networks; tiny's weights ship once, in tiny.onnx.
+    entries = bundled_models(WEIGHTS)
+    assert manifest()["large"]["ensemble_with"] == ["tiny"]
+    assert [partner.path for partner in entries["own-large"].partners] == [
+        entries["own-tiny"].path
+    ]
+    assert entries["own-tiny"].partners == ()
