@@ -68,7 +68,7 @@ def main() -> None:
             f"  one face, crop {side:>3}x{side:<3} (network input {work}x{work}): {seconds:.2f} s"
         )
 
-    seconds, (_, note) = _timed(clarity.remaster_faces, portrait, threads=args.threads)
+    seconds, (_, _, note) = _timed(clarity.remaster_faces, portrait, threads=args.threads)
     print(f"  1024x1024 portrait end to end (detect + redraw + blend): {seconds:.2f} s; {note}")
 
     small = cv2.resize(portrait, (256, 256), interpolation=cv2.INTER_AREA)

@@ -158,11 +158,11 @@ def remaster_faces(
     threads: int = 2,
     max_faces: int = 8,
     progress: Callable[[float], None] | None = None,
-) -> tuple[np.ndarray, str]:
-    """The image with every detected face redrawn, and a sentence for the metadata."""
+) -> tuple[np.ndarray, int, str]:
+    """The image with every detected face redrawn, how many, and a sentence for the metadata."""
     faces = detect_faces(rgb)[:max_faces]
     if not faces:
-        return rgb, "Clarity boost: no faces found, the image is unchanged."
+        return rgb, 0, "Clarity boost: no faces found, the image is unchanged."
     _net(threads)  # fail with ModelNotInstalled before touching any pixel
     out = rgb.copy()
     height, width = rgb.shape[:2]
@@ -178,7 +178,7 @@ def remaster_faces(
         if progress is not None:
             progress((index + 1) / len(faces))
     noun = "face" if len(faces) == 1 else "faces"
-    return out, f"Clarity boost: {len(faces)} {noun} redrawn with Real-ESRGAN x4plus."
+    return out, len(faces), f"Clarity boost: {len(faces)} {noun} redrawn with Real-ESRGAN x4plus."
 
 
 def remaster_whole_image(rgb: np.ndarray, *, threads: int = 2) -> np.ndarray:

@@ -140,6 +140,7 @@ def colorize(
     check_options(options, entry, config)
     run = _Run(progress)
     notes: list[str] = []
+    unchanged_addons: list[str] = []
 
     with run.stage("decode"):
         decoded = decode_image(data, config)
@@ -162,7 +163,11 @@ def colorize(
     if options.clean_scratches:
         with run.stage("clean_scratches"):
             lightness, repaired_share = scratches.clean_scratches(lightness)
-            notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
+            if repaired_share == 0.0:
+                unchanged_addons.append("clean_scratches")
+                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
+            else:
+                notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
 
     with run.stage("colorize"):
         prediction = predict(lightness, entry, config, options.hints)
@@ -174,11 +179,13 @@ def colorize(
 
     if options.face_remaster:
         with run.stage("face_remaster"):
-            rgb, note = clarity.remaster_faces(
+            rgb, faces, note = clarity.remaster_faces(
                 rgb,
                 threads=config.threads,
                 progress=lambda fraction: run.report("face_remaster", 70 + int(fraction * 22)),
             )
+            if faces == 0:
+                unchanged_addons.append("face_remaster")
             notes.append(note)
 
     with run.stage("encode"):
@@ -195,4 +202,5 @@ def colorize(
         stages=run.stages,
         timings_ms=run.timings_ms,
         notes=notes,
+        unchanged_addons=unchanged_addons,
     )

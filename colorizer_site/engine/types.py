@@ -88,6 +88,9 @@ class ColorizeResult:
     stages: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Paid add-ons (ColorizeOptions field names) that found nothing to do: the photo
+    # came out as it would have without them, so the jobs app refunds their price.
+    unchanged_addons: list[str] = field(default_factory=list)
 
     def metadata(self) -> dict:
         """JSON-ready description of the result, stored with the job."""
@@ -100,4 +103,5 @@ class ColorizeResult:
             "stages": self.stages,
             "timings_ms": self.timings_ms,
             "notes": self.notes,
+            "unchanged_addons": self.unchanged_addons,
         }

@@ -78,7 +78,8 @@ def test_a_face_is_redrawn_and_the_rest_left_alone() -> None:
     faces = clarity.detect_faces(canvas)
     assert len(faces) == 1
 
-    result, note = clarity.remaster_faces(canvas, threads=2)
+    result, count, note = clarity.remaster_faces(canvas, threads=2)
+    assert count == 1
     assert note == "Clarity boost: 1 face redrawn with Real-ESRGAN x4plus."
     changed = np.argwhere(np.abs(result.astype(int) - canvas.astype(int)).max(axis=-1) > 2)
     assert changed.size > 0
@@ -91,7 +92,8 @@ def test_a_face_is_redrawn_and_the_rest_left_alone() -> None:
 
 def test_no_face_leaves_the_image_unchanged_and_says_so() -> None:
     landscape = np.asarray(photo(160, 120, mode="RGB"))
-    result, note = clarity.remaster_faces(landscape, threads=2)
+    result, count, note = clarity.remaster_faces(landscape, threads=2)
+    assert count == 0
     assert np.array_equal(result, landscape)
     assert "no faces found" in note
 
@@ -108,6 +110,7 @@ def test_pipeline_runs_the_clarity_stage_on_faces(config: EngineConfig) -> None:
     result = engine.colorize(data, ColorizeOptions("tiny", face_remaster=True), config)
     assert result.stages == ["decode", "colorize", "face_remaster", "encode"]
     assert "1 face redrawn" in " ".join(result.notes)
+    assert result.unchanged_addons == []
     assert Image.open(io.BytesIO(result.data)).size == (128, 128)
 
 

@@ -57,6 +57,9 @@ def test_metadata_lists_stages_timings_and_model(config: EngineConfig) -> None:
     assert all(value >= 0 for value in metadata["timings_ms"].values())
     assert metadata["model"] == "own-test"
     assert Image.open(io.BytesIO(result.data)).format == "WEBP"
+    # A clean generated photo has nothing to repair: the add-on says so, for a refund.
+    assert metadata["unchanged_addons"] == ["clean_scratches"]
+    assert "found no scratches" in " ".join(metadata["notes"])
 
 
 def test_progress_is_reported_in_order_up_to_100(config: EngineConfig) -> None:
