@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
 
-.PHONY: run install setup test lint bench train export-model evaluate postgres chromium clean
+.PHONY: run install setup test lint bench train export-model train-defects export-defects evaluate postgres chromium clean
 
 install: $(STAMP)
 
@@ -70,6 +70,16 @@ train:
 export-model:
 	$(BIN)/python -m training.export training/checkpoints/$(MODEL)/final.pt --float16-storage
 
+# The defect network of scratch repair (training/train_defects.py): synthetic damage on
+# the same cached photos; export writes weights/defects.onnx and defects.json.
+train-defects:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
+	$(BIN)/python -m training.train_defects --minutes $(TRAIN_MINUTES) --threads 1
+
+export-defects:
+	$(BIN)/python -m training.train_defects --export training/checkpoints/defects/final.pt
+
 evaluate:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
@@ -84,6 +94,7 @@ bench:
 	$(BIN)/python bench/preview_latency.py
 	$(BIN)/python bench/scratch_repair.py
 	$(BIN)/python bench/clarity.py
+	$(BIN)/python bench/restoration.py
 	$(BIN)/python bench/worker_throughput.py
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/webhook_delivery.py

@@ -131,7 +131,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _session_options(threads: int) -> ort.SessionOptions:
+def session_options(threads: int) -> ort.SessionOptions:
     options = ort.SessionOptions()
     options.intra_op_num_threads = max(1, threads)
     options.inter_op_num_threads = 1
@@ -169,7 +169,7 @@ def session_for(entry: ModelEntry, threads: int) -> ort.InferenceSession:
         ]
         try:
             session = ort.InferenceSession(
-                str(entry.path), sess_options=_session_options(threads), providers=providers
+                str(entry.path), sess_options=session_options(threads), providers=providers
             )
         except Exception as error:  # onnxruntime raises its own untyped errors
             raise ModelNotInstalled(

@@ -162,7 +162,7 @@ def colorize(
 
     if options.clean_scratches:
         with run.stage("clean_scratches"):
-            lightness, repaired_share = scratches.clean_scratches(lightness)
+            lightness, repaired_share = scratches.clean_scratches(lightness, config.threads)
             if repaired_share == 0.0:
                 unchanged_addons.append("clean_scratches")
                 notes.append("Scratch repair found no scratches or dust; nothing was changed.")

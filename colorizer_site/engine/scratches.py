@@ -1,95 +1,95 @@
-"""Scratch repair on the luminance, before colorization.
+"""Scratch, crack and dust repair on the luminance, before colorization.
 
-Scratches on old prints are long thin lines much brighter (emulsion torn away)
-or darker (dirt, ink) than what surrounds them. A morphological top-hat (bright)
-and black-hat (dark) finds every thin detail with that contrast; an opening with
-line segments at 24 angles keeps only what is locally straight over a good
-length, and of the pieces left only the long, narrow ones count, so eyes, text,
-foliage and film grain stay. The mask is grown a little and filled in with
-OpenCV's inpainting at full resolution.
-
-Detection runs on a copy of at most WORK_SIDE pixels a side; the thresholds were
-chosen with bench/scratch_repair.py on dev_eval photos with synthetic scratches.
+A small network of the project's own (DefectNet, `training/train_defects.py`,
+shipped as `weights/defects.onnx`) marks damaged pixels: thin scratches, long and
+branching cracks, dust specks and fibres, torn corners and emulsion blotches. It
+learned them from damage drawn on photos with exact masks, beside undamaged
+photos, so it leaves eyes, text, wires and grain alone. It looks at a copy of at
+most WORK_SIDE pixels a side; the marked pixels are grown by a pixel (scratches
+have soft, anti-aliased edges) and filled in with OpenCV's inpainting at full
+resolution. Nothing is touched when nothing is found.
 """
 
-import functools
+import json
+import threading
+from functools import cache
+from pathlib import Path
 
 import cv2
 import numpy as np
+import onnxruntime as ort
+
+from colorizer_site.engine.errors import ModelNotInstalled
+from colorizer_site.engine.models import WEIGHTS_DIR, session_options
 
 WORK_SIDE = 1024
-# Contrast (L* units) a line must have against its surroundings.
-CONTRAST_THRESHOLD = 30.0
-# Top-hat width and the mean width a line may have, at 512 px working size (they
-# grow with it); the straight-segment length stays fixed, since longer segments
-# would need finer angle steps to follow a one-pixel line.
-TOPHAT_SIDE = 7
-MAX_MEAN_WIDTH = 7.0
-SEGMENT_LENGTH = 31
-# A scratch worth repairing spans at least this share of the image's long side.
-MIN_LENGTH_SHARE = 0.25
-ANGLES = 24
+# Fewer marked pixels than this (at working size) is noise, not damage worth a repair.
+MIN_MARKED = 4
+
+_sessions: dict[tuple[Path, int], ort.InferenceSession] = {}
+_lock = threading.Lock()
 
 
-@functools.cache
-def _segments(length: int) -> tuple[np.ndarray, ...]:
-    """One-pixel line structuring elements at ANGLES orientations."""
-    kernels = []
-    middle = (length - 1) / 2
-    for angle in np.linspace(0.0, np.pi, ANGLES, endpoint=False):
-        kernel = np.zeros((length, length), np.uint8)
-        dx, dy = np.cos(angle) * middle, np.sin(angle) * middle
-        start = (round(middle - dx), round(middle - dy))
-        end = (round(middle + dx), round(middle + dy))
-        cv2.line(kernel, start, end, 1, 1)
-        kernels.append(kernel)
-    return tuple(kernels)
+@cache
+def _record(weights_dir: Path) -> dict:
+    path = weights_dir / "defects.json"
+    if not path.is_file():
+        raise ModelNotInstalled(f"Scratch repair needs its network: {path} is missing.")
+    return json.loads(path.read_text())
 
 
-def _line_pieces(candidates: np.ndarray, scale: float, long_side: int) -> np.ndarray:
-    straight = np.zeros_like(candidates)
-    for kernel in _segments(SEGMENT_LENGTH):
-        straight |= cv2.morphologyEx(candidates, cv2.MORPH_OPEN, kernel)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(straight, connectivity=8)
-    length = np.hypot(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    mean_width = stats[:, cv2.CC_STAT_AREA] / np.maximum(length, 1.0)
-    keep = (length >= MIN_LENGTH_SHARE * long_side) & (mean_width <= MAX_MEAN_WIDTH * scale)
-    keep[0] = False  # label 0 is the background
-    lines = keep[labels].astype(np.uint8)
-    # Give back the full width of each kept line that the openings shaved off.
-    return cv2.dilate(lines, np.ones((3, 3), np.uint8)) & candidates
+def _session(threads: int, weights_dir: Path = WEIGHTS_DIR) -> ort.InferenceSession:
+    key = (weights_dir, threads)
+    with _lock:
+        if key not in _sessions:
+            path = weights_dir / _record(weights_dir)["file"]
+            if not path.is_file():
+                raise ModelNotInstalled(f"Scratch repair needs its network: {path} is missing.")
+            _sessions[key] = ort.InferenceSession(
+                str(path), sess_options=session_options(threads), providers=["CPUExecutionProvider"]
+            )
+        return _sessions[key]
 
 
-def scratch_mask(lightness: np.ndarray) -> np.ndarray:
-    """uint8 mask (255 = scratch), at the size of `lightness`."""
+def defect_probability(lightness: np.ndarray, threads: int = 2) -> np.ndarray:
+    """Per-pixel probability of damage (float32, 0..1) on the working copy of `lightness`."""
     height, width = lightness.shape
     shrink = min(1.0, WORK_SIDE / max(height, width))
-    work = lightness
+    work = lightness.astype(np.float32)
     if shrink < 1.0:
         size = (max(1, round(width * shrink)), max(1, round(height * shrink)))
-        work = cv2.resize(lightness, size, interpolation=cv2.INTER_AREA)
-    long_side = max(work.shape)
-    scale = max(1.0, long_side / 512.0)
-    side = round(TOPHAT_SIDE * scale) | 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
-    mask = np.zeros(work.shape, np.uint8)
-    for operation in (cv2.MORPH_TOPHAT, cv2.MORPH_BLACKHAT):
-        response = cv2.morphologyEx(work, operation, kernel)
-        candidates = (response > CONTRAST_THRESHOLD).astype(np.uint8)
-        mask |= _line_pieces(candidates, scale, long_side)
-    if not mask.any():
+        work = cv2.resize(work, size, interpolation=cv2.INTER_AREA)
+    stride = int(_record(WEIGHTS_DIR)["stride"])
+    rows, columns = work.shape
+    padded_rows, padded_columns = -(-rows // stride) * stride, -(-columns // stride) * stride
+    # Reflected padding: a constant border would look like a long straight edge.
+    padded = cv2.copyMakeBorder(
+        work, 0, padded_rows - rows, 0, padded_columns - columns, cv2.BORDER_REFLECT_101
+    )
+    feed = (padded / 50.0 - 1.0)[None, None].astype(np.float32)
+    logits = _session(threads).run(None, {"lightness": feed})[0][0, 0, :rows, :columns]
+    return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+
+
+def defect_mask(lightness: np.ndarray, threads: int = 2) -> np.ndarray:
+    """uint8 mask (255 = repair), at the size of `lightness`."""
+    height, width = lightness.shape
+    probability = defect_probability(lightness, threads)
+    marked = (probability > float(_record(WEIGHTS_DIR)["threshold"])).astype(np.uint8) * 255
+    if cv2.countNonZero(marked) < MIN_MARKED:
         return np.zeros((height, width), np.uint8)
     grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
-    mask = cv2.dilate(mask * 255, grow)
-    if shrink < 1.0:
-        mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_NEAREST)
-        mask = cv2.dilate(mask, grow, iterations=max(1, round(1.0 / shrink)))
-    return mask
+    if marked.shape != (height, width):
+        scale = max(height, width) / max(marked.shape)
+        marked = cv2.resize(marked, (width, height), interpolation=cv2.INTER_LINEAR)
+        marked = (marked > 96).astype(np.uint8) * 255
+        return cv2.dilate(marked, grow, iterations=max(1, round(scale / 2)))
+    return cv2.dilate(marked, grow)
 
 
-def clean_scratches(lightness: np.ndarray) -> tuple[np.ndarray, float]:
+def clean_scratches(lightness: np.ndarray, threads: int = 2) -> tuple[np.ndarray, float]:
     """Repaired L* (float32) and the share of pixels that were filled in."""
-    mask = scratch_mask(lightness)
+    mask = defect_mask(lightness, threads)
     touched = cv2.countNonZero(mask)
     if touched == 0:
         return lightness, 0.0

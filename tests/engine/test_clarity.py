@@ -119,3 +119,37 @@ def test_pipeline_notes_when_no_face_was_found(config: EngineConfig) -> None:
     result = engine.colorize(data, ColorizeOptions("tiny", face_remaster=True), config)
     assert "face_remaster" in result.stages
     assert "no faces found, the image is unchanged" in " ".join(result.notes)
+
+
+def _astronaut() -> np.ndarray:
+    """A real portrait: scikit-image's astronaut photo (NASA, public domain)."""
+    from importlib import resources
+
+    path = resources.files("skimage") / "data" / "astronaut.png"
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+def test_a_real_face_stays_the_same_person_with_its_colours_and_texture() -> None:
+    from colorizer_site.engine.color import lab_of_rgb
+    from training.face_quality import face_figures
+
+    portrait = _astronaut()
+    faces = clarity.detect_faces(portrait)
+    assert len(faces) == 1
+    result, count, _ = clarity.remaster_faces(portrait, threads=2)
+    assert count == 1
+
+    before, after = lab_of_rgb(portrait), lab_of_rgb(result)
+    (x0, y0, x1, y1) = clarity.face_boxes(faces, *portrait.shape[:2])[0]
+    # Only the lightness is redrawn: the colours of the face stay as they were.
+    chroma_shift = np.abs(after[y0:y1, x0:x1, 1:] - before[y0:y1, x0:x1, 1:])
+    assert np.percentile(chroma_shift, 99) < 4.0
+    # Nothing outside the worked crop moves.
+    outside = np.ones(portrait.shape[:2], bool)
+    outside[y0:y1, x0:x1] = False
+    assert np.array_equal(result[outside], portrait[outside])
+
+    figures = face_figures(before[..., 0], after[..., 0], faces[0], (x0, y0, x1, y1))
+    assert figures["identity"] > 0.85  # SSIM outside eyes and mouth
+    assert 0.8 < figures["texture"] < 1.6  # neither waxy nor oversharpened
+    assert figures["seam"] < 2.0  # L*: no step at the crop's edge
