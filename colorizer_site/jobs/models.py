@@ -26,6 +26,8 @@ class Batch(models.Model):
     cost = models.PositiveIntegerField(default=0)
     # Receives the batch.completed event (a Standard Webhooks delivery).
     callback_url = models.URLField(max_length=2000, blank=True)
+    # Files sent with the batch that are not colorized: [{"name": ..., "reason": ...}].
+    skipped = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -34,6 +36,10 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.completed_at is not None
 
 
 class ColorizationJobQuerySet(QuerySet["ColorizationJob"]):
