@@ -43,7 +43,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 @rate_limited(V1)
 @renders_errors(V1)
 def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
-    batch = Batch.objects.filter(batch_id=batch_id, owner=request.user).first()
+    batch = Batch.objects.visible_to(request.user).filter(batch_id=batch_id).first()
     if batch is None:
         raise ApiError(404, "No batch with this batch_id belongs to your account.")
     return JsonResponse(batch_data(batch, base_url=absolute_base(request)))
