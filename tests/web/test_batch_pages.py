@@ -91,6 +91,9 @@ def test_many_files_and_a_zip_make_one_batch_with_the_non_photos_listed(
     page = client.get(response["Location"]).content.decode()
     assert "readme.txt" in page and "._beach.jpg" not in page and "DS_Store" not in page
     assert "Download all (ZIP)" in page
+    # Each photo's own page leads back to its batch.
+    job_page = client.get(reverse("web:job_detail", args=[jobs[0].task_id])).content.decode()
+    assert reverse("web:batch_detail", args=[batch.batch_id]) in job_page
 
 
 def test_the_batch_is_polled_in_one_request_that_stops_when_every_photo_has_ended(
