@@ -116,6 +116,9 @@ def test_signed_out_pages_fit_a_phone_and_pass_axe(
     pages = {name: reverse(url_name) for name, url_name in SIGNED_OUT_PAGES.items()}
     found = check_pages(phone, live_server, pages, f"phone-{scheme}-out", screenshot_dir)
     assert found == {name: [] for name in pages}, found
+    # The scheme really changed the page: the canvas colour of site.css for each.
+    canvas = phone.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert canvas == {"light": "rgb(245, 246, 248)", "dark": "rgb(18, 22, 27)"}[scheme]
 
 
 @pytest.mark.parametrize("phone", ["light", "dark"], indirect=True)
