@@ -26,6 +26,7 @@ pytestmark = [
     pytest.mark.usefixtures("guided_models"),
 ]
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 900}
 SERIOUS = ("serious", "critical")
 SIGNED_OUT_PAGES = {
     "home": "web:home",
@@ -76,10 +77,14 @@ def sideways(page: Any) -> int:
 
 @pytest.fixture
 def phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    scheme = getattr(request, "param", "light")
-    context = browser.new_context(
-        viewport=PHONE, has_touch=True, is_mobile=True, color_scheme=scheme
+    """A tab in the given colour scheme: a 390 px phone, or a wide screen for "-wide"."""
+    scheme, _, size = request.param.partition("-")
+    screen = (
+        {"viewport": WIDE}
+        if size == "wide"
+        else {"viewport": PHONE, "has_touch": True, "is_mobile": True}
     )
+    context = browser.new_context(**screen, color_scheme=scheme)
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
@@ -121,7 +126,7 @@ def test_signed_out_pages_fit_a_phone_and_pass_axe(
     assert canvas == {"light": "rgb(245, 246, 248)", "dark": "rgb(18, 22, 27)"}[scheme]
 
 
-@pytest.mark.parametrize("phone", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize("phone", ["light", "dark", "dark-wide"], indirect=True)
 def test_signed_in_pages_fit_a_phone_and_pass_axe(
     live_server: Any,
     phone: Any,
@@ -130,7 +135,7 @@ def test_signed_in_pages_fit_a_phone_and_pass_axe(
     screenshot_dir: Path,
     request: pytest.FixtureRequest,
 ) -> None:
-    scheme = request.node.callspec.params["phone"]
+    screen = request.node.callspec.params["phone"]
     owner = make_user(email="a-rather-long-address.for-a-phone@example.com", credits=6)
     job = services.submit_job(
         owner=owner,
@@ -149,5 +154,5 @@ def test_signed_in_pages_fit_a_phone_and_pass_axe(
     sign_in(phone, client, owner, live_server)
     pages = {name: reverse(url_name) for name, url_name in SIGNED_IN_PAGES.items()}
     pages["job page"] = reverse("web:job_detail", args=[job.task_id])
-    found = check_pages(phone, live_server, pages, f"phone-{scheme}-in", screenshot_dir)
+    found = check_pages(phone, live_server, pages, f"phone-{screen}-in", screenshot_dir)
     assert found == {name: [] for name in pages}, found
