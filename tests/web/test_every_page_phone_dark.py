@@ -155,4 +155,12 @@ def test_signed_in_pages_fit_a_phone_and_pass_axe(
     pages = {name: reverse(url_name) for name, url_name in SIGNED_IN_PAGES.items()}
     pages["job page"] = reverse("web:job_detail", args=[job.task_id])
     found = check_pages(phone, live_server, pages, f"phone-{screen}-in", screenshot_dir)
-    assert found == {name: [] for name in pages}, found
+    # A page with a message (the list in its status region) after revoking the key.
+    phone.goto(live_server.url + reverse("keys:list"))
+    phone.get_by_role("link", name="Revoke").click()
+    phone.get_by_role("button", name="Revoke key").click()
+    phone.get_by_role("status").get_by_role("listitem").first.wait_for()
+    found["keys, after a message"] = axe_serious(phone) + (
+        [f"scrolls sideways by {sideways(phone)}px"] if sideways(phone) > 0 else []
+    )
+    assert found == {name: [] for name in found}, found
