@@ -119,6 +119,7 @@ def test_signed_out_pages_fit_a_phone_and_pass_axe(
 ) -> None:
     scheme = request.node.callspec.params["phone"]
     pages = {name: reverse(url_name) for name, url_name in SIGNED_OUT_PAGES.items()}
+    pages["page not found"] = "/no/such/page/"
     found = check_pages(phone, live_server, pages, f"phone-{scheme}-out", screenshot_dir)
     assert found == {name: [] for name in pages}, found
     # The scheme really changed the page: the canvas colour of site.css for each.
@@ -154,10 +155,12 @@ def test_signed_in_pages_fit_a_phone_and_pass_axe(
     sign_in(phone, client, owner, live_server)
     pages = {name: reverse(url_name) for name, url_name in SIGNED_IN_PAGES.items()}
     pages["job page"] = reverse("web:job_detail", args=[job.task_id])
+    pages["delete a photo"] = reverse("web:job_delete", args=[job.task_id])
     found = check_pages(phone, live_server, pages, f"phone-{screen}-in", screenshot_dir)
     # A page with a message (the list in its status region) after revoking the key.
     phone.goto(live_server.url + reverse("keys:list"))
     phone.get_by_role("link", name="Revoke").click()
+    found["revoke a key"] = axe_serious(phone)
     phone.get_by_role("button", name="Revoke key").click()
     phone.get_by_role("status").get_by_role("listitem").first.wait_for()
     found["keys, after a message"] = axe_serious(phone) + (
