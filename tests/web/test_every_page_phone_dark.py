@@ -5,13 +5,14 @@ or critical. Screenshots land in test-artifacts/screenshots/ for a person to loo
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from PIL import Image
 
 from colorizer_site.jobs import services
@@ -47,6 +48,15 @@ SIGNED_IN_PAGES = {
     "change password": "accounts:password_change",
     "docs": "web:docs",
 }
+
+
+def optional_pages() -> dict[str, str]:
+    """Pages that other parts of the project add (the privacy page): checked when present."""
+    found = {}
+    for name, url_name in {"privacy": "privacy:privacy"}.items():
+        with contextlib.suppress(NoReverseMatch):
+            found[name] = reverse(url_name)
+    return found
 
 
 def photo() -> bytes:
@@ -120,6 +130,7 @@ def test_signed_out_pages_fit_a_phone_and_pass_axe(
     scheme = request.node.callspec.params["phone"]
     pages = {name: reverse(url_name) for name, url_name in SIGNED_OUT_PAGES.items()}
     pages["page not found"] = "/no/such/page/"
+    pages.update(optional_pages())
     found = check_pages(phone, live_server, pages, f"phone-{scheme}-out", screenshot_dir)
     assert found == {name: [] for name in pages}, found
     # The scheme really changed the page: the canvas colour of site.css for each.
@@ -156,6 +167,7 @@ def test_signed_in_pages_fit_a_phone_and_pass_axe(
     pages = {name: reverse(url_name) for name, url_name in SIGNED_IN_PAGES.items()}
     pages["job page"] = reverse("web:job_detail", args=[job.task_id])
     pages["delete a photo"] = reverse("web:job_delete", args=[job.task_id])
+    pages.update(optional_pages())
     found = check_pages(phone, live_server, pages, f"phone-{screen}-in", screenshot_dir)
     # A page with a message (the list in its status region) after revoking the key.
     phone.goto(live_server.url + reverse("keys:list"))
