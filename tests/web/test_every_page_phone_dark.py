@@ -1,6 +1,7 @@
-"""Every page on a 390 px phone, in the light and the dark colour scheme: no sideways
-scroll, and axe (axe-core, from the axe-playwright-python wheel) finds nothing serious
-or critical. Screenshots land in test-artifacts/screenshots/ for a person to look at.
+"""Every page on a 390 px phone (signed-in pages also on a wide screen), in the light and
+the dark colour scheme: no sideways scroll, and axe (axe-core, from the
+axe-playwright-python wheel) finds nothing serious or critical. Screenshots land in
+test-artifacts/screenshots/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -86,8 +87,8 @@ def sideways(page: Any) -> int:
 
 
 @pytest.fixture
-def phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A tab in the given colour scheme: a 390 px phone, or a wide screen for "-wide"."""
+def tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A browser tab in the given colour scheme: a 390 px phone, or a wide screen for "-wide"."""
     scheme, _, size = request.param.partition("-")
     screen = (
         {"viewport": WIDE}
@@ -123,31 +124,31 @@ def check_pages(
     return found
 
 
-@pytest.mark.parametrize("phone", ["light", "dark"], indirect=True)
+@pytest.mark.parametrize("tab", ["light", "dark"], indirect=True)
 def test_signed_out_pages_fit_a_phone_and_pass_axe(
-    live_server: Any, phone: Any, screenshot_dir: Path, request: pytest.FixtureRequest
+    live_server: Any, tab: Any, screenshot_dir: Path, request: pytest.FixtureRequest
 ) -> None:
-    scheme = request.node.callspec.params["phone"]
+    scheme = request.node.callspec.params["tab"]
     pages = {name: reverse(url_name) for name, url_name in SIGNED_OUT_PAGES.items()}
     pages["page not found"] = "/no/such/page/"
     pages.update(optional_pages())
-    found = check_pages(phone, live_server, pages, f"phone-{scheme}-out", screenshot_dir)
+    found = check_pages(tab, live_server, pages, f"phone-{scheme}-out", screenshot_dir)
     assert found == {name: [] for name in pages}, found
     # The scheme really changed the page: the canvas colour of site.css for each.
-    canvas = phone.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    canvas = tab.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert canvas == {"light": "rgb(245, 246, 248)", "dark": "rgb(18, 22, 27)"}[scheme]
 
 
-@pytest.mark.parametrize("phone", ["light", "dark", "dark-wide"], indirect=True)
-def test_signed_in_pages_fit_a_phone_and_pass_axe(
+@pytest.mark.parametrize("tab", ["light", "dark", "light-wide", "dark-wide"], indirect=True)
+def test_signed_in_pages_fit_the_screen_and_pass_axe(
     live_server: Any,
-    phone: Any,
+    tab: Any,
     client: Any,
     make_user: Any,
     screenshot_dir: Path,
     request: pytest.FixtureRequest,
 ) -> None:
-    screen = request.node.callspec.params["phone"]
+    screen = request.node.callspec.params["tab"]
     owner = make_user(email="a-rather-long-address.for-a-phone@example.com", credits=6)
     job = services.submit_job(
         owner=owner,
@@ -163,19 +164,19 @@ def test_signed_in_pages_fit_a_phone_and_pass_axe(
         url="http://127.0.0.1:9/colorizer/a-very-long-path/that-goes-on-and-on/1234567890",
         events=[Event.values[0]],
     )
-    sign_in(phone, client, owner, live_server)
+    sign_in(tab, client, owner, live_server)
     pages = {name: reverse(url_name) for name, url_name in SIGNED_IN_PAGES.items()}
     pages["job page"] = reverse("web:job_detail", args=[job.task_id])
     pages["delete a photo"] = reverse("web:job_delete", args=[job.task_id])
     pages.update(optional_pages())
-    found = check_pages(phone, live_server, pages, f"phone-{screen}-in", screenshot_dir)
+    found = check_pages(tab, live_server, pages, f"phone-{screen}-in", screenshot_dir)
     # A page with a message (the list in its status region) after revoking the key.
-    phone.goto(live_server.url + reverse("keys:list"))
-    phone.get_by_role("link", name="Revoke").click()
-    found["revoke a key"] = axe_serious(phone)
-    phone.get_by_role("button", name="Revoke key").click()
-    phone.get_by_role("status").get_by_role("listitem").first.wait_for()
-    found["keys, after a message"] = axe_serious(phone) + (
-        [f"scrolls sideways by {sideways(phone)}px"] if sideways(phone) > 0 else []
+    tab.goto(live_server.url + reverse("keys:list"))
+    tab.get_by_role("link", name="Revoke").click()
+    found["revoke a key"] = axe_serious(tab)
+    tab.get_by_role("button", name="Revoke key").click()
+    tab.get_by_role("status").get_by_role("listitem").first.wait_for()
+    found["keys, after a message"] = axe_serious(tab) + (
+        [f"scrolls sideways by {sideways(tab)}px"] if sideways(tab) > 0 else []
     )
     assert found == {name: [] for name in found}, found
