@@ -167,6 +167,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site root (favicon.ico, which browsers ask for there).
+WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -232,6 +234,8 @@ LOGGING = {
 # --- Colorizer's own settings -------------------------------------------------
 
 COLORIZER_SIGNUP_CREDITS = env_int("COLORIZER_SIGNUP_CREDITS", 3)
+# Whom users write to about credits (the "Buy credits" page); empty: the first of ADMINS.
+COLORIZER_SUPPORT_EMAIL = os.environ.get("COLORIZER_SUPPORT_EMAIL", "")
 COLORIZER_MAX_LIVE_API_KEYS = 20
 # Credit packs on the "Buy credits" page: (credits, price in cents, currency).
 COLORIZER_CREDIT_PACKS = [

@@ -62,6 +62,16 @@ class CreditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.delta:+d} for {self.user}"
 
+    @property
+    def reason(self) -> str:
+        """The memo for people: a short task id at its end is dropped when the entry
+        still points at its job, whose name and thumbnail the ledger shows instead (the
+        stored memo itself never changes)."""
+        if self.job_id is not None:
+            task_prefix = f" {self.job.task_id[:8]}"
+            return self.memo.removesuffix(task_prefix)
+        return self.memo
+
 
 class Purchase(models.Model):
     """A credit pack paid through a payment provider (Stripe); the receipts page lists them."""

@@ -76,6 +76,17 @@ class ManualGrantProvider(PaymentProvider):
         "administrator: they grant credits to your account, and the credits appear "
         "in your ledger at once."
     )
+    # What the administrator runs; the "Buy credits" page names it so nobody guesses.
+    grant_command = "python manage.py grant_credits"
+
+
+def support_email() -> str:
+    """Whom users write to about credits: COLORIZER_SUPPORT_EMAIL, else the first of
+    Django's ADMINS, else nobody named ("" : the page says to ask the site's operator)."""
+    if settings.COLORIZER_SUPPORT_EMAIL:
+        return settings.COLORIZER_SUPPORT_EMAIL
+    admins = getattr(settings, "ADMINS", [])
+    return admins[0][1] if admins else ""
 
 
 class StripeCheckoutProvider(PaymentProvider):

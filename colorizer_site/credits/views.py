@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from colorizer_site.credits import purchases
 from colorizer_site.credits.models import CreditEntry, Purchase
-from colorizer_site.credits.payments import payment_provider
+from colorizer_site.credits.payments import payment_provider, support_email
 
 ENTRIES_PER_PAGE = 25
 
@@ -67,7 +67,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 @require_safe
 def buy(request: HttpRequest) -> HttpResponse:
     provider = payment_provider()
-    return render(request, "credits/buy.html", {"provider": provider, "packs": provider.packs()})
+    context = {"provider": provider, "packs": provider.packs(), "support_email": support_email()}
+    return render(request, "credits/buy.html", context)
 
 
 @login_required

@@ -26,11 +26,12 @@ ADDON_LABELS = {
     "face_remaster": "Clarity boost for faces",
 }
 DEFAULT_MODEL = "large"
-# Worded after the shipped weights' measured quality (MODEL_CARD.md): large (two networks)
-# scores best on dev_eval, tiny is close to it at a third of the time.
+# Each model by what it is good at, never by how it falls short (people read "more often
+# wrong" as "do not use"). Grounded in MODEL_CARD.md: large (two networks) scores best on
+# dev_eval; tiny is close to it at about a third of the time.
 MODEL_LABELS = {
-    "large": "Large: the most faithful colours",
-    "tiny": "Tiny: about three times faster, nearly as good",
+    "large": "Large: the most faithful colours, for the photos you keep",
+    "tiny": "Tiny: about three times faster, for quick looks and big batches",
 }
 DEFAULT_OUTPUT_FORMAT = "jpeg"
 

@@ -41,6 +41,22 @@
   const isBatch = () => fileInput.files.length > 1
     || Array.from(fileInput.files).some((file) => file.name.toLowerCase().endsWith(".zip"));
 
+  // A new file or URL answers whatever the server said about the last one: its
+  // errors (under the field and at the top of the form) go, so none of them is stale.
+  function clearServerErrors(input) {
+    const field = input.closest(".field");
+    field.querySelectorAll(".errorlist:not([data-size-error])").forEach((list) => {
+      const described = (input.getAttribute("aria-describedby") || "").split(" ");
+      const rest = described.filter((id) => id && id !== list.id);
+      if (rest.length) input.setAttribute("aria-describedby", rest.join(" "));
+      else input.removeAttribute("aria-describedby");
+      list.remove();
+    });
+    field.classList.remove("field-error");
+    input.removeAttribute("aria-invalid");
+    form.querySelector(".form-errors")?.remove();
+  }
+
   function showPreview() {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     const file = isBatch() ? null : fileInput.files[0];
@@ -88,9 +104,14 @@
     }
   }
 
-  fileInput.addEventListener("change", showPreview);
   // batch-upload.js tells when it has counted the photos of the chosen files.
   form.addEventListener("photos-counted", updateCost);
+  fileInput.addEventListener("change", () => {
+    clearServerErrors(fileInput);
+    showPreview();
+  });
+  const urlInput = form.querySelector("input[type=url]");
+  urlInput?.addEventListener("input", () => clearServerErrors(urlInput), { once: true });
   form.addEventListener("change", updateCost);
   ["dragenter", "dragover"].forEach((name) => dropzone.addEventListener(name, (event) => {
     event.preventDefault();
@@ -103,6 +124,7 @@
     event.preventDefault();
     if (!event.dataTransfer.files.length) return;
     fileInput.files = event.dataTransfer.files;
+    clearServerErrors(fileInput);
     showPreview();
   });
   // A file chosen before this script ran (a fast hand, or the browser restoring

@@ -6,6 +6,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 NAV_LABELS = ["Colorize", "Gallery", "API keys", "Credits", "Docs"]
+MEMBERS_ONLY = ["web:gallery", "keys:list", "credits:ledger", "credits:buy", "webhooks:list"]
 
 
 def test_visitor_sees_landing_page_with_navigation_and_sign_up(client):
@@ -13,15 +14,64 @@ def test_visitor_sees_landing_page_with_navigation_and_sign_up(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bring black-and-white photos to colour" in html
-    for label in NAV_LABELS:
-        assert f">{label}</a>" in html
-    assert reverse("accounts:signup") in html
+    for label in ["Home", "Docs", "Log in", "Sign up"]:
+        assert f">{label}</a>" in html, label
     assert 'id="credit-balance"' not in html
 
 
+def test_visitors_get_no_links_that_only_lead_to_the_log_in_page(client):
+    for name in ["web:home", "web:docs", "accounts:login", "accounts:signup"]:
+        html = client.get(reverse(name)).content.decode()
+        for members_only in MEMBERS_ONLY:
+            assert f'href="{reverse(members_only)}"' not in html, (name, members_only)
+
+
+def test_signed_in_navigation_has_every_section(client_user):
+    html = client_user.get(reverse("web:docs")).content.decode()
+    for label in NAV_LABELS:
+        assert f">{label}</a>" in html, label
+
+
+def test_messages_are_a_list_inside_a_status_region(client_user, user):
+    from colorizer_site.keys.services import create_key
+
+    key, _ = create_key(user=user, name="scanner")
+    response = client_user.post(reverse("keys:revoke", args=[key.id]), follow=True)
+    html = response.content.decode()
+    assert '<div class="messages" role="status">' in html
+    assert '<ul class="messages"' not in html and 'ul role="status"' not in html
+
+
+def test_favicon_is_served_at_the_root_and_linked_from_every_page(client, live_server):
+    import io
+
+    import httpx
+    from PIL import Image
+
+    html = client.get(reverse("web:home")).content.decode()
+    assert '<link rel="icon" href="/favicon.ico"' in html
+    assert 'href="/static/img/favicon.svg" type="image/svg+xml"' in html
+    response = httpx.get(live_server.url + "/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    icon = Image.open(io.BytesIO(response.content))
+    assert {(16, 16), (32, 32)} <= icon.info["sizes"]
+    svg = httpx.get(live_server.url + "/static/img/favicon.svg")
+    assert svg.status_code == 200 and svg.text.lstrip().startswith("<svg")
+    touch = httpx.get(live_server.url + "/static/img/apple-touch-icon.png")
+    assert Image.open(io.BytesIO(touch.content)).size == (180, 180)
+
+
 def test_signed_in_user_sees_balance_and_account_menu_on_every_page(client_user, user):
-    for name in ["web:home", "web:gallery", "web:docs", "keys:list", "credits:ledger",
-                 "credits:buy", "accounts:profile"]:
+    for name in [
+        "web:home",
+        "web:gallery",
+        "web:docs",
+        "keys:list",
+        "credits:ledger",
+        "credits:buy",
+        "accounts:profile",
+    ]:
         response = client_user.get(reverse(name))
         html = response.content.decode()
         assert response.status_code == 200, name
@@ -64,3 +114,21 @@ def test_gallery_asks_visitors_to_log_in(client):
     response = client.get(reverse("web:gallery"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_committed_icons_are_what_make_favicon_draws(tmp_path):
+    import numpy as np
+    from django.conf import settings
+    from PIL import Image
+
+    from colorizer_site.web.management.commands.make_favicon import write_icons
+
+    write_icons(tmp_path / "favicon.ico", tmp_path / "touch.png")
+    pairs = [
+        (settings.WHITENOISE_ROOT / "favicon.ico", tmp_path / "favicon.ico"),
+        (settings.BASE_DIR / "static" / "img" / "apple-touch-icon.png", tmp_path / "touch.png"),
+    ]
+    for committed, drawn in pairs:
+        ours = np.asarray(Image.open(committed).convert("RGBA"), dtype=int)
+        fresh = np.asarray(Image.open(drawn).convert("RGBA"), dtype=int)
+        assert ours.shape == fresh.shape and np.abs(ours - fresh).max() <= 2, committed
