@@ -109,6 +109,10 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    # The default SQLite file lives under var/, which must exist whether or not
+    # SECRET_KEY came from the environment (only the generated key creates it).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'colorizer.sqlite3'}",
