@@ -222,8 +222,9 @@ CREATE_TASK = Operation(
         Reply(
             400,
             "Bad parameters (`data.field` names a bad `hints` or `vividness`), an image_url "
-            "that is not http(s) (data.state -3), or an invalid image (data.state -7, or -5 "
-            "when too large). Nothing is charged.",
+            "that is not http(s) or that leads (itself or by a redirect) to a private, "
+            "loopback or other refused address (data.state -3), or an invalid image "
+            "(data.state -7, or -5 when too large). Nothing is charged.",
             "task-error",
         ),
         *TASK_AUTH_REPLIES[:1],
@@ -235,7 +236,12 @@ CREATE_TASK = Operation(
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],
-        Reply(502, "image_url could not be downloaded (data.state -3).", "task-error"),
+        Reply(
+            502,
+            "image_url could not be downloaded: the server there failed, timed out or "
+            "sent too much (data.state -3).",
+            "task-error",
+        ),
         Reply(503, "The requested model is not installed on this server.", "task-error"),
     ),
     examples=(
@@ -346,7 +352,8 @@ COLORIZE = Operation(
         Reply(
             400,
             "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
-            "text, or an empty or invalid image. Nothing is charged.",
+            "text, an empty or invalid image, or an image URL that is not http(s) or leads "
+            "(itself or by a redirect) to a refused address. Nothing is charged.",
             "error",
         ),
         V1_AUTH_REPLIES[0],
@@ -359,7 +366,12 @@ COLORIZE = Operation(
         ),
         V1_AUTH_REPLIES[1],
         Reply(500, "The colorization itself failed; the credits were refunded.", "error"),
-        Reply(502, "The image URL could not be downloaded.", "error"),
+        Reply(
+            502,
+            "The image URL could not be downloaded: the server there failed, timed out "
+            "or sent too much.",
+            "error",
+        ),
         Reply(503, "The requested model is not installed on this server.", "error"),
         Reply(
             504,
@@ -446,8 +458,7 @@ GET_PALETTE = Operation(
         TASK_AUTH_REPLIES[0],
         Reply(
             404,
-            "No task with this id belongs to this key's account, or its photo is no longer "
-            "stored.",
+            "No task with this id belongs to this key's account, or its photo is no longer stored.",
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],
