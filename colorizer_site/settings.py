@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "colorizer_site.jobs",
     "colorizer_site.api",
     "colorizer_site.webhooks",
+    "colorizer_site.privacy",
     "colorizer_site.web",
 ]
 
@@ -283,6 +284,8 @@ COLORIZER_JOB_TIMEOUT_SECONDS = env_int("COLORIZER_JOB_TIMEOUT_SECONDS", 600)
 COLORIZER_QUEUE_TIMEOUT_SECONDS = env_int("COLORIZER_QUEUE_TIMEOUT_SECONDS", 24 * 3600)
 COLORIZER_RESULT_URL_MAX_AGE = env_int("COLORIZER_RESULT_URL_MAX_AGE", 3600)
 COLORIZER_RESULT_RETENTION_DAYS = env_int("COLORIZER_RESULT_RETENTION_DAYS", 30)
+# A data export's ZIP (the "Your data" page) and its link last this long.
+COLORIZER_EXPORT_RETENTION_HOURS = env_int("COLORIZER_EXPORT_RETENTION_HOURS", 48)
 # "Adjust colours": free previews and palettes, per user, in fixed windows.
 COLORIZER_PREVIEW_LIMIT = env_int("COLORIZER_PREVIEW_LIMIT", 40)
 COLORIZER_PREVIEW_WINDOW_SECONDS = env_int("COLORIZER_PREVIEW_WINDOW_SECONDS", 10)
