@@ -22,6 +22,7 @@ from django.db import transaction
 
 from colorizer_site.accounts import services as accounts
 from colorizer_site.accounts.models import User
+from colorizer_site.api import idempotency
 from colorizer_site.credits import services as credits
 from colorizer_site.jobs import erasure
 from colorizer_site.keys import services as keys
@@ -47,6 +48,7 @@ def delete_account(user: User) -> DeletionReport:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
         revoked = keys.revoke_all(user=user)
+    idempotency.forget_owner(user)
     cancelled = erasure.cancel_unfinished(user)
     removed_endpoints = webhooks.remove_all_for(user)
     removed_files = erasure.erase_jobs(user)

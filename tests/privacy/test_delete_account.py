@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.db.models import Sum
+from django.http import JsonResponse
 from django.test import Client
 
 from colorizer_site.accounts.models import User
+from colorizer_site.api import idempotency
+from colorizer_site.api.models import IdempotentRequest
 from colorizer_site.credits.models import CreditEntry, Wallet
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import ColorizationJob
@@ -38,6 +41,8 @@ def busy_user(
     running = submit(user, run=False)
     ColorizationJob.objects.filter(id=running.id).update(state=State.PROCESSING, progress=40)
     key, raw_key = create_key(user=user, name="laptop")
+    record, _ = idempotency.claim(api_key=key, key="retry-1", request_hash="0" * 64)
+    idempotency.complete(record, JsonResponse({"data": {"image": "base64-of-the-photo"}}))
     endpoint = webhooks.create_endpoint(
         owner=user, url="http://127.0.0.1:9/hook", events=["task.succeeded", "task.failed"]
     )
@@ -68,6 +73,7 @@ def test_a_wrong_password_deletes_nothing(busy_user: dict[str, Any]) -> None:
 
     assert response.status_code == 400
     assert "not your password" in response.content.decode()
+    assert IdempotentRequest.objects.filter(api_key__user=busy_user["user"]).exists()
     assert all(default_storage.exists(name) for name in busy_user["files"])
     user = User.objects.get(id=busy_user["user"].id)
     assert user.is_active and user.email == "grace@example.com"
@@ -89,6 +95,7 @@ def test_deleting_removes_files_keys_and_webhooks_and_refunds_unfinished_jobs(
     assert not WebhookEndpoint.objects.filter(owner=user).exists()
     assert not WebhookDelivery.objects.filter(owner=user).exists()
     assert not DataExport.objects.filter(owner=user).exists()
+    assert not IdempotentRequest.objects.filter(api_key__user=user).exists()
     for name in ("queued", "running"):
         job = ColorizationJob.objects.get(id=busy_user[name].id)
         assert job.state == State.CANCELLED
