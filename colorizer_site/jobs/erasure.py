@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from colorizer_site.jobs.endings import fail_job
 from colorizer_site.jobs.files import remove_files
 from colorizer_site.jobs.models import Batch, ColorizationJob
-from colorizer_site.jobs.services import fail_job
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
