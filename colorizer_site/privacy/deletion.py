@@ -2,8 +2,9 @@
 
 Order matters. The account is locked and its keys revoked first, so no request
 starts new work while the rest runs; unfinished jobs are then cancelled and
-refunded (the ledger sees every credit come back); files go next; last, the
-wallet is closed and the person's identity removed.
+refunded (the ledger sees every credit come back); files go next, then webhook
+endpoints and their deliveries (the cancels above have just written some); last,
+the wallet is closed and the person's identity removed.
 
 What stays, anonymised: the user row as a placeholder (`deleted_at`, an
 address at deleted.invalid, no password), its jobs without names, URLs or files,
@@ -50,7 +51,6 @@ def delete_account(user: User) -> DeletionReport:
         revoked = keys.revoke_all(user=user)
     idempotency.forget_owner(user)
     cancelled = erasure.cancel_unfinished(user)
-    removed_endpoints = webhooks.remove_all_for(user)
     removed_files = erasure.erase_jobs(user)
     for export in DataExport.objects.filter(owner=user):
         removed_files += bool(export.file.name)
@@ -59,6 +59,8 @@ def delete_account(user: User) -> DeletionReport:
     # A request authenticated just before the lock may have queued a job since.
     cancelled += erasure.cancel_unfinished(user)
     removed_files += erasure.erase_jobs(user)
+    # After the cancels, which write their task.failed deliveries to the outbox.
+    removed_endpoints = webhooks.remove_all_for(user)
     closing = credits.close_wallet(user=user, memo=CLOSING_MEMO)
     accounts.anonymise(user)
     report = DeletionReport(
