@@ -98,6 +98,7 @@ bench:
 	$(BIN)/python bench/worker_throughput.py
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/webhook_delivery.py
+	$(BIN)/python bench/data_export.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

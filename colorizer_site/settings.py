@@ -71,11 +71,14 @@ INSTALLED_APPS = [
     "colorizer_site.jobs",
     "colorizer_site.api",
     "colorizer_site.webhooks",
+    "colorizer_site.privacy",
     "colorizer_site.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so every answer carries the policy, refusals by later middleware included.
+    "csp.middleware.CSPMiddleware",
     # Before everything that can refuse a request: under /api/ a refusal is JSON.
     "colorizer_site.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -109,6 +112,10 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    # The default SQLite file lives under var/, which must exist whether or not
+    # SECRET_KEY came from the environment (only the generated key creates it).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'colorizer.sqlite3'}",
@@ -217,6 +224,21 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): scripts and styles only from our own static
+# files, never inline or eval'd; images also from blob: (previews of a chosen file or
+# an adjusted photo) and data: (the empty favicon). form-action is left open: the
+# Stripe provider answers a form post with a redirect to Stripe's own page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 if env_bool("COLORIZER_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -283,6 +305,8 @@ COLORIZER_JOB_TIMEOUT_SECONDS = env_int("COLORIZER_JOB_TIMEOUT_SECONDS", 600)
 COLORIZER_QUEUE_TIMEOUT_SECONDS = env_int("COLORIZER_QUEUE_TIMEOUT_SECONDS", 24 * 3600)
 COLORIZER_RESULT_URL_MAX_AGE = env_int("COLORIZER_RESULT_URL_MAX_AGE", 3600)
 COLORIZER_RESULT_RETENTION_DAYS = env_int("COLORIZER_RESULT_RETENTION_DAYS", 30)
+# A data export's ZIP (the "Your data" page) and its link last this long.
+COLORIZER_EXPORT_RETENTION_HOURS = env_int("COLORIZER_EXPORT_RETENTION_HOURS", 48)
 # "Adjust colours": free previews and palettes, per user, in fixed windows.
 COLORIZER_PREVIEW_LIMIT = env_int("COLORIZER_PREVIEW_LIMIT", 40)
 COLORIZER_PREVIEW_WINDOW_SECONDS = env_int("COLORIZER_PREVIEW_WINDOW_SECONDS", 10)

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("colorizer_site.privacy.urls")),
     path("accounts/", include("colorizer_site.accounts.urls")),
     path("credits/", include("colorizer_site.credits.urls")),
     path("keys/", include("colorizer_site.keys.urls")),

@@ -17,6 +17,9 @@ class ColorizerUserAdmin(UserAdmin):
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
+    # Set only by the owner deleting the account (privacy.deletion).
+    readonly_fields = ("deleted_at",)
+    list_filter = (*UserAdmin.list_filter, ("deleted_at", admin.EmptyFieldListFilter))
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

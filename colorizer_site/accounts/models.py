@@ -18,6 +18,9 @@ class EmailUserManager(UserManager):
 
 class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
+    # Set when the owner deleted the account: the row stays, stripped of everything
+    # personal, so the jobs and ledger that point at it still add up.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -23,6 +23,7 @@ from colorizer_site.api.forms import read_form
 from colorizer_site.api.models import IdempotentRequest
 
 if TYPE_CHECKING:
+    from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
 
 MAX_KEY_LENGTH = 255
@@ -35,6 +36,13 @@ ABANDONED_AFTER_EXTRA = timedelta(minutes=2)
 
 class IdempotencyConflict(Exception):
     """The key cannot be used for this request now; `str()` says why."""
+
+
+def forget_owner(user: User) -> int:
+    """Delete every stored response of `user`'s keys (account deletion: a sync answer
+    can hold the colorized photo as base64); how many there were."""
+    removed, _ = IdempotentRequest.objects.filter(api_key__user=user).delete()
+    return removed
 
 
 def fingerprint(request: HttpRequest) -> str:

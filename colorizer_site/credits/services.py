@@ -182,6 +182,23 @@ def take_back(*, user: User, up_to: int, memo: str, idempotency_key: str) -> int
         return taken
 
 
+def close_wallet(*, user: User, memo: str) -> CreditEntry | None:
+    """Bring a closing account's balance to zero with one `adjust` entry (its credits
+    are forfeited), so the wallet still equals the sum of its ledger; None when it
+    was already empty. An account closes once: a repeat takes nothing more."""
+    with transaction.atomic():
+        wallet = Wallet.objects.select_for_update().filter(user=user).first()
+        if wallet is None or wallet.balance == 0:
+            return None
+        return _record(
+            user=user,
+            delta=-wallet.balance,
+            kind=CreditEntry.Kind.ADJUST,
+            memo=memo,
+            idempotency_key=f"close:{user.pk}",
+        )
+
+
 def grant_signup_bonus(user: User) -> CreditEntry | None:
     """Open the new user's wallet with the configured bonus; safe to call twice."""
     ensure_wallet(user)

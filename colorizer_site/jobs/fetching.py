@@ -39,8 +39,9 @@ class ImageFetchError(Exception):
 
 
 class InvalidImageUrl(ImageFetchError):
-    """The URL the user gave is not one we fetch (not http/https, no host): their
-    request is at fault, not the remote server."""
+    """The URL the user gave is not one we fetch (not http/https, no host, or it or a
+    redirect leads to an address we refuse): their request is at fault, not the
+    remote server, so both API dialects answer 400 rather than 502."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ def _fetch_hop(
             location = response.headers.get("Location")
             if not location:
                 raise ImageFetchError("The image URL redirected without saying where to.")
-            return _parse_url(str(url.join(location)))
+            # A redirect to somewhere we refuse is the URL's fault, like the URL itself.
+            return _parse_url(str(url.join(location)), refusal=InvalidImageUrl)
         if response.status_code != 200:
             raise ImageFetchError(
                 f"The image URL answered HTTP {response.status_code} instead of an image."
@@ -208,7 +210,7 @@ def vet_host(
             # Name the address only when the URL itself held it: for a host name it
             # would tell an outsider what our internal DNS answers.
             shown = f" ({address})" if _is_ip_literal(host) else ""
-            raise ImageFetchError(
+            raise InvalidImageUrl(
                 f"{what} points to {reason} address{shown}, which is not allowed."
             )
     return addresses[0]

@@ -82,6 +82,13 @@ def revoke(*, key: ApiKey) -> None:
         ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=key.revoked_at)
 
 
+def revoke_all(*, user: User) -> int:
+    """Revoke every live key of `user` at once (account deletion); how many were live."""
+    return ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def authenticate(raw_key: str) -> ApiKey | None:
     """The live key matching `raw_key` (with its user loaded), or None."""
     match = KEY_PATTERN.match(raw_key.strip())

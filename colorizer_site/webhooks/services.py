@@ -85,6 +85,15 @@ def delete_endpoint(endpoint: WebhookEndpoint) -> None:
     endpoint.delete()
 
 
+def remove_all_for(owner: User) -> int:
+    """Delete the owner's endpoints and every delivery addressed for them, pending or
+    sent (account deletion: their URLs and payloads are the owner's data); how many
+    endpoints there were."""
+    WebhookDelivery.objects.filter(owner=owner).delete()
+    removed, _ = WebhookEndpoint.objects.filter(owner=owner).delete()
+    return removed
+
+
 def enable_endpoint(endpoint: WebhookEndpoint) -> None:
     endpoint.disabled_at = None
     endpoint.disabled_reason = ""

@@ -239,16 +239,13 @@ def test_short_balance_is_a_403(api: httpx.Client, user: Any, gray_photo_jpeg: b
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unreachable_image_url_is_a_502(
+def test_an_image_url_whose_server_fails_is_a_502(
     api: httpx.Client, user: Any, image_server: ImageServer
 ) -> None:
-    missing = image_server.url("/gone.jpg")
-    private = image_server.redirect("/sneaky.jpg", "http://192.168.0.10/router.jpg")
+    response = api.post(COLORIZE, data={"image": image_server.url("/gone.jpg")})
 
-    for url, words in [(missing, "HTTP 404"), (private, "private address")]:
-        response = api.post(COLORIZE, data={"image": url})
-        assert response.status_code == 502
-        assert words in response.json()["error"]
+    assert response.status_code == 502
+    assert "HTTP 404" in response.json()["error"]
     assert balance_of(user) == 3
 
 

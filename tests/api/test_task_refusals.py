@@ -43,16 +43,16 @@ def test_a_value_outside_the_choices_is_a_400_naming_them(
 @pytest.mark.parametrize(
     "target", ["http://10.0.0.1/photo.jpg", "http://169.254.169.254/latest/meta-data/"]
 )
-def test_image_url_redirecting_to_a_private_address_fails_with_state_minus_3(
+def test_image_url_redirecting_to_a_private_address_is_a_400_with_state_minus_3(
     api: httpx.Client, user: Any, image_server: ImageServer, target: str
 ) -> None:
     url = image_server.redirect("/photo.jpg", target)
 
     response = api.post(CREATE, data={"image_url": url, "sync": "1"})
 
-    assert response.status_code == 502
+    assert response.status_code == 400
     body = response.json()
-    assert (body["status"], body["data"]["state"]) == (502, -3)
+    assert (body["status"], body["data"]["state"]) == (400, -3)
     assert "address" in body["message"] and "not allowed" in body["message"]
     assert [path for path, _ in image_server.requests] == ["/photo.jpg"]
     assert balance_of(user) == 3

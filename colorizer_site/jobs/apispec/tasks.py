@@ -78,8 +78,9 @@ CREATE_TASK = Operation(
         Reply(
             400,
             "Bad parameters (`data.field` names a bad `hints` or `vividness`), an image_url "
-            "that is not http(s) (data.state -3), or an invalid image (data.state -7, or -5 "
-            "when too large). Nothing is charged.",
+            "that is not http(s) or that leads (itself or by a redirect) to a private, "
+            "loopback or other refused address (data.state -3), or an invalid image "
+            "(data.state -7, or -5 when too large). Nothing is charged.",
             "task-error",
         ),
         *TASK_AUTH_REPLIES[:1],
@@ -91,7 +92,12 @@ CREATE_TASK = Operation(
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],
-        Reply(502, "image_url could not be downloaded (data.state -3).", "task-error"),
+        Reply(
+            502,
+            "image_url could not be downloaded: the server there failed, timed out or "
+            "sent too much (data.state -3).",
+            "task-error",
+        ),
         Reply(503, "The requested model is not installed on this server.", "task-error"),
     ),
     examples=(

@@ -50,7 +50,8 @@ COLORIZE = Operation(
         Reply(
             400,
             "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
-            "text, or an empty or invalid image. Nothing is charged.",
+            "text, an empty or invalid image, or an image URL that is not http(s) or leads "
+            "(itself or by a redirect) to a refused address. Nothing is charged.",
             "error",
         ),
         V1_AUTH_REPLIES[0],
@@ -63,7 +64,12 @@ COLORIZE = Operation(
         ),
         V1_AUTH_REPLIES[1],
         Reply(500, "The colorization itself failed; the credits were refunded.", "error"),
-        Reply(502, "The image URL could not be downloaded.", "error"),
+        Reply(
+            502,
+            "The image URL could not be downloaded: the server there failed, timed out "
+            "or sent too much.",
+            "error",
+        ),
         Reply(503, "The requested model is not installed on this server.", "error"),
         Reply(
             504,

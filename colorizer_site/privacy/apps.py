@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "colorizer_site.privacy"
+    verbose_name = "People's data"
+
+    def ready(self) -> None:
+        from colorizer_site.jobs import periodic
+        from colorizer_site.privacy import exports
+
+        # The worker removes expired exports beside its other duties (jobs runs them,
+        # without importing this app: DESIGN.md's arrows point into jobs).
+        periodic.register("expired-exports", every=lambda: 3600.0, run=exports.purge_expired)
