@@ -19,6 +19,7 @@ from colorizer_site.engine.encoding import CONTENT_TYPES, encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
 from colorizer_site.engine.guidance import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.models import Prediction, predict, takes_hints, upsample_ab
+from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
     ColorizeOptions,
@@ -189,7 +190,13 @@ def colorize(
             notes.append(note)
 
     with run.stage("encode"):
-        output = encode_image(rgb, options.output_format, alpha=decoded.alpha, exif=decoded.exif)
+        output = encode_image(
+            rgb,
+            options.output_format,
+            alpha=decoded.alpha,
+            exif=decoded.exif,
+            provenance=Provenance(model=entry.name),
+        )
     run.report("done", 100)
     height, width = rgb.shape[:2]
     return ColorizeResult(
