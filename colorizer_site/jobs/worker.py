@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from colorizer_site import engine
 from colorizer_site.engine.errors import EngineError, ImageTooLarge, InvalidImage
+from colorizer_site.jobs.addon_refunds import refund_unchanged_addons
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
@@ -88,6 +89,7 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
             result_meta=result.metadata(),
         )
         if finished:
+            refund_unchanged_addons(job, result.unchanged_addons)
             _announce_finished(job.id)
     if not finished:
         storage.delete(result_name)
