@@ -89,8 +89,13 @@ def converted_result(job: ColorizationJob, output_format: str) -> tuple[bytes, s
 
 
 # Formats every browser shows; other inputs (TIFF, SGI, HEIC) get a stand-in.
-_BROWSER_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
-                    "WEBP": "image/webp", "BMP": "image/bmp"}
+_BROWSER_FORMATS = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "BMP": "image/bmp",
+}
 
 
 def before_image(job: ColorizationJob) -> tuple[bytes, str]:

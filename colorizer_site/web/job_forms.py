@@ -28,9 +28,7 @@ class OptionsForm(forms.Form):
     clean_scratches = forms.BooleanField(
         label="Repair scratches and dust (+1 credit)", required=False
     )
-    face_remaster = forms.BooleanField(
-        label="Clarity boost for faces (+2 credits)", required=False
-    )
+    face_remaster = forms.BooleanField(label="Clarity boost for faces (+2 credits)", required=False)
     output_format = forms.ChoiceField(label="Output format", choices=FORMAT_CHOICES, initial="jpeg")
     vividness = forms.IntegerField(
         label="Vividness",
@@ -79,15 +77,22 @@ class ColorizeForm(OptionsForm):
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/old-photo.jpg"}),
     )
 
-    field_order = ["image", "image_url", "model", "clean_scratches", "face_remaster",
-                   "output_format", "vividness"]
+    field_order = [
+        "image",
+        "image_url",
+        "model",
+        "clean_scratches",
+        "face_remaster",
+        "output_format",
+        "vividness",
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
-        self.fields["image"].help_text = (
-            f"JPEG, PNG, WebP, TIFF, BMP or SGI, up to {limit} and 4096 x 4096 pixels."
-        )
+        self.fields[
+            "image"
+        ].help_text = f"JPEG, PNG, WebP, TIFF, BMP or SGI, up to {limit} and 4096 x 4096 pixels."
 
     def clean_image(self) -> UploadedFile | None:
         image = self.cleaned_data.get("image")
@@ -102,9 +107,12 @@ class ColorizeForm(OptionsForm):
         data = super().clean()
         if data.get("image") and data.get("image_url"):
             self.add_error("image_url", "Choose a file or give a URL, not both.")
-        elif not data.get("image") and not data.get("image_url") and not self.has_error(
-            "image"
-        ) and not self.has_error("image_url"):
+        elif (
+            not data.get("image")
+            and not data.get("image_url")
+            and not self.has_error("image")
+            and not self.has_error("image_url")
+        ):
             self.add_error("image", "Choose a photo to colorize, or give its URL below.")
         return data
 
