@@ -23,7 +23,7 @@ SOFTWARE_TAG = 0x0131  # EXIF "Software": the program that wrote the file
 
 
 def software_name() -> str:
-    """"Colorizer" and the installed version (pyproject.toml is the one home of the number)."""
+    """ "Colorizer" and the installed version (pyproject.toml is the one home of the number)."""
     try:
         version = importlib.metadata.version("colorizer")
     except importlib.metadata.PackageNotFoundError:
