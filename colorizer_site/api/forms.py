@@ -29,6 +29,7 @@ from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.jobs.batches import check_total_size, photos_from_zip
 from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.guidance import check_vividness, parse_hints
+from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
 
@@ -105,7 +106,7 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
     options = _job_options(values, fields)
     callback_url = _callback_url(fields)
     if upload is not None:
-        image = _read_upload(upload, limit=settings.COLORIZER_MAX_UPLOAD_BYTES)
+        image = _read_upload(upload, limit=limits_for(Surface.TASKS).max_bytes)
     else:
         image = ImageInput(data=fetch_image(url), source_url=url)
     return TaskRequest(

@@ -11,11 +11,14 @@ import shlex
 from dataclasses import dataclass, field
 
 from colorizer_site.jobs.guidance import MAX_HINTS, MAX_PALETTE_SIZE, PALETTE_SIZE, VIVIDNESS_RANGE
+from colorizer_site.jobs.limits import Surface, limits_for
 
-# What the task dialect publishes as its input limits (DESIGN.md 4.1).
+# What each way in publishes as its input limits (the numbers live in jobs.limits).
 INPUT_FORMATS = "jpg, jpeg, jfif, bmp, png, webp, tiff/tif (LZW too) and SGI rgb"
-INPUT_LIMITS = f"{INPUT_FORMATS}; at most 4096x4096 pixels and 20 MB"
-V1_FILE_LIMIT_BYTES = 25 * 1024 * 1024
+INPUT_LIMITS = f"{INPUT_FORMATS}; {limits_for(Surface.TASKS).describe()}"
+V1_INPUT_LIMITS = f"{INPUT_FORMATS}; {limits_for(Surface.V1).describe()}"
+BATCH_INPUT_LIMITS = f"{INPUT_FORMATS}; {limits_for(Surface.PAGES).describe()}"
+V1_FILE_LIMIT_BYTES = limits_for(Surface.V1).max_bytes
 FLAG_CHOICES = ("true", "false", "1", "0")
 TASK_PAGE_DEFAULT = 20
 TASK_PAGE_MAX = 100
@@ -322,8 +325,8 @@ COLORIZE = Operation(
     params=(
         Param(
             "image",
-            "The photo: a file upload (at most 25 MB), or text: an http(s) URL, plain "
-            f"base64, or a data URL. Formats: {INPUT_LIMITS}.",
+            "The photo: a file upload, or text: an http(s) URL, plain "
+            f"base64, or a data URL. Formats: {V1_INPUT_LIMITS}.",
             kind="file-or-text",
             required=True,
             example="@photo.jpg",
@@ -446,8 +449,7 @@ GET_PALETTE = Operation(
         TASK_AUTH_REPLIES[0],
         Reply(
             404,
-            "No task with this id belongs to this key's account, or its photo is no longer "
-            "stored.",
+            "No task with this id belongs to this key's account, or its photo is no longer stored.",
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],

@@ -7,9 +7,9 @@ which imports this module at its end.
 from __future__ import annotations
 
 from colorizer_site.api.operations import (
+    BATCH_INPUT_LIMITS,
     CLEAN_SCRATCHES,
     FACE_REMASTER,
-    INPUT_LIMITS,
     MODEL,
     TASK_PAGE_DEFAULT,
     TASK_PAGE_MAX,
@@ -120,7 +120,7 @@ CREATE_BATCH = Operation(
     params=(
         Param(
             "images",
-            f"The photos, as file uploads (repeat the field): {INPUT_LIMITS} each.",
+            f"The photos, as file uploads (repeat the field): {BATCH_INPUT_LIMITS} each.",
             kind="files",
             example="@photo.jpg",
         ),

@@ -119,9 +119,10 @@ def _save(image: Image.Image, output_format: str, *, exif: bytes, xmp: bytes) ->
     return buffer.getvalue()
 
 
-def make_thumbnail(data: bytes, size: int = 320) -> bytes:
-    """A small WebP (long side `size`) of any image the engine accepts."""
-    limits = EngineConfig(models={})
+def make_thumbnail(data: bytes, size: int = 320, config: EngineConfig | None = None) -> bytes:
+    """A small WebP (long side `size`) of any image the engine accepts (under `config`'s
+    limits; the engine's defaults without one)."""
+    limits = config or EngineConfig(models={})
     image = open_image(data, limits)
     check_header(image, data, limits)
     try:

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from colorizer_site.engine.encoding import make_thumbnail
 from colorizer_site.engine.errors import EngineError
+from colorizer_site.jobs.limits import stored_limits
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.registry import engine_config
 
 State = ColorizationJob.State
 
@@ -83,6 +85,6 @@ def input_thumbnail(job: ColorizationJob) -> bytes:
     with job.input_file.open("rb") as handle:
         data = handle.read()
     try:
-        return make_thumbnail(data)
+        return make_thumbnail(data, config=engine_config(limits=stored_limits(job.input_meta)))
     except EngineError as error:
         raise FileNotFoundError("The original cannot be shown.") from error

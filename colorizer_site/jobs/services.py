@@ -30,6 +30,7 @@ from colorizer_site.credits import services as credits
 from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.engine.guidance import check_hints_inside
 from colorizer_site.engine.pipeline import check_options
+from colorizer_site.jobs.limits import InputLimits
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.options import (
@@ -100,6 +101,7 @@ def submit_job(
     max_bytes: int | None = None,
     callback_url: str = "",
     refines: ColorizationJob | None = None,
+    limits: InputLimits | None = None,
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
@@ -110,9 +112,10 @@ def submit_job(
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
     ImageTooLarge / ModelNotInstalled / InvalidOptions, or credits' InsufficientCredits.
     `refines` links a refinement to the job it refines (and that job's original).
+    `limits` are the way in's size limits (jobs.limits; the pages' by default).
     """
     options = options.validated()
-    config = engine_config(max_bytes=max_bytes)
+    config = engine_config(max_bytes=max_bytes, limits=limits)
     check_model_installed(options, config)
     check_callback_url(callback_url)
     info = engine.probe_image(image, config)
@@ -135,7 +138,14 @@ def submit_job(
                 input_name=input_name,
                 callback_url=callback_url,
                 options=options,
-                input_meta=input_meta(image, info, filename, source_url, max_bytes),
+                input_meta={
+                    **input_meta(image, info, filename, source_url, max_bytes),
+                    "limits": InputLimits(
+                        max_pixels=config.max_pixels,
+                        max_side=config.max_side,
+                        max_bytes=config.max_bytes,
+                    ).stored(),
+                },
                 refines=refines,
                 original=(refines.original or refines) if refines else None,
             )

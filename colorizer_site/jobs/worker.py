@@ -17,6 +17,7 @@ from django.utils import timezone
 from colorizer_site import engine
 from colorizer_site.engine.errors import EngineError, ImageTooLarge, InvalidImage
 from colorizer_site.jobs.addon_refunds import refund_unchanged_addons
+from colorizer_site.jobs.limits import stored_limits
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
@@ -49,13 +50,11 @@ def run_job(job_id: int) -> None:
         with job.input_file.open("rb") as handle:
             data = handle.read()
         options = JobOptions.from_job(job)
+        config = engine_config(limits=stored_limits(job.input_meta))
         result = engine.colorize(
-            data,
-            options.engine_options(),
-            engine_config(max_bytes=job.input_meta.get("max_bytes")),
-            progress=_progress_writer(job.id),
+            data, options.engine_options(), config, progress=_progress_writer(job.id)
         )
-        thumbnail = engine.make_thumbnail(result.data)
+        thumbnail = engine.make_thumbnail(result.data, config=config)
     except _CancelledWhileRunning:
         fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE)
         logger.info("job %s cancelled while running", job.task_id)

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from colorizer_site.jobs import guidance
+from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.services import JobOptions
 
 # Worded after the shipped weights' measured quality (MODEL_CARD.md): large (two networks)
@@ -89,10 +90,9 @@ class ColorizeForm(OptionsForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
         self.fields[
             "image"
-        ].help_text = f"JPEG, PNG, WebP, TIFF, BMP or SGI, up to {limit} and 4096 x 4096 pixels."
+        ].help_text = f"JPEG, PNG, WebP, TIFF, BMP or SGI, {limits_for(Surface.PAGES).describe()}."
 
     def clean_image(self) -> UploadedFile | None:
         image = self.cleaned_data.get("image")
