@@ -1,6 +1,6 @@
 """Parsing the two dialects' requests into what `jobs.services` takes.
 
-Choices and defaults come from the operation tables (`api.operations`), so the
+Choices and defaults come from the operation tables (`jobs.apispec`), so the
 parser accepts exactly what the OpenAPI document and the Docs page promise.
 Every refusal is an ApiError with a sentence that says what to send instead.
 """
@@ -22,12 +22,11 @@ from django.http import HttpRequest, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 
-from colorizer_site.api import operations
 from colorizer_site.api.errors import ApiError
-from colorizer_site.api.operations import Operation, Param
 from colorizer_site.engine.errors import InvalidOptions
+from colorizer_site.jobs import apispec as operations
+from colorizer_site.jobs.apispec import Operation, Param
 from colorizer_site.jobs.batches import check_total_size, photos_from_zip
-from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.guidance import check_vividness, parse_hints
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
@@ -41,9 +40,12 @@ _OFFSET_AFTER_SPACE = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 
 @dataclass(frozen=True)
 class ImageInput:
-    data: bytes
+    """The photo as sent: its bytes, or the http(s) URL `jobs.services.submit_job_from_url`
+    downloads (the one way into a job for URLs, pages and both dialects alike)."""
+
+    data: bytes = b""
     filename: str = ""
-    source_url: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
     if upload is not None:
         image = _read_upload(upload, limit=limits_for(Surface.TASKS).max_bytes)
     else:
-        image = ImageInput(data=fetch_image(url), source_url=url)
+        image = ImageInput(url=url)
     return TaskRequest(
         image=image,
         options=options,
@@ -333,7 +335,7 @@ def _read_upload(upload: UploadedFile, *, limit: int) -> ImageInput:
 
 def _image_from_text(text: str) -> ImageInput:
     if text[:8].lower().startswith(("http://", "https://")):
-        return ImageInput(data=fetch_image(text), source_url=text)
+        return ImageInput(url=text)
     if text[:5].lower() == "data:":
         header, comma, payload = text.partition(",")
         if not comma or not header.lower().endswith(";base64"):

@@ -12,7 +12,6 @@ from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.engine.provenance import PNG_XMP_KEY, SOFTWARE_TAG, Provenance
 from colorizer_site.engine.types import OUTPUT_FORMATS, EngineConfig
 
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 JPEG_QUALITY = 92
 WEBP_QUALITY = 90
 # zlib level 3 is within a few percent of level 6's size on photos at a third of the time.

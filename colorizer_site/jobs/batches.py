@@ -3,7 +3,7 @@
 `submit_batch` checks every photo before anything is charged, stores the
 inputs, and then writes every job and its charge in one transaction: a balance
 short for the whole batch charges nothing. The batch completes when its last
-job ends (`complete_if_done`, called inside that job's final transaction), which
+job ends (`endings.complete_if_done`, inside that job's final transaction), which
 sends `batch_completed` once.
 """
 
@@ -16,14 +16,12 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from colorizer_site import engine
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage
 from colorizer_site.jobs import services
 from colorizer_site.jobs.links import read_result
 from colorizer_site.jobs.models import Batch, ColorizationJob
-from colorizer_site.jobs.signals import batch_completed
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -140,26 +138,6 @@ def check_total_size(total: int) -> None:
             f"The photos add up to more than the {limit // 1048576} MB a batch may hold; "
             "send them in several batches."
         )
-
-
-def complete_if_done(batch_id: int) -> bool:
-    """Mark the batch completed if none of its jobs is still waiting or running; True once.
-
-    The batch row is locked first, so of two jobs ending at the same moment the
-    second sees the first one's final state and exactly one completes the batch.
-    """
-    batch = Batch.objects.select_for_update().get(id=batch_id)
-    if batch.completed_at is not None:
-        return False
-    unfinished = batch.jobs.filter(
-        state__in=[ColorizationJob.State.QUEUED, ColorizationJob.State.PROCESSING]
-    )
-    if unfinished.exists():
-        return False
-    batch.completed_at = timezone.now()
-    batch.save(update_fields=["completed_at"])
-    batch_completed.send(sender=Batch, batch=batch)
-    return True
 
 
 def write_results_zip(batch: Batch) -> IO[bytes]:

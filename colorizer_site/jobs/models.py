@@ -37,9 +37,14 @@ class Batch(models.Model):
 
 
 class ColorizationJobQuerySet(QuerySet["ColorizationJob"]):
+    def in_gallery(self) -> ColorizationJobQuerySet:
+        """Jobs not removed from their owner's gallery."""
+        return self.filter(deleted_at__isnull=True)
+
     def visible_to(self, user: models.Model) -> ColorizationJobQuerySet:
-        """The jobs a user sees: their own, not removed from the gallery."""
-        return self.filter(owner=user, deleted_at__isnull=True)
+        """The jobs a user sees, on pages and in the API: their own, not removed from the
+        gallery. Everything else is a 404 for them."""
+        return self.in_gallery().filter(owner=user)
 
 
 class ColorizationJob(models.Model):

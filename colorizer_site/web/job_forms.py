@@ -5,32 +5,27 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from colorizer_site.jobs import guidance
+from colorizer_site.engine import formats
+from colorizer_site.jobs import guidance, options
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.services import JobOptions
 
-# Worded after the shipped weights' measured quality (MODEL_CARD.md): large (two networks)
-# scores best on dev_eval, tiny is close to it at a third of the time.
-MODEL_LABELS = {
-    "large": "Large: the most faithful colours",
-    "tiny": "Tiny: about three times faster, nearly as good",
-}
-FORMAT_CHOICES = [("jpeg", "JPEG"), ("png", "PNG"), ("webp", "WebP")]
-ACCEPTED_TYPES = (
-    "image/jpeg,image/png,image/webp,image/bmp,image/tiff,image/x-rgb,image/sgi,"
-    "image/heic,.jpg,.jpeg,.jfif,.png,.webp,.bmp,.tif,.tiff,.rgb,.sgi,.heic"
-)
+FORMAT_CHOICES = [(name, formats.OUTPUT_LABELS[name]) for name in formats.OUTPUT_CONTENT_TYPES]
+
+
+def _addon_label(name: str) -> str:
+    return f"{options.ADDON_LABELS[name]} ({options.price_words(options.ADDON_PRICES[name])})"
 
 
 class OptionsForm(forms.Form):
     """The options of a job; used alone by "Run again with other options"."""
 
-    model = forms.ChoiceField(label="Model", initial="large")
-    clean_scratches = forms.BooleanField(
-        label="Repair scratches and dust (+1 credit)", required=False
+    model = forms.ChoiceField(label="Model", initial=options.DEFAULT_MODEL)
+    clean_scratches = forms.BooleanField(label=_addon_label("clean_scratches"), required=False)
+    face_remaster = forms.BooleanField(label=_addon_label("face_remaster"), required=False)
+    output_format = forms.ChoiceField(
+        label="Output format", choices=FORMAT_CHOICES, initial=options.DEFAULT_OUTPUT_FORMAT
     )
-    face_remaster = forms.BooleanField(label="Clarity boost for faces (+2 credits)", required=False)
-    output_format = forms.ChoiceField(label="Output format", choices=FORMAT_CHOICES, initial="jpeg")
     vividness = forms.IntegerField(
         label="Vividness",
         required=False,
@@ -46,11 +41,11 @@ class OptionsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [
-            (name, MODEL_LABELS.get(name, name)) for name in settings.COLORIZER_MODEL_CHOICES
+            (name, options.model_label(name)) for name in options.model_choices()
         ]
         # Each option carries its price so the page can total the cost as it changes.
-        self.fields["clean_scratches"].widget.attrs["data-cost"] = "1"
-        self.fields["face_remaster"].widget.attrs["data-cost"] = "2"
+        for name, price in options.ADDON_PRICES.items():
+            self.fields[name].widget.attrs["data-cost"] = str(price)
 
     def job_options(self) -> JobOptions:
         data = self.cleaned_data
@@ -69,7 +64,7 @@ class ColorizeForm(OptionsForm):
     image = forms.FileField(
         label="Photo",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
+        widget=forms.ClearableFileInput(attrs={"accept": formats.accept_attribute()}),
     )
     image_url = forms.URLField(
         label="…or an image URL",
@@ -92,7 +87,7 @@ class ColorizeForm(OptionsForm):
         super().__init__(*args, **kwargs)
         self.fields[
             "image"
-        ].help_text = f"JPEG, PNG, WebP, TIFF, BMP or SGI, {limits_for(Surface.PAGES).describe()}."
+        ].help_text = f"{formats.input_formats_sentence()}, {limits_for(Surface.PAGES).describe()}."
 
     def clean_image(self) -> UploadedFile | None:
         image = self.cleaned_data.get("image")

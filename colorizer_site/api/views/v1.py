@@ -24,14 +24,14 @@ from colorizer_site.keys.decorators import api_key_required
 @renders_errors(V1)
 def colorize(request: HttpRequest) -> HttpResponse:
     form = parse_colorize(request)
-    job = jobs.submit_job(
-        owner=request.user,
-        image=form.image.data,
+    job = jobs.submit_job_from_photo(
+        data=form.image.data,
+        url=form.image.url,
         filename=form.image.filename,
+        owner=request.user,
         options=form.options,
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
-        source_url=form.image.source_url,
         callback_url=form.callback_url,
         limits=limits_for(Surface.V1),
     )

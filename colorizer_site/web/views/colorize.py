@@ -59,10 +59,10 @@ def colorize(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest, form: ColorizeForm) -> ColorizationJob:
     options = form.job_options()
     upload = form.cleaned_data["image"]
-    if upload:
-        return services.submit_job(
-            owner=request.user, image=upload.read(), filename=upload.name, options=options
-        )
-    return services.submit_job_from_url(
-        owner=request.user, url=form.cleaned_data["image_url"], options=options
+    return services.submit_job_from_photo(
+        data=upload.read() if upload else b"",
+        url="" if upload else form.cleaned_data["image_url"],
+        filename=upload.name if upload else "",
+        owner=request.user,
+        options=options,
     )

@@ -1,16 +1,13 @@
-"""The API's operations for integrations: the task list, cancelling, batches.
-
-Part of the operation tables: import them through `api.operations` (OPERATIONS lists them),
-which imports this module at its end.
-"""
+"""The API's operations for integrations: the task list, cancelling, batches."""
 
 from __future__ import annotations
 
-from colorizer_site.api.operations import (
+from colorizer_site.jobs.apispec.params import (
     BATCH_INPUT_LIMITS,
     CLEAN_SCRATCHES,
     FACE_REMASTER,
     MODEL,
+    OUTPUT_FORMAT_CHOICES,
     TASK_PAGE_DEFAULT,
     TASK_PAGE_MAX,
     TASK_STATE_FILTERS,
@@ -20,6 +17,7 @@ from colorizer_site.api.operations import (
     Param,
     Reply,
 )
+from colorizer_site.jobs.options import DEFAULT_OUTPUT_FORMAT
 
 TASK_ID_PARAM = Param(
     "task_id",
@@ -135,8 +133,8 @@ CREATE_BATCH = Operation(
         Param(
             "format",
             "Output format of the results.",
-            choices=("jpeg", "jpg", "png", "webp"),
-            default="jpeg",
+            choices=OUTPUT_FORMAT_CHOICES,
+            default=DEFAULT_OUTPUT_FORMAT,
         ),
         Param(
             "callback_url",
