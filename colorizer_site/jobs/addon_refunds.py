@@ -8,24 +8,17 @@ page and the API's task data read the same sentences from `job_notes`.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from colorizer_site.credits import services as credit_services
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import JobOptions, job_cost
+from colorizer_site.jobs.options import ADDON_PRICES, JobOptions
 
-# What each add-on is called in a sentence, and what it found when it changed nothing.
-ADDON_LABELS = {"clean_scratches": "scratch repair", "face_remaster": "clarity boost"}
+# What each add-on is called inside a sentence (options.ADDON_LABELS name the form's
+# checkboxes), and what it found when it changed nothing.
+ADDON_NOUNS = {"clean_scratches": "scratch repair", "face_remaster": "clarity boost"}
 _FOUND_NOTHING = {
     "clean_scratches": "found nothing to repair",
     "face_remaster": "found no face to sharpen",
 }
-
-
-def addon_price(options: JobOptions, addon: str) -> int:
-    """What `addon` added to the job's cost: the price rule (`job_cost`) asked twice,
-    so the number keeps its one home."""
-    return job_cost(options) - job_cost(replace(options, **{addon: False}))
 
 
 def refundable_addons(job: ColorizationJob, unchanged: list[str]) -> dict[str, int]:
@@ -33,8 +26,8 @@ def refundable_addons(job: ColorizationJob, unchanged: list[str]) -> dict[str, i
     options = JobOptions.from_job(job)
     prices = {}
     for addon in unchanged:
-        if addon in ADDON_LABELS and getattr(options, addon, False):
-            price = addon_price(options, addon)
+        if addon in ADDON_NOUNS and getattr(options, addon, False):
+            price = ADDON_PRICES.get(addon, 0)
             if price > 0:
                 prices[addon] = price
     return prices
@@ -51,7 +44,7 @@ def refund_unchanged_addons(job: ColorizationJob, unchanged: list[str]) -> int:
             amount=price,
             job=job,
             api_key=job.api_key,
-            memo=f"Refund: {ADDON_LABELS[addon]} {_FOUND_NOTHING[addon]} on {name}",
+            memo=f"Refund: {ADDON_NOUNS[addon]} {_FOUND_NOTHING[addon]} on {name}",
             idempotency_key=f"addon-refund:{job.task_id}:{addon}",
         )
         given += price
@@ -73,7 +66,7 @@ def job_notes(job: ColorizationJob) -> list[str]:
     for addon, price in refundable_addons(job, job.result_meta.get("unchanged_addons", [])).items():
         credit_word = "credit" if price == 1 else "credits"
         notes.append(
-            f"The {price} {credit_word} for the {ADDON_LABELS[addon]} "
+            f"The {price} {credit_word} for the {ADDON_NOUNS[addon]} "
             f"{'was' if price == 1 else 'were'} refunded, as it {_FOUND_NOTHING[addon]}."
         )
     return notes
