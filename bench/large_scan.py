@@ -95,20 +95,35 @@ def main() -> None:
     rows = []
     for megapixels in args.megapixels:
         output = subprocess.run(
-            [sys.executable, __file__, "--child", str(megapixels), "--model", args.model,
-             "--format", args.format, "--threads", str(args.threads)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(megapixels),
+                "--model",
+                args.model,
+                "--format",
+                args.format,
+                "--threads",
+                str(args.threads),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         rows.append(json.loads(output.strip().splitlines()[-1]))
     base = rows[0]
     print(f"model {args.model}, output {args.format}, {args.threads} threads")
-    print("| size | MP | seconds | s/MP vs first | peak RSS MB | growth MB | MB per MP |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| size | MP | file in/out MB | seconds | s/MP vs first | peak RSS MB | growth MB | MB/MP |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         per_mp = row["seconds"] / row["megapixels"]
         ratio = per_mp / (base["seconds"] / base["megapixels"])
         print(
-            f"| {row['size']} | {row['megapixels']} | {row['seconds']} | {ratio:.2f}x | "
+            f"| {row['size']} | {row['megapixels']} | {row['input_mb']} / {row['output_mb']} | "
+            f"{row['seconds']} | {ratio:.2f}x | "
             f"{row['rss_peak_mb']} | {row['growth_mb']} | "
             f"{row['growth_mb'] / row['megapixels']:.1f} |"
         )
