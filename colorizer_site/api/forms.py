@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict, UnreadablePostError
@@ -26,8 +25,9 @@ from colorizer_site.api.errors import ApiError
 from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.jobs import apispec as operations
 from colorizer_site.jobs.apispec import Operation, Param
-from colorizer_site.jobs.batches import check_total_size, photos_from_zip
+from colorizer_site.jobs.batches import PhotoSource, sources_from_zip, upload_reader
 from colorizer_site.jobs.guidance import check_vividness, parse_hints
+from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
@@ -147,7 +147,8 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
 
 @dataclass(frozen=True)
 class BatchRequest:
-    photos: list[tuple[str, bytes]]
+    photos: list[PhotoSource]
+    skipped: list[Skipped]
     options: JobOptions
     callback_url: str = ""
 
@@ -166,15 +167,19 @@ def parse_create_batch(request: HttpRequest) -> BatchRequest:
     options = _job_options(values)
     callback_url = _callback_url(fields)
     if archive is not None:
-        photos = photos_from_zip(archive)
+        photos, skipped = sources_from_zip(archive, archive_name=archive.name or "The archive")
     else:
-        check_total_size(sum(upload.size or 0 for upload in uploads))
-        limit = settings.COLORIZER_MAX_UPLOAD_BYTES
+        # Files sent one by one are all meant as photos: the engine judges each by its bytes.
         photos = [
-            (image.filename, image.data)
-            for image in (_read_upload(upload, limit=limit) for upload in uploads)
+            PhotoSource(
+                _CONTROL_CHARACTERS.sub("", upload.name or ""),
+                upload.size or 0,
+                upload_reader(upload),
+            )
+            for upload in uploads
         ]
-    return BatchRequest(photos=photos, options=options, callback_url=callback_url)
+        skipped = []
+    return BatchRequest(photos=photos, skipped=skipped, options=options, callback_url=callback_url)
 
 
 def parse_list_tasks(request: HttpRequest) -> TaskListRequest:

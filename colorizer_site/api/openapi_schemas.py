@@ -126,6 +126,15 @@ SCHEMAS: dict[str, Any] = {
                 "results; null before.",
             },
             "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
+            "skipped": {
+                "type": "array",
+                "description": "Files of the archive that are not photos, with the reason.",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "reason"],
+                    "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+                },
+            },
         },
     },
     "Error": {

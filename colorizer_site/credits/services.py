@@ -50,6 +50,22 @@ def balance_of(user: User) -> int:
     return balance or 0
 
 
+def require_balance(*, user: User, amount: int, lock: bool = False) -> int:
+    """The balance when it covers `amount`, else InsufficientCredits; nothing is taken.
+
+    With `lock`, inside the caller's transaction, the wallet row stays locked until
+    that transaction ends: charges made in it then see this very balance, so a
+    batch's charges all succeed or, refused here, none is made.
+    """
+    wallets = Wallet.objects.filter(user=user)
+    if lock:
+        wallets = wallets.select_for_update()
+    balance = wallets.values_list("balance", flat=True).first() or 0
+    if balance < amount:
+        raise InsufficientCredits(needed=amount, available=balance)
+    return balance
+
+
 def ensure_wallet(user: User) -> Wallet:
     """The user's wallet, created empty if missing (safe under concurrent calls)."""
     wallet, _ = Wallet.objects.get_or_create(user=user)

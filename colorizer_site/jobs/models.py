@@ -11,6 +11,12 @@ def new_task_id() -> str:
     return secrets.token_hex(16)
 
 
+class BatchQuerySet(QuerySet["Batch"]):
+    def visible_to(self, user: models.Model) -> BatchQuerySet:
+        """The batches a user sees: their own; others' are a 404 for them."""
+        return self.filter(owner=user)
+
+
 class Batch(models.Model):
     """Several photos submitted together: charged all or nothing, completed when every
     job has ended, downloadable as one ZIP."""
@@ -26,14 +32,22 @@ class Batch(models.Model):
     cost = models.PositiveIntegerField(default=0)
     # Receives the batch.completed event (a Standard Webhooks delivery).
     callback_url = models.URLField(max_length=2000, blank=True)
+    # Files sent with the batch that are not colorized: [{"name": ..., "reason": ...}].
+    skipped = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.completed_at is not None
 
 
 class ColorizationJobQuerySet(QuerySet["ColorizationJob"]):

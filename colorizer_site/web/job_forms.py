@@ -58,14 +58,27 @@ class OptionsForm(forms.Form):
         )
 
 
-class ColorizeForm(OptionsForm):
-    """A photo (file or URL) plus options."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    image = forms.FileField(
-        label="Photo",
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": formats.accept_attribute()}),
-    )
+
+class PhotoFilesField(forms.FileField):
+    """One or many files (photos, ZIP archives); cleans to a list, empty when none."""
+
+    def __init__(self, **kwargs) -> None:
+        attrs = {"accept": formats.accept_attribute(archives=True), "multiple": True}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotoFilesField, self).clean(item, initial) for item in files if item]
+
+
+class ColorizeForm(OptionsForm):
+    """A photo (file or URL), or a batch (many files, ZIP archives), plus options."""
+
+    image = PhotoFilesField(label="Photos", required=False)
     image_url = forms.URLField(
         label="…or an image URL",
         required=False,
@@ -85,18 +98,31 @@ class ColorizeForm(OptionsForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "image"
-        ].help_text = f"{formats.input_formats_sentence()}, {limits_for(Surface.PAGES).describe()}."
+        self.fields["image"].help_text = upload_help()
 
-    def clean_image(self) -> UploadedFile | None:
-        image = self.cleaned_data.get("image")
-        if image and image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
-            limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
+    @property
+    def is_batch(self) -> bool:
+        """Several files, or a ZIP archive: a batch, not a single photo."""
+        files = self.cleaned_data.get("image") or []
+        return len(files) > 1 or any(_is_archive(upload) for upload in files)
+
+    def clean_image(self) -> list[UploadedFile]:
+        files = self.cleaned_data.get("image") or []
+        if len(files) == 1 and not _is_archive(files[0]):
+            image = files[0]
+            if image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
+                limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
+                raise forms.ValidationError(
+                    f"This file is {filesizeformat(image.size)}; the limit is {limit}."
+                )
+        total = sum(upload.size or 0 for upload in files)
+        if total > settings.COLORIZER_BATCH_MAX_BYTES:
             raise forms.ValidationError(
-                f"This file is {filesizeformat(image.size)}; the limit is {limit}."
+                f"These files add up to {filesizeformat(total)}; a batch may hold "
+                f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)}. "
+                "Send them in several batches."
             )
-        return image
+        return files
 
     def clean(self) -> dict:
         data = super().clean()
@@ -110,6 +136,19 @@ class ColorizeForm(OptionsForm):
         ):
             self.add_error("image", "Choose a photo to colorize, or give its URL below.")
         return data
+
+
+def upload_help() -> str:
+    """What the upload accepts, in the words every page uses for it."""
+    return (
+        f"{formats.input_formats_sentence()}, {limits_for(Surface.PAGES).describe()} "
+        f"each. Several at once, or ZIP archives: up to {settings.COLORIZER_BATCH_MAX_PHOTOS} "
+        f"photos and {filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} in one batch."
+    )
+
+
+def _is_archive(upload: UploadedFile) -> bool:
+    return (upload.name or "").lower().endswith(formats.ARCHIVE_EXTENSIONS)
 
 
 class GuidanceForm(forms.Form):

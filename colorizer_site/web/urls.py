@@ -1,6 +1,15 @@
 from django.urls import path
 
-from colorizer_site.web.views import adjust, colorize, docs, gallery, home, jobs, sharing
+from colorizer_site.web.views import (
+    adjust,
+    batches,
+    colorize,
+    docs,
+    gallery,
+    home,
+    jobs,
+    sharing,
+)
 
 app_name = "web"
 
@@ -30,6 +39,9 @@ urlpatterns = [
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
+    # Batches (issue 11).
+    path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
+    path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
     path("docs/", docs.docs, name="docs"),
     # Share links (issue 11): the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
@@ -37,6 +49,7 @@ urlpatterns = [
     path("shares/", sharing.shares, name="shares"),
     path("shares/<int:link_id>/revoke/", sharing.share_revoke, name="share_revoke"),
     path("s/<str:token>/", sharing.shared, name="shared"),
+    path("s/<str:token>/download.zip", sharing.shared_zip, name="shared_zip"),
     path("s/<str:token>/<str:task_id>/", sharing.shared_photo, name="shared_photo"),
     path("s/<str:token>/<str:task_id>/download", sharing.shared_download, name="shared_download"),
     path("s/<str:token>/<str:task_id>/<str:side>", sharing.shared_image, name="shared_image"),

@@ -171,6 +171,11 @@ def test_a_shared_batch_shows_its_photos_and_only_them(client_user, user, job_fo
         job.batch = batch
         job.save(update_fields=["batch"])
 
+    batch.completed_at = timezone.now()
+    batch.save(update_fields=["completed_at"])
+    batch_page = client_user.get(reverse("web:batch_detail", args=[batch.batch_id]))
+    assert reverse("web:share_batch", args=[batch.batch_id]) in batch_page.content.decode()
+
     response = client_user.post(reverse("web:share_batch", args=[batch.batch_id]))
     link = ShareLink.objects.get(batch=batch)
     stranger = Client()
@@ -189,3 +194,24 @@ def test_a_shared_batch_shows_its_photos_and_only_them(client_user, user, job_fo
         stranger.get(reverse("web:shared_photo", args=[link.token, outsider.task_id])).status_code
         == 404
     )
+
+
+def test_a_shared_album_downloads_as_one_zip_and_stops_when_revoked(user, job_for) -> None:
+    import zipfile
+
+    batch = Batch.objects.create(owner=user)
+    for _ in range(2):
+        job = job_for(user)
+        job.batch = batch
+        job.save(update_fields=["batch"])
+    link, token = sharing.create_share(owner=user, batch=batch)
+    stranger = Client()
+
+    response = stranger.get(reverse("web:shared_zip", args=[token]))
+
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == ["grandma-colorized-2.jpg", "grandma-colorized.jpg"]
+    sharing.revoke_share(link)
+    assert stranger.get(reverse("web:shared_zip", args=[token])).status_code == 404

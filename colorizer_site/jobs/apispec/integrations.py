@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
 from colorizer_site.jobs.apispec.params import (
     BATCH_INPUT_LIMITS,
     CLEAN_SCRATCHES,
@@ -113,7 +116,9 @@ CREATE_BATCH = Operation(
         "photo is checked first, then the whole batch is charged at once (each photo's "
         "price) or not at all. The batch runs in the background: poll `GET /api/v1/batches/"
         "{batch_id}`, or pass `callback_url` for a `batch.completed` event. Accepts an "
-        "`Idempotency-Key` header."
+        "`Idempotency-Key` header. "
+        f"At most {settings.COLORIZER_BATCH_MAX_PHOTOS} photos and "
+        f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} in all per batch."
     ),
     params=(
         Param(
@@ -124,7 +129,8 @@ CREATE_BATCH = Operation(
         ),
         Param(
             "archive",
-            "Or: one ZIP file of photos (folders are fine; hidden files are skipped).",
+            "Or: one ZIP file of photos (folders are fine; hidden files are passed over, "
+            "other files that are not photos are listed in `skipped`).",
             kind="file",
         ),
         MODEL,

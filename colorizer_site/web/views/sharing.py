@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from colorizer_site.jobs import files, sharing
+from colorizer_site.jobs.batches import zip_response
 from colorizer_site.jobs.models import Batch, ShareLink
 from colorizer_site.web.views.jobs import owned_job
 
@@ -109,6 +110,15 @@ def shared_download(
     return response
 
 
+@require_safe
+@public_share
+def shared_zip(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
+    """Every photo of a shared batch as one ZIP, built while it downloads."""
+    if link.batch is None:
+        raise Http404("Only an album link has a ZIP.")
+    return zip_response(link.batch)
+
+
 @login_required
 @require_POST
 def share_job(request: HttpRequest, task_id: str) -> HttpResponse:
@@ -118,7 +128,7 @@ def share_job(request: HttpRequest, task_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def share_batch(request: HttpRequest, batch_id: str) -> HttpResponse:
-    batch = get_object_or_404(Batch, batch_id=batch_id, owner=request.user)
+    batch = get_object_or_404(Batch.objects.visible_to(request.user), batch_id=batch_id)
     return _create(request, batch=batch)
 
 
