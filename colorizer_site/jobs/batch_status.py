@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from colorizer_site.credits.models import CreditEntry
+from colorizer_site.jobs.endings import refund_key
 from colorizer_site.jobs.models import Batch, ColorizationJob
 
 
@@ -59,7 +60,7 @@ class BatchStatus:
 
 def batch_status(batch: Batch) -> BatchStatus:
     jobs = list(batch.jobs.order_by("id"))
-    keys = [f"refund:{job.task_id}" for job in jobs if job.failed]
+    keys = [refund_key(job.task_id) for job in jobs if job.failed]
     refunds = (
         dict(
             CreditEntry.objects.filter(idempotency_key__in=keys).values_list(
@@ -69,5 +70,5 @@ def batch_status(batch: Batch) -> BatchStatus:
         if keys
         else {}
     )
-    rows = [PhotoRow(job, refunds.get(f"refund:{job.task_id}", 0)) for job in jobs]
+    rows = [PhotoRow(job, refunds.get(refund_key(job.task_id), 0)) for job in jobs]
     return BatchStatus(batch=batch, rows=rows)

@@ -54,7 +54,7 @@ def fail_job(
                 job=job,
                 api_key=job.api_key,
                 memo=memo(f"Refund for {what} colorization", job),
-                idempotency_key=f"refund:{job.task_id}",
+                idempotency_key=refund_key(job.task_id),
             )
         if changed:
             announce_finished(job.id)
@@ -141,7 +141,7 @@ def reap_stuck_jobs() -> int:
 
 def refunded_credits(job: ColorizationJob) -> int:
     """Credits given back for this job (0 unless it failed)."""
-    entry = CreditEntry.objects.filter(idempotency_key=f"refund:{job.task_id}").first()
+    entry = CreditEntry.objects.filter(idempotency_key=refund_key(job.task_id)).first()
     return entry.delta if entry else 0
 
 
@@ -161,6 +161,11 @@ def complete_if_done(batch_id: int) -> bool:
     batch.save(update_fields=["completed_at"])
     batch_completed.send(sender=Batch, batch=batch)
     return True
+
+
+def refund_key(task_id: str) -> str:
+    """The idempotency key of a job's refund: one refund per job, however often it fails."""
+    return f"refund:{task_id}"
 
 
 def memo(what: str, job: ColorizationJob) -> str:

@@ -98,7 +98,9 @@
       + (unknown ? ", plus an archive counted after upload" : "") + ", same options for each.";
     summary.append(line);
     if (tooMany) {
-      summary.append(listItem(`A batch holds at most ${maxPhotos} photos; choose fewer.`));
+      const warning = document.createElement("p");
+      warning.textContent = `A batch holds at most ${maxPhotos} photos; choose fewer.`;
+      summary.append(warning);
     }
     if (skipped.length) {
       const heading = document.createElement("p");

@@ -16,6 +16,7 @@ from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from tests.conftest import PASSWORD
 from tests.jobs import worker_process
+from tests.web.test_adjust_browser import axe_serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,6 +75,7 @@ def test_upload_twelve_photos_and_a_zip_watch_the_batch_finish_and_download_it(
     summary = page.locator("[data-batch-summary]")
     expect(summary).to_contain_text("19 photos in this batch")
     expect(summary).to_contain_text("captions.txt")
+    assert axe_serious(page) == []
     page.get_by_label("Model").select_option("tiny")
     page.get_by_label("Output format").select_option("png")
     expect(page.locator("#colorize-form [data-cost-total]")).to_have_text("19")
@@ -125,6 +127,12 @@ def test_upload_twelve_photos_and_a_zip_watch_the_batch_finish_and_download_it(
     expect(page.get_by_test_id("batch-skipped")).to_contain_text("captions.txt")
     expect(page.get_by_test_id("batch-skipped")).to_contain_text("not a photo")
 
+    # The batch page reads well on a phone and passes axe.
+    assert axe_serious(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download all (ZIP)").click()
     download = download_info.value
@@ -152,3 +160,32 @@ def test_upload_twelve_photos_and_a_zip_watch_the_batch_finish_and_download_it(
         == 19
     )
     assert balance_of(owner) == 6
+
+
+def test_a_refused_batch_comes_back_as_the_form_with_the_reason(
+    live_server, page, make_user
+) -> None:
+    from playwright.sync_api import expect
+
+    owner = make_user(email="otto@example.com", credits=5)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill("otto@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Colorize a photo")).to_be_visible()
+    page.wait_for_load_state("load")
+
+    # A ZIP the browser cannot read either: counted "after upload", refused by the server.
+    page.locator("input[name=image]").set_input_files(
+        files=[
+            {"name": "first.jpg", "mimeType": "image/jpeg", "buffer": _photo(1)},
+            {"name": "album.zip", "mimeType": "application/zip", "buffer": b"PK\x03\x04 cut"},
+        ]
+    )
+    expect(page.locator("[data-batch-summary]")).to_contain_text("counted after upload")
+    page.get_by_role("button", name="Colorize").click()
+
+    expect(page.locator(".field-error")).to_contain_text("album.zip is not a ZIP file")
+    expect(page.get_by_role("heading", name="Colorize a photo")).to_be_visible()
+    assert not Batch.objects.exists()
+    assert balance_of(owner) == 5

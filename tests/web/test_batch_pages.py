@@ -91,6 +91,9 @@ def test_many_files_and_a_zip_make_one_batch_with_the_non_photos_listed(
     page = client.get(response["Location"]).content.decode()
     assert "readme.txt" in page and "._beach.jpg" not in page and "DS_Store" not in page
     assert "Download all (ZIP)" in page
+    # Each photo's own page leads back to its batch.
+    job_page = client.get(reverse("web:job_detail", args=[jobs[0].task_id])).content.decode()
+    assert reverse("web:batch_detail", args=[batch.batch_id]) in job_page
 
 
 def test_the_batch_is_polled_in_one_request_that_stops_when_every_photo_has_ended(
@@ -265,3 +268,23 @@ def test_the_colorize_page_offers_many_files_and_zips_with_the_limits(client_use
     assert ".zip" in html and "application/zip" in html
     assert "up to 200 photos and 1.0\xa0GB in one batch" in html
     assert 'data-batch-max-photos="200"' in html
+
+
+def test_the_upload_still_needs_the_csrf_token(make_user) -> None:
+    from django.test import Client
+
+    owner = make_user(credits=10)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+
+    response = browser.post(
+        reverse("web:colorize"),
+        {
+            "model": "tiny",
+            "output_format": "jpeg",
+            "image": [upload("a.jpg", small_photo()), upload("b.jpg", small_photo(9))],
+        },
+    )
+
+    assert response.status_code == 403
+    assert not Batch.objects.exists() and balance_of(owner) == 10

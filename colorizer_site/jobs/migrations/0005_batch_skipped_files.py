@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0004_merge_0002_refinement_and_guidance_0003_batches'),
+        ("jobs", "0004_merge_0002_refinement_and_guidance_0003_batches"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batch',
-            name='skipped',
+            model_name="batch",
+            name="skipped",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
