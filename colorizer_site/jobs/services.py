@@ -268,6 +268,7 @@ def submit_job_from_photo(
     api_key: ApiKey | None = None,
     callback_url: str = "",
     max_bytes: int | None = None,
+    limits: InputLimits | None = None,
 ) -> ColorizationJob:
     """A photo as a caller received it, bytes or a URL: `submit_job_from_url` for a URL
     (the only way a URL becomes a job), else `submit_job`."""
@@ -280,6 +281,7 @@ def submit_job_from_photo(
             api_key=api_key,
             callback_url=callback_url,
             max_bytes=max_bytes,
+            limits=limits,
         )
     return submit_job(
         owner=owner,
@@ -290,6 +292,7 @@ def submit_job_from_photo(
         api_key=api_key,
         callback_url=callback_url,
         max_bytes=max_bytes,
+        limits=limits,
     )
 
 
