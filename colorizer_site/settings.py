@@ -286,9 +286,13 @@ COLORIZER_PAYMENT_PROVIDER = os.environ.get(
 )
 
 # Image limits, shared by the engine, the pages and both API dialects.
-COLORIZER_MAX_IMAGE_PIXELS = env_int("COLORIZER_MAX_IMAGE_PIXELS", 4096 * 4096)
-COLORIZER_MAX_IMAGE_SIDE = env_int("COLORIZER_MAX_IMAGE_SIDE", 4096)
-COLORIZER_MAX_UPLOAD_BYTES = env_int("COLORIZER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The pages' and /api/v1/colorize's limits (jobs.limits; the task dialect keeps its published
+# 4096x4096 and 20 MB): 600 dpi flatbed scans, colorized at full size a strip at a time
+# (bench/large_scan.py: a 60-megapixel scan peaks under 0.8 GB). 16383 is WebP's largest side;
+# Pillow itself refuses images past about 89 megapixels as decompression bombs.
+COLORIZER_MAX_IMAGE_PIXELS = env_int("COLORIZER_MAX_IMAGE_PIXELS", 60_000_000)
+COLORIZER_MAX_IMAGE_SIDE = env_int("COLORIZER_MAX_IMAGE_SIDE", 16383)
+COLORIZER_MAX_UPLOAD_BYTES = env_int("COLORIZER_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 
 # Models users can choose; each names an engine model entry. The bundled own
 # models need no download; third-party ones come from `manage.py fetch_models`.

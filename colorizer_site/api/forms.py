@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict, UnreadablePostError
@@ -29,6 +28,7 @@ from colorizer_site.jobs.apispec import Operation, Param
 from colorizer_site.jobs.batches import PhotoSource, sources_from_zip, upload_reader
 from colorizer_site.jobs.guidance import check_vividness, parse_hints
 from colorizer_site.jobs.intake import Skipped
+from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
 
@@ -108,7 +108,7 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
     options = _job_options(values, fields)
     callback_url = _callback_url(fields)
     if upload is not None:
-        image = _read_upload(upload, limit=settings.COLORIZER_MAX_UPLOAD_BYTES)
+        image = _read_upload(upload, limit=limits_for(Surface.TASKS).max_bytes)
     else:
         image = ImageInput(url=url)
     return TaskRequest(

@@ -20,6 +20,7 @@ SCHEMAS: dict[str, Any] = {
             "processed_at",
             "completed_at",
             "image",
+            "notes",
         ],
         "properties": {
             "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
@@ -37,6 +38,12 @@ SCHEMAS: dict[str, Any] = {
                 "type": ["string", "null"],
                 "description": "Once succeeded: a signed URL (return_type 1) or base64 "
                 "(return_type 2); null before.",
+            },
+            "notes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Once succeeded: what the engine noticed, in sentences (e.g. "
+                "that scratch repair found nothing to repair, and that its credit was refunded).",
             },
         },
     },

@@ -10,7 +10,7 @@ apps. The public surface:
                                                   alternatives at a point, confidence map
     preview(data, options, config, max_side) -> ColorizeResult
                                                   the same colour at a reduced size, as a JPEG
-    make_thumbnail(data, size=320) -> bytes       small WebP for the gallery
+    make_thumbnail(data, size=320, config=None) -> bytes  small WebP for the gallery
     parse_hints(json_text) -> tuple[ColourHint]   colour pins, checked (InvalidOptions)
     check_vividness(value)                        0..100 or None (InvalidOptions)
 

@@ -1,13 +1,15 @@
-"""Pixels back to bytes: the result file and the gallery thumbnail."""
+"""Pixels back to bytes: the result file (with its provenance) and the gallery thumbnail."""
 
 import io
 from struct import error as StructError
 
 import numpy as np
 from PIL import Image, ImageOps
+from PIL.PngImagePlugin import PngInfo
 
 from colorizer_site.engine.decoding import check_header, open_image
 from colorizer_site.engine.errors import InvalidImage
+from colorizer_site.engine.provenance import PNG_XMP_KEY, SOFTWARE_TAG, Provenance
 from colorizer_site.engine.types import OUTPUT_FORMATS, EngineConfig
 
 JPEG_QUALITY = 92
@@ -21,10 +23,12 @@ ORIENTATION = 0x0112
 _DROPPED_TAGS = (GPS_IFD, ORIENTATION)
 
 
-def clean_exif(exif: Image.Exif | None) -> bytes:
-    """EXIF for the result: no GPS block, orientation already applied to the pixels."""
-    if exif is None or len(exif) == 0:
+def clean_exif(exif: Image.Exif | None, software: str = "") -> bytes:
+    """EXIF for the result: no GPS block, orientation already applied to the pixels, and
+    `software` (when given) as the program that wrote the file."""
+    if (exif is None or len(exif) == 0) and not software:
         return b""
+    exif = exif if exif is not None else Image.Exif()
     kept = Image.Exif()
     for tag, value in exif.items():
         if tag not in _DROPPED_TAGS:
@@ -36,6 +40,8 @@ def clean_exif(exif: Image.Exif | None) -> bytes:
             continue
         if sub:
             kept[ifd] = dict(sub)
+    if software:
+        kept[SOFTWARE_TAG] = software
     try:
         return kept.tobytes()
     except (ValueError, TypeError, OSError, StructError):
@@ -54,8 +60,10 @@ def encode_image(
     *,
     alpha: np.ndarray | None = None,
     exif: Image.Exif | None = None,
+    provenance: Provenance | None = None,
 ) -> bytes:
-    """Encode uint8 sRGB pixels as jpeg (quality 92, progressive), png or webp."""
+    """Encode uint8 sRGB pixels as jpeg (quality 92, progressive), png or webp, with the
+    source's EXIF (less GPS) and, given `provenance`, the XMP packet that says what made it."""
     if output_format not in OUTPUT_FORMATS:
         raise ValueError(f"output format must be one of {OUTPUT_FORMATS}, not {output_format!r}")
     if alpha is not None and output_format == "jpeg":
@@ -63,21 +71,57 @@ def encode_image(
     image = Image.fromarray(rgb, "RGB")
     if alpha is not None:
         image.putalpha(Image.fromarray(alpha, "L"))
-    exif_bytes = clean_exif(exif)
+    software = provenance.software if provenance is not None else ""
+    xmp = provenance.xmp() if provenance is not None else b""
+    return _save(image, output_format, exif=clean_exif(exif, software), xmp=xmp)
+
+
+def convert_result(data: bytes, output_format: str) -> bytes:
+    """A result file re-encoded in another output format, its EXIF and XMP carried over."""
+    if output_format not in OUTPUT_FORMATS:
+        raise ValueError(f"output format must be one of {OUTPUT_FORMATS}, not {output_format!r}")
+    with Image.open(io.BytesIO(data)) as source:
+        source.load()
+        xmp = source.info.get("xmp") or source.info.get(PNG_XMP_KEY) or b""
+        exif = source.getexif()
+        if "A" not in source.mode:
+            image = source.convert("RGB")
+        elif output_format == "jpeg":
+            rgba = np.asarray(source.convert("RGBA"))
+            image = Image.fromarray(_flatten_on_white(rgba[..., :3], rgba[..., 3]), "RGB")
+        else:
+            image = source.convert("RGBA")
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8")
+    exif_bytes = exif.tobytes() if len(exif) else b""
+    return _save(image, output_format, exif=exif_bytes, xmp=xmp)
+
+
+def _save(image: Image.Image, output_format: str, *, exif: bytes, xmp: bytes) -> bytes:
     buffer = io.BytesIO()
-    options: dict = {"exif": exif_bytes} if exif_bytes else {}
+    options: dict = {"exif": exif} if exif else {}
     if output_format == "jpeg":
+        if xmp:
+            options["xmp"] = xmp
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, **options)
     elif output_format == "png":
+        if xmp:
+            # Pillow writes PNG's XMP only as a text chunk under Adobe's key.
+            info = PngInfo()
+            info.add_itxt(PNG_XMP_KEY, xmp.decode("utf-8"))
+            options["pnginfo"] = info
         image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL, **options)
     else:
+        if xmp:
+            options["xmp"] = xmp
         image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4, **options)
     return buffer.getvalue()
 
 
-def make_thumbnail(data: bytes, size: int = 320) -> bytes:
-    """A small WebP (long side `size`) of any image the engine accepts."""
-    limits = EngineConfig(models={})
+def make_thumbnail(data: bytes, size: int = 320, config: EngineConfig | None = None) -> bytes:
+    """A small WebP (long side `size`) of any image the engine accepts (under `config`'s
+    limits; the engine's defaults without one)."""
+    limits = config or EngineConfig(models={})
     image = open_image(data, limits)
     check_header(image, data, limits)
     try:

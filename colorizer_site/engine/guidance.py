@@ -126,27 +126,35 @@ PIN_RADIUS_SHARE = 0.012  # of the photo's long side: the spot a pin fixes exact
 PIN_TONE_SIGMA = 8.0  # L* units: the fix stays on the pinned object, not across an edge
 
 
-def apply_pins(ab: np.ndarray, lightness: np.ndarray, hints: tuple[ColourHint, ...]) -> np.ndarray:
+def apply_pins(
+    ab: np.ndarray, lightness: np.ndarray, hints: tuple[ColourHint, ...], first_row: int = 0
+) -> np.ndarray:
     """Make each pin's own spot exactly its colour (a*, b* in place, full size).
 
     The network spreads a pin over the region it belongs to, but as a guess: a
     person who picked a colour expects to see that colour where they clicked. A
     soft spot around the point, limited to pixels of similar lightness, takes
     the pin's a*, b*; the network's colour fades in around it.
+
+    `ab` may be a strip of the photo's rows starting at `first_row` (`lightness` is
+    always the whole photo): each pin touches only the part of its spot in the strip.
     """
     height, width = lightness.shape
+    last_row = first_row + ab.shape[0]
     radius = max(3.0, max(height, width) * PIN_RADIUS_SHARE)
     reach = int(3 * radius)
     for hint in hints:
         row, column = min(height - 1, int(hint.y)), min(width - 1, int(hint.x))
-        top, bottom = max(0, row - reach), min(height, row + reach + 1)
+        top, bottom = max(first_row, row - reach), min(last_row, row + reach + 1)
+        if top >= bottom:
+            continue
         left, right = max(0, column - reach), min(width, column + reach + 1)
         rows = np.arange(top, bottom, dtype=np.float32)[:, None] - row
         columns = np.arange(left, right, dtype=np.float32)[None, :] - column
         spatial = np.exp(-(rows**2 + columns**2) / (2 * radius**2))
         tone = lightness[top:bottom, left:right] - lightness[row, column]
         weight = (spatial * np.exp(-(tone**2) / (2 * PIN_TONE_SIGMA**2)))[..., None]
-        window = ab[top:bottom, left:right]
+        window = ab[top - first_row : bottom - first_row, left:right]
         window *= 1.0 - weight
         window += weight * ab_of_hex(hint.color)
     return ab

@@ -348,13 +348,6 @@ def _predict_ab_at(
     return np.ascontiguousarray(output[0].transpose(1, 2, 0), dtype=np.float32)
 
 
-def upsample_ab(ab: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Bilinear a*, b* at full size; chroma is smooth, so this is where resolution is cheap."""
-    if ab.shape[:2] == (height, width):
-        return ab
-    return cv2.resize(ab, (width, height), interpolation=cv2.INTER_LINEAR)
-
-
 def forget_sessions() -> None:
     """Drop the cached sessions (a model file was replaced)."""
     with _sessions_lock:

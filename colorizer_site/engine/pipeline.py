@@ -19,20 +19,25 @@ from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.guidance import apply_pins, check_hints_inside, check_vividness
-from colorizer_site.engine.models import Prediction, predict, takes_hints, upsample_ab
+from colorizer_site.engine.models import Prediction, predict, takes_hints
+from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
     ColorizeOptions,
     ColorizeResult,
+    ColourHint,
     EngineConfig,
     ModelEntry,
     ProgressCallback,
 )
-from colorizer_site.engine.upsampling import guided_upsample
+from colorizer_site.engine.upsampling import ColourField, guided_field, plain_field
 
 # Mean CIELAB chroma above which an input counts as a colour photo: the training
 # data's own line between colour and grey/sepia pictures.
 COLOUR_CHROMA = 6.0
+# Rows of the full-size colour made at once: small enough to stay in cache-sized pieces,
+# large enough that per-strip overhead vanishes.
+COLOUR_STRIP_ROWS = 256
 
 # Where each stage starts on the progress bar (percent); encode ends at 100.
 _PROGRESS_AT = {
@@ -58,12 +63,31 @@ def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | No
     return ab if vividness is None else ab * (0.5 + vividness / 100.0)
 
 
-def full_size_ab(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndarray) -> np.ndarray:
-    """Colour at the photo's size: edge-following for the own models' coarse grid, bilinear
-    for families that already give it at their working size."""
+def colour_field(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndarray) -> ColourField:
+    """Colour at the photo's size, made a strip at a time: edge-following for the own
+    models' coarse grid, bilinear for families that already give it at their working size."""
     if prediction.distribution is not None:
-        return guided_upsample(ab_grid, lightness)
-    return upsample_ab(ab_grid, *lightness.shape)
+        return guided_field(ab_grid, lightness)
+    return plain_field(ab_grid, lightness)
+
+
+def full_size_ab(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    """The whole a*, b* [H, W, 2] (for previews, which are small)."""
+    return colour_field(prediction, ab_grid, lightness).whole()
+
+
+def colour_pixels(
+    field: ColourField, lightness: np.ndarray, hints: tuple[ColourHint, ...]
+) -> np.ndarray:
+    """uint8 sRGB of the photo, strip by strip: the full-size a*, b* (8 bytes a pixel, half
+    a gigabyte for a 60-megapixel scan) never exist at once."""
+    height, width = lightness.shape
+    rgb = np.empty((height, width, 3), np.uint8)
+    for top in range(0, height, COLOUR_STRIP_ROWS):
+        bottom = min(height, top + COLOUR_STRIP_ROWS)
+        ab = apply_pins(field.rows(top, bottom), lightness, hints, first_row=top)
+        rgb[top:bottom] = srgb8_of_lab(lightness[top:bottom], ab)
+    return rgb
 
 
 def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineConfig) -> None:
@@ -174,9 +198,9 @@ def colorize(
         prediction = predict(lightness, entry, config, options.hints)
         ab_small = decode_colour(prediction, entry, options.vividness)
         run.report("colorize", 55)
-        ab = apply_pins(full_size_ab(prediction, ab_small, lightness), lightness, options.hints)
-        rgb = srgb8_of_lab(lightness, ab)
-        del ab, lightness
+        field = colour_field(prediction, ab_small, lightness)
+        rgb = colour_pixels(field, lightness, options.hints)
+        del field, lightness
 
     if options.face_remaster:
         with run.stage("face_remaster"):
@@ -190,7 +214,13 @@ def colorize(
             notes.append(note)
 
     with run.stage("encode"):
-        output = encode_image(rgb, options.output_format, alpha=decoded.alpha, exif=decoded.exif)
+        output = encode_image(
+            rgb,
+            options.output_format,
+            alpha=decoded.alpha,
+            exif=decoded.exif,
+            provenance=Provenance(model=entry.name),
+        )
     run.report("done", 100)
     height, width = rgb.shape[:2]
     return ColorizeResult(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from colorizer_site.engine.encoding import convert_result
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.formats import browser_content_type
 from colorizer_site.engine.types import OUTPUT_FORMATS
@@ -87,18 +88,7 @@ def converted_result(job: ColorizationJob, output_format: str) -> tuple[bytes, s
     data = read(job.result_file)
     if job.result_meta.get("format") == output_format:
         return data, CONTENT_TYPES[output_format]
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        image = image.convert("RGB")
-        buffer = io.BytesIO()
-        if output_format == "jpeg":
-            image.save(buffer, "JPEG", quality=92, progressive=True)
-        elif output_format == "webp":
-            image.save(buffer, "WEBP", quality=90)
-        else:
-            image.save(buffer, "PNG", optimize=False)
-    return buffer.getvalue(), CONTENT_TYPES[output_format]
+    return convert_result(data, output_format), CONTENT_TYPES[output_format]
 
 
 def before_image(job: ColorizationJob) -> tuple[bytes, str]:

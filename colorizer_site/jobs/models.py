@@ -154,3 +154,55 @@ class ColorizationJob(models.Model):
     @property
     def failed(self) -> bool:
         return self.state < 0
+
+
+class ShareLinkQuerySet(QuerySet["ShareLink"]):
+    def live(self) -> ShareLinkQuerySet:
+        """Links that still open: not revoked, not past their expiry."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True).exclude(expires_at__lte=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A public, read-only link to one job's result or to a whole batch.
+
+    The token is the secret; `lookup` (its first characters) finds the row and the
+    full token is then compared in constant time, so the owner can copy the link
+    again from their list (the reason it is kept, unlike an API key's secret).
+    """
+
+    LOOKUP_LENGTH = 8
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    job = models.ForeignKey(
+        ColorizationJob, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
+    batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
+    lookup = models.CharField(max_length=LOOKUP_LENGTH, unique=True)
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(job__isnull=False, batch__isnull=True)
+                    | models.Q(job__isnull=True, batch__isnull=False)
+                ),
+                name="share_link_names_a_job_or_a_batch",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"share {self.lookup}… of {self.job or self.batch}"

@@ -15,24 +15,28 @@ from django.conf import settings
 
 from colorizer_site.engine import models as engine_models
 from colorizer_site.engine.types import EngineConfig, ModelEntry
+from colorizer_site.jobs.limits import InputLimits, Surface, limits_for
 
 # The engine's own default; a module attribute so a deployment or a test can point elsewhere.
 WEIGHTS_DIR = engine_models.WEIGHTS_DIR
 
 
-def engine_config(*, max_bytes: int | None = None) -> EngineConfig:
+def engine_config(
+    *, max_bytes: int | None = None, limits: InputLimits | None = None
+) -> EngineConfig:
     """The EngineConfig for the current settings; cheap to call, cached per settings value.
 
-    `max_bytes` raises the input size cap for a caller that promises more than
-    the site-wide COLORIZER_MAX_UPLOAD_BYTES (the v1 dialect's 25 MB files).
+    `limits` are those of the way the photo came in (jobs.limits; the pages' by
+    default); `max_bytes` raises the file size cap for a caller that promises more.
     """
+    limits = limits or limits_for(Surface.PAGES)
     return _build(
         tuple(sorted(settings.COLORIZER_MODEL_CHOICES.items())),
         str(settings.COLORIZER_MODELS_DIR),
         str(WEIGHTS_DIR),
-        settings.COLORIZER_MAX_IMAGE_PIXELS,
-        settings.COLORIZER_MAX_IMAGE_SIDE,
-        max(settings.COLORIZER_MAX_UPLOAD_BYTES, max_bytes or 0),
+        limits.max_pixels,
+        limits.max_side,
+        max(limits.max_bytes, max_bytes or 0),
         settings.COLORIZER_ONNX_THREADS,
     )
 

@@ -42,6 +42,7 @@ from colorizer_site.jobs.endings import (
     wait_for_job,
 )
 from colorizer_site.jobs.fetching import fetch_image
+from colorizer_site.jobs.limits import InputLimits
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.options import (
@@ -96,6 +97,7 @@ def submit_job(
     max_bytes: int | None = None,
     callback_url: str = "",
     refines: ColorizationJob | None = None,
+    limits: InputLimits | None = None,
 ) -> ColorizationJob:
     """Validate, charge, store the input and queue the work; nothing is charged if a check fails.
 
@@ -106,9 +108,10 @@ def submit_job(
     Raises InvalidJobOptions, the engine's InvalidImage / UnsupportedFormat /
     ImageTooLarge / ModelNotInstalled / InvalidOptions, or credits' InsufficientCredits.
     `refines` links a refinement to the job it refines (and that job's original).
+    `limits` are the way in's size limits (jobs.limits; the pages' by default).
     """
     options = options.validated()
-    config = engine_config(max_bytes=max_bytes)
+    config = engine_config(max_bytes=max_bytes, limits=limits)
     check_model_installed(options, config)
     check_callback_url(callback_url)
     info = engine.probe_image(image, config)
@@ -131,7 +134,14 @@ def submit_job(
                 input_name=input_name,
                 callback_url=callback_url,
                 options=options,
-                input_meta=input_meta(image, info, filename, source_url, max_bytes),
+                input_meta={
+                    **input_meta(image, info, filename, source_url, max_bytes),
+                    "limits": InputLimits(
+                        max_pixels=config.max_pixels,
+                        max_side=config.max_side,
+                        max_bytes=config.max_bytes,
+                    ).stored(),
+                },
                 refines=refines,
                 original=(refines.original or refines) if refines else None,
             )
@@ -220,6 +230,7 @@ def submit_job_from_url(
     api_key: ApiKey | None = None,
     callback_url: str = "",
     max_bytes: int | None = None,
+    limits: InputLimits | None = None,
 ) -> ColorizationJob:
     """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it: the
     one way in for photos given by URL, from the pages and both API dialects.
@@ -242,6 +253,7 @@ def submit_job_from_url(
         source_url=url,
         callback_url=callback_url,
         max_bytes=max_bytes,
+        limits=limits,
     )
 
 
@@ -256,6 +268,7 @@ def submit_job_from_photo(
     api_key: ApiKey | None = None,
     callback_url: str = "",
     max_bytes: int | None = None,
+    limits: InputLimits | None = None,
 ) -> ColorizationJob:
     """A photo as a caller received it, bytes or a URL: `submit_job_from_url` for a URL
     (the only way a URL becomes a job), else `submit_job`."""
@@ -268,6 +281,7 @@ def submit_job_from_photo(
             api_key=api_key,
             callback_url=callback_url,
             max_bytes=max_bytes,
+            limits=limits,
         )
     return submit_job(
         owner=owner,
@@ -278,6 +292,7 @@ def submit_job_from_photo(
         api_key=api_key,
         callback_url=callback_url,
         max_bytes=max_bytes,
+        limits=limits,
     )
 
 

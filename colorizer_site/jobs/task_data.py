@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from colorizer_site.jobs.addon_refunds import job_notes
 from colorizer_site.jobs.links import ResultExpired, batch_zip_url, result_url
 from colorizer_site.jobs.models import Batch, ColorizationJob
 
@@ -30,6 +31,7 @@ def task_data(job: ColorizationJob, *, base_url: str, image: str | None = None) 
         "processed_at": unix(job.processed_at),
         "completed_at": unix(job.completed_at),
         "image": image,
+        "notes": job_notes(job),
     }
 
 

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from colorizer_site import engine
+from colorizer_site.jobs.addon_refunds import refund_unchanged_addons
 from colorizer_site.jobs.endings import CANCELLED_MESSAGE, announce_finished, fail_job
+from colorizer_site.jobs.limits import stored_limits
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
@@ -47,13 +49,11 @@ def run_job(job_id: int) -> None:
         with job.input_file.open("rb") as handle:
             data = handle.read()
         options = JobOptions.from_job(job)
+        config = engine_config(limits=stored_limits(job.input_meta))
         result = engine.colorize(
-            data,
-            options.engine_options(),
-            engine_config(max_bytes=job.input_meta.get("max_bytes")),
-            progress=_progress_writer(job.id),
+            data, options.engine_options(), config, progress=_progress_writer(job.id)
         )
-        thumbnail = engine.make_thumbnail(result.data)
+        thumbnail = engine.make_thumbnail(result.data, config=config)
     except _CancelledWhileRunning:
         fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE)
         logger.info("job %s cancelled while running", job.task_id)
@@ -87,6 +87,7 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
             result_meta=result.metadata(),
         )
         if finished:
+            refund_unchanged_addons(job, result.unchanged_addons)
             announce_finished(job.id)
     if not finished:
         storage.delete(result_name)

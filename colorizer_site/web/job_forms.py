@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 
 from colorizer_site.engine import formats
 from colorizer_site.jobs import guidance, options
+from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.services import JobOptions
 
 FORMAT_CHOICES = [(name, formats.OUTPUT_LABELS[name]) for name in formats.OUTPUT_CONTENT_TYPES]
@@ -139,10 +140,8 @@ class ColorizeForm(OptionsForm):
 
 def upload_help() -> str:
     """What the upload accepts, in the words every page uses for it."""
-    side = settings.COLORIZER_MAX_IMAGE_SIDE
     return (
-        f"{formats.input_formats_sentence()}, up to "
-        f"{filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)} and {side} x {side} pixels "
+        f"{formats.input_formats_sentence()}, {limits_for(Surface.PAGES).describe()} "
         f"each. Several at once, or ZIP archives: up to {settings.COLORIZER_BATCH_MAX_PHOTOS} "
         f"photos and {filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} in one batch."
     )

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from colorizer_site.web.views import adjust, batches, colorize, docs, gallery, home, jobs
+from colorizer_site.web.views import (
+    adjust,
+    batches,
+    colorize,
+    docs,
+    gallery,
+    home,
+    jobs,
+    sharing,
+)
 
 app_name = "web"
 
@@ -18,6 +27,9 @@ urlpatterns = [
     path("jobs/<str:task_id>/result", jobs.job_result, name="job_result"),
     path("jobs/<str:task_id>/thumbnail", jobs.job_thumbnail, name="job_thumbnail"),
     path(
+        "jobs/<str:task_id>/input-thumbnail", jobs.job_input_thumbnail, name="job_input_thumbnail"
+    ),
+    path(
         "jobs/<str:task_id>/download/<str:output_format>",
         jobs.job_download,
         name="job_download",
@@ -31,4 +43,14 @@ urlpatterns = [
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
     path("docs/", docs.docs, name="docs"),
+    # Share links (issue 11): the owner's side, then the public pages.
+    path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
+    path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),
+    path("shares/", sharing.shares, name="shares"),
+    path("shares/<int:link_id>/revoke/", sharing.share_revoke, name="share_revoke"),
+    path("s/<str:token>/", sharing.shared, name="shared"),
+    path("s/<str:token>/download.zip", sharing.shared_zip, name="shared_zip"),
+    path("s/<str:token>/<str:task_id>/", sharing.shared_photo, name="shared_photo"),
+    path("s/<str:token>/<str:task_id>/download", sharing.shared_download, name="shared_download"),
+    path("s/<str:token>/<str:task_id>/<str:side>", sharing.shared_image, name="shared_image"),
 ]

@@ -308,7 +308,7 @@ def test_the_panel_arrives_with_the_last_progress_poll_and_works(
         )
     sign_in(page, client, owner, live_server)
     page.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
-    expect(page.get_by_role("heading", name="Waiting for a free worker…")).to_be_visible()
+    expect(page.get_by_role("heading", name="In the queue: starting soon")).to_be_visible()
     expect(page.get_by_role("heading", name="Adjust colours")).to_have_count(0)
 
     services.run_job(job.id)  # what the worker does

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from colorizer_site.credits.services import balance_of
@@ -27,7 +29,7 @@ def job_for(django_capture_on_commit_callbacks, gray_photo_jpeg):
     return make
 
 
-def test_a_running_job_page_polls_its_progress_partial_every_second(client_user, user, job_for):
+def test_a_running_job_page_polls_its_progress_partial_quickly_at_first(client_user, user, job_for):
     job = job_for(user, run=False)
     ColorizationJob.objects.filter(id=job.id).update(
         state=ColorizationJob.State.PROCESSING, progress=40, stage="colorize"
@@ -40,13 +42,16 @@ def test_a_running_job_page_polls_its_progress_partial_every_second(client_user,
     html = page.content.decode()
     assert page.status_code == 200
     assert f'hx-get="{url}"' in html
-    assert 'hx-trigger="every 1s"' in html
+    # A job submitted a moment ago is asked about every 400 ms: short jobs show the bar move.
+    assert 'hx-trigger="load delay:400ms"' in html
     assert partial.status_code == 200
     fragment = partial.content.decode()
     assert fragment.lstrip().startswith('<section id="job-status"')
     assert "<html" not in fragment
     assert 'aria-valuenow="40"' in fragment
-    assert "Colorize" in fragment and "40 %" in fragment
+    # The stage in words, never the code's name for it.
+    assert "Adding colour" in fragment and "40 %" in fragment
+    assert ">colorize<" not in fragment.lower()
 
 
 def test_a_finished_job_stops_the_polling_with_286_and_shows_the_slider(
@@ -221,3 +226,95 @@ def test_someone_elses_job_cannot_be_cancelled(client, make_user, user, job_for)
     assert client.post(reverse("web:job_cancel", args=[job.task_id])).status_code == 404
     job.refresh_from_db()
     assert job.state == ColorizationJob.State.QUEUED
+
+
+def test_a_queued_job_says_waiting_for_a_worker_only_when_the_workers_are_busy(
+    client_user, user, job_for
+) -> None:
+    job = job_for(user, run=False)
+    url = reverse("web:job_detail", args=[job.task_id])
+
+    idle = client_user.get(url, **HTMX).content.decode()
+    assert "In the queue: starting soon" in idle
+    assert "Waiting for a free worker" not in idle
+
+    earlier = job_for(user, run=False)
+    ColorizationJob.objects.filter(id=earlier.id).update(
+        created_at=job.created_at - timedelta(seconds=5)
+    )
+    busy = client_user.get(url, **HTMX).content.decode()
+    assert "Waiting for a free worker" in busy
+    assert "1 photo ahead of yours." in busy
+
+    ColorizationJob.objects.filter(id=earlier.id).update(state=ColorizationJob.State.PROCESSING)
+    running = client_user.get(url, **HTMX).content.decode()
+    assert "Waiting for a free worker" in running
+    assert "ahead of yours" not in running
+
+
+def test_a_job_page_shows_a_thumbnail_of_the_photo_being_worked_on(
+    client_user, user, job_for
+) -> None:
+    job = job_for(user, run=False)
+    thumbnail_url = reverse("web:job_input_thumbnail", args=[job.task_id])
+
+    page = client_user.get(reverse("web:job_detail", args=[job.task_id])).content.decode()
+    thumbnail = client_user.get(thumbnail_url)
+
+    assert thumbnail_url in page
+    assert thumbnail["Content-Type"] == "image/webp"
+    with Image.open(io.BytesIO(thumbnail.content)) as image:
+        assert max(image.size) <= 320
+
+
+def test_polling_slows_down_as_a_job_takes_longer(client_user, user, job_for) -> None:
+    job = job_for(user, run=False)
+    url = reverse("web:job_detail", args=[job.task_id])
+    ColorizationJob.objects.filter(id=job.id).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    assert 'hx-trigger="load delay:2000ms"' in client_user.get(url, **HTMX).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("stage", "words"),
+    [
+        ("decode", "Reading your photo"),
+        ("clean_scratches", "Repairing scratches and dust"),
+        ("face_remaster", "Sharpening faces"),
+        ("encode", "Saving the result"),
+    ],
+)
+def test_stages_are_named_in_words(client_user, user, job_for, stage, words) -> None:
+    job = job_for(user, run=False)
+    ColorizationJob.objects.filter(id=job.id).update(
+        state=ColorizationJob.State.PROCESSING, progress=30, stage=stage
+    )
+
+    fragment = client_user.get(
+        reverse("web:job_detail", args=[job.task_id]), **HTMX
+    ).content.decode()
+
+    assert f'<span data-testid="job-stage">{words}</span>' in fragment
+    assert f">{stage}<" not in fragment
+
+
+def test_the_page_tells_the_engines_notes_and_the_addon_refund(
+    client_user, user, django_capture_on_commit_callbacks
+) -> None:
+    smooth = io.BytesIO()
+    Image.linear_gradient("L").resize((320, 240)).save(smooth, "JPEG", quality=95)
+    job = make_job(
+        user,
+        smooth.getvalue(),
+        capture=django_capture_on_commit_callbacks,
+        clean_scratches=True,
+    )
+
+    page = client_user.get(reverse("web:job_detail", args=[job.task_id])).content.decode()
+
+    assert 'data-testid="job-notes"' in page
+    assert "Scratch repair found no scratches or dust; nothing was changed." in page
+    assert "The 1 credit for the scratch repair was refunded" in page
+    assert "2 credits (1 refunded)" in page

@@ -12,6 +12,7 @@ from colorizer_site.api.errors import TASKS, ApiError, renders_errors
 from colorizer_site.api.forms import parse_create_task, parse_get_task, parse_point
 from colorizer_site.jobs import guidance
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.decorators import api_key_required
 
@@ -36,6 +37,7 @@ def create_task(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         callback_url=task.callback_url,
+        limits=limits_for(Surface.TASKS),
     )
     if task.sync:
         job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)

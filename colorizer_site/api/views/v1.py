@@ -9,8 +9,8 @@ from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, failed_job_error, renders_errors
 from colorizer_site.api.forms import parse_colorize
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import apispec as operations
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.decorators import api_key_required
 
@@ -33,7 +33,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
         callback_url=form.callback_url,
-        max_bytes=operations.V1_FILE_LIMIT_BYTES,
+        limits=limits_for(Surface.V1),
     )
     job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
     request.credits_charged = 0 if job.failed else job.cost

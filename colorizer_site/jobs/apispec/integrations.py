@@ -6,9 +6,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from colorizer_site.jobs.apispec.params import (
+    BATCH_INPUT_LIMITS,
     CLEAN_SCRATCHES,
     FACE_REMASTER,
-    INPUT_LIMITS,
     MODEL,
     OUTPUT_FORMAT_CHOICES,
     TASK_PAGE_DEFAULT,
@@ -123,7 +123,7 @@ CREATE_BATCH = Operation(
     params=(
         Param(
             "images",
-            f"The photos, as file uploads (repeat the field): {INPUT_LIMITS} each.",
+            f"The photos, as file uploads (repeat the field): {BATCH_INPUT_LIMITS} each.",
             kind="files",
             example="@photo.jpg",
         ),

@@ -14,21 +14,24 @@ from dataclasses import dataclass, field
 from colorizer_site.engine import formats
 from colorizer_site.jobs import options
 from colorizer_site.jobs.guidance import MAX_HINTS, VIVIDNESS_RANGE
+from colorizer_site.jobs.limits import Surface, limits_for
 
 # The accepted formats in words and file extensions, from the engine's format table.
 INPUT_FORMATS = (
     f"{formats.input_formats_sentence()} "
     f"({', '.join(extension.lstrip('.') for extension in formats.input_extensions())})"
 )
-# What the task dialect publishes as its input limits (DESIGN.md 4.1).
-INPUT_LIMITS = f"{INPUT_FORMATS}; at most 4096x4096 pixels and 20 MB"
+# What each way in publishes as its input limits (the numbers live in jobs.limits).
+INPUT_LIMITS = f"{INPUT_FORMATS}; {limits_for(Surface.TASKS).describe()}"
+V1_INPUT_LIMITS = f"{INPUT_FORMATS}; {limits_for(Surface.V1).describe()}"
+BATCH_INPUT_LIMITS = f"{INPUT_FORMATS}; {limits_for(Surface.PAGES).describe()}"
 # The format parameter accepts "jpg" as well, as the task dialect publishes.
 OUTPUT_FORMAT_CHOICES = tuple(
     spelling
     for name in formats.OUTPUT_CONTENT_TYPES
     for spelling in ((name, "jpg") if name == "jpeg" else (name,))
 )
-V1_FILE_LIMIT_BYTES = 25 * 1024 * 1024
+V1_FILE_LIMIT_BYTES = limits_for(Surface.V1).max_bytes
 FLAG_CHOICES = ("true", "false", "1", "0")
 TASK_PAGE_DEFAULT = 20
 TASK_PAGE_MAX = 100

@@ -7,10 +7,10 @@ from colorizer_site.jobs.apispec.params import (
     CLEAN_SCRATCHES,
     FACE_REMASTER,
     HINTS,
-    INPUT_LIMITS,
     MODEL,
     OUTPUT_FORMAT,
     V1_AUTH_REPLIES,
+    V1_INPUT_LIMITS,
     VIVIDNESS,
     Example,
     Operation,
@@ -31,8 +31,8 @@ COLORIZE = Operation(
     params=(
         Param(
             "image",
-            "The photo: a file upload (at most 25 MB), or text: an http(s) URL, plain "
-            f"base64, or a data URL. Formats: {INPUT_LIMITS}.",
+            "The photo: a file upload, or text: an http(s) URL, plain "
+            f"base64, or a data URL. Formats: {V1_INPUT_LIMITS}.",
             kind="file-or-text",
             required=True,
             example="@photo.jpg",

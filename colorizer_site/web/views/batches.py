@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseStopPolling
 
+from colorizer_site.jobs import sharing
 from colorizer_site.jobs.batch_status import batch_status
 from colorizer_site.jobs.batches import zip_response
 from colorizer_site.jobs.models import Batch
@@ -26,6 +27,7 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
         "status": status,
         "batch": status.batch,
         "output_label": dict(FORMAT_CHOICES).get(output, output.upper()),
+        "expiry_choices": sharing.EXPIRY_CHOICES,
     }
     if request.htmx:
         # One request refreshes every photo of the batch; 286 stops polling at the end.

@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
-from colorizer_site.jobs import files, guidance, services
+from colorizer_site.jobs import addon_refunds, files, guidance, progress, services, sharing
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -30,10 +30,18 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
     context = {
         "job": job,
         "refunded": services.refunded_credits(job) if job.failed else 0,
+        "stage_label": progress.stage_label(job.stage),
+        "queue": progress.queue_state(job),
+        "poll_delay_ms": progress.poll_delay_ms(job),
+        "notes": addon_refunds.job_notes(job),
+        "addon_refund": addon_refunds.refunded_addon_credits(job),
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
     }
+    if not request.htmx:
+        context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
+        context["expiry_choices"] = sharing.EXPIRY_CHOICES
     if request.htmx:
         response = render(request, "web/job_detail.html#progress", context)
         if job.is_finished:
@@ -101,6 +109,18 @@ def job_thumbnail(request: HttpRequest, task_id: str) -> HttpResponse:
     if not job.thumbnail:
         raise Http404("No thumbnail.")
     return _image_response(files.read(job.thumbnail), "image/webp")
+
+
+@login_required
+@require_safe
+def job_input_thumbnail(request: HttpRequest, task_id: str) -> HttpResponse:
+    """A small picture of the photo while it is worked on (the upload may be a 60-megapixel
+    TIFF no browser shows)."""
+    try:
+        data = progress.input_thumbnail(owned_job(request, task_id))
+    except FileNotFoundError as error:
+        raise Http404("No preview of this photo.") from error
+    return _image_response(data, "image/webp")
 
 
 @login_required

@@ -1,0 +1,72 @@
+"""Paid add-ons that found nothing to do are given back, and the job says so in words.
+
+The engine names them in `ColorizeResult.unchanged_addons` (scratch repair on a
+clean print, the clarity boost on a photo without a face). The worker step
+refunds each one's price in the transaction that stores the result; the job
+page and the API's task data read the same sentences from `job_notes`.
+"""
+
+from __future__ import annotations
+
+from colorizer_site.credits import services as credit_services
+from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import ADDON_PRICES, JobOptions
+
+# What each add-on is called inside a sentence (options.ADDON_LABELS name the form's
+# checkboxes), and what it found when it changed nothing.
+ADDON_NOUNS = {"clean_scratches": "scratch repair", "face_remaster": "clarity boost"}
+_FOUND_NOTHING = {
+    "clean_scratches": "found nothing to repair",
+    "face_remaster": "found no face to sharpen",
+}
+
+
+def refundable_addons(job: ColorizationJob, unchanged: list[str]) -> dict[str, int]:
+    """Add-ons the job paid for that the engine reports unchanged, with their prices."""
+    options = JobOptions.from_job(job)
+    prices = {}
+    for addon in unchanged:
+        if addon in ADDON_NOUNS and getattr(options, addon, False):
+            price = ADDON_PRICES.get(addon, 0)
+            if price > 0:
+                prices[addon] = price
+    return prices
+
+
+def refund_unchanged_addons(job: ColorizationJob, unchanged: list[str]) -> int:
+    """Refund each paid add-on that changed nothing; credits given back. Call inside the
+    transaction that marks the job succeeded; a rerun worker refunds nothing twice."""
+    given = 0
+    name = job.input_meta.get("name") or f"photo {job.task_id[:8]}"
+    for addon, price in refundable_addons(job, unchanged).items():
+        credit_services.refund(
+            user=job.owner,
+            amount=price,
+            job=job,
+            api_key=job.api_key,
+            memo=f"Refund: {ADDON_NOUNS[addon]} {_FOUND_NOTHING[addon]} on {name}",
+            idempotency_key=f"addon-refund:{job.task_id}:{addon}",
+        )
+        given += price
+    return given
+
+
+def refunded_addon_credits(job: ColorizationJob) -> int:
+    """Credits given back for add-ons of a succeeded job (from the stored result, no query)."""
+    if not job.succeeded:
+        return 0
+    return sum(refundable_addons(job, job.result_meta.get("unchanged_addons", [])).values())
+
+
+def job_notes(job: ColorizationJob) -> list[str]:
+    """What the engine noticed about the photo, and any add-on refund, in plain sentences."""
+    if not job.succeeded:
+        return []
+    notes = [str(note) for note in job.result_meta.get("notes", [])]
+    for addon, price in refundable_addons(job, job.result_meta.get("unchanged_addons", [])).items():
+        credit_word = "credit" if price == 1 else "credits"
+        notes.append(
+            f"The {price} {credit_word} for the {ADDON_NOUNS[addon]} "
+            f"{'was' if price == 1 else 'were'} refunded, as it {_FOUND_NOTHING[addon]}."
+        )
+    return notes
