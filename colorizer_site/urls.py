@@ -8,5 +8,6 @@ urlpatterns = [
     path("keys/", include("colorizer_site.keys.urls")),
     path("webhooks/", include("colorizer_site.webhooks.urls")),
     path("api/", include("colorizer_site.api.urls")),
+    path("", include("colorizer_site.ops.urls")),
     path("", include("colorizer_site.web.urls")),
 ]

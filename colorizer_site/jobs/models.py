@@ -135,3 +135,19 @@ class ColorizationJob(models.Model):
     @property
     def failed(self) -> bool:
         return self.state < 0
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker process, rewritten every few seconds by `run_worker`: /healthz
+    reads how long ago each worker was last heard from."""
+
+    # host:pid, unique for the life of the process.
+    name = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"worker {self.name}"

@@ -17,7 +17,7 @@ from django.db import close_old_connections, connection
 
 from colorizer_site import engine
 from colorizer_site.engine.types import ColorizeOptions
-from colorizer_site.jobs import periodic, services
+from colorizer_site.jobs import heartbeat, periodic, services
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,10 @@ class Command(BaseCommand):
             )
         finally:
             stop.set()
+            try:
+                heartbeat.forget_this_worker()
+            except Exception:
+                logger.warning("could not remove this worker's heartbeat row")
 
 
 def _reap_forever(every: float, stop: threading.Event) -> None:
