@@ -104,7 +104,7 @@ def run_round(
     config: local_stack.Config, workers: int, jobs: int, size: int, timeout: float
 ) -> dict:
     env = _fresh(config)
-    pids = [local_stack.start_worker(index, env) for index in range(workers)]
+    pids = [local_stack.start_worker(index, env, supervised=False) for index in range(workers)]
     try:
         _wait_for_workers(env, workers, warm_up=8.0)
         cpu_before = sum(_cpu_seconds(pid) for pid in pids)

@@ -349,7 +349,16 @@ class VirtualUser:
         )
 
     def url_upload(self) -> None:
-        self.web_upload(self.mix.image_url)
+        """An image URL through the page or the task dialect (faults: one that hangs)."""
+        if self.rng.random() < 0.5:
+            return self.web_upload(self.mix.image_url)
+        response = self.request(
+            "POST /api/tasks/visual/colorization (url)", "POST", "/api/tasks/visual/colorization",
+            headers={"X-API-KEY": self.key},
+            data={"image_url": self.mix.image_url, "model": "tiny"},
+        )  # fmt: skip
+        if response is not None and response.status_code != 200:
+            self.stats.job("task", -response.status_code, _said(response))
 
     def step(self) -> None:
         actions: list[tuple[Callable[[], object], int]] = [

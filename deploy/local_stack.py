@@ -6,7 +6,8 @@
 
 What runs (each its own process group, pid and log under var/stack/):
 - gunicorn serving the site with several processes (gthread), static files by WhiteNoise;
-- two or more `manage.py run_worker` processes (STACK_WORKERS);
+- two or more `manage.py run_worker` processes (STACK_WORKERS), each under a small
+  supervisor loop that restarts it when it dies (as systemd would);
 - moto in server mode: a real S3 HTTP API holding the media bucket (django-storages);
 - PostgreSQL: the machine's server on 127.0.0.1:5432, database STACK_DATABASE, recreated
   empty by `up` and migrated (the stack is for trying out and load tests, not for keeping data).
@@ -30,7 +31,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,16 +43,25 @@ BIN = Path(PYTHON).parent
 BUCKET = "colorizer-media"
 
 
+def _env(name: str, default: str):
+    # Read when a Config is made, so scripts can set the environment before that.
+    return field(default_factory=lambda: os.environ.get(name, default))
+
+
 @dataclass(frozen=True)
 class Config:
-    web_port: int = int(os.environ.get("STACK_WEB_PORT", "8131"))
-    s3_port: int = int(os.environ.get("STACK_S3_PORT", "8132"))
-    database: str = os.environ.get("STACK_DATABASE", "colorizer_stack")
-    postgres: str = os.environ.get("STACK_PG", "postgres://postgres@127.0.0.1:5432")
-    web_processes: int = int(os.environ.get("STACK_WEB_PROCESSES", "3"))
-    workers: int = int(os.environ.get("STACK_WORKERS", "2"))
-    media: str = os.environ.get("STACK_MEDIA", "s3")
-    media_dir: str = os.environ.get("STACK_MEDIA_DIR", str(STACK_DIR / "media"))
+    web_port: str = _env("STACK_WEB_PORT", "8131")
+    s3_port: str = _env("STACK_S3_PORT", "8132")
+    database: str = _env("STACK_DATABASE", "colorizer_stack")
+    postgres: str = _env("STACK_PG", "postgres://postgres@127.0.0.1:5432")
+    web_processes: str = _env("STACK_WEB_PROCESSES", "3")
+    workers_text: str = _env("STACK_WORKERS", "2")
+    media: str = _env("STACK_MEDIA", "s3")
+    media_dir: str = _env("STACK_MEDIA_DIR", str(STACK_DIR / "media"))
+
+    @property
+    def workers(self) -> int:
+        return int(self.workers_text)
 
     @property
     def site_url(self) -> str:
@@ -217,12 +227,33 @@ def start_web(config: Config, env: dict[str, str]) -> None:
     )  # fmt: skip
 
 
-def start_worker(index: int, env: dict[str, str]) -> int:
-    return _start(
-        f"worker-{index}",
-        [PYTHON, "manage.py", "run_worker", "--reap-every", "5", "--interval", "0.3"],
-        env,
-    )
+# Restarts the worker whenever it dies, as systemd's Restart=always or a Procfile runner
+# would; SIGTERM to the group stops both (the worker finishing its job first).
+_SUPERVISE = (
+    # The group's SIGTERM reaches the worker too; the loop only waits for it to finish.
+    "trap 'wait \"$child\"; exit 0' TERM; "
+    'while true; do "$@" & child=$!; wait "$child"; '
+    'echo "supervisor: worker exited with $?, restarting in 1 s"; sleep 1; done'
+)
+
+
+def start_worker(index: int, env: dict[str, str], *, supervised: bool = True) -> int:
+    command = [PYTHON, "manage.py", "run_worker", "--reap-every", "5", "--interval", "0.3"]
+    if supervised:
+        command = ["bash", "-c", _SUPERVISE, "supervise", *command]
+    return _start(f"worker-{index}", command, env)
+
+
+def worker_process(index: int) -> int | None:
+    """The pid of the run_worker process itself (under its supervisor), if running."""
+    pid = running().get(f"worker-{index}")
+    if pid is None:
+        return None
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else pid
 
 
 def _wait_for(url: str, what: str, *, timeout: float, status: int = 200) -> None:
