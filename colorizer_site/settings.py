@@ -228,7 +228,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per event on stderr, with what an operator needs to grep several processes'
+    # output together (systemd's journal, or the stack's var/stack/logs/).
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s pid=%(process)d %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
