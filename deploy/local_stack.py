@@ -220,6 +220,9 @@ def start_web(config: Config, env: dict[str, str]) -> None:
             # Synchronous API calls wait up to COLORIZER_SYNC_WAIT_SECONDS for a job.
             "--timeout", "120",
             "--graceful-timeout", "30",
+            # Longer than clients keep idle connections (httpx 5 s, proxies 5-60 s): a
+            # server that closes first races the next request into "connection reset".
+            "--keep-alive", "75",
             "--access-logfile", str(LOGS / "access.log"),
             "--access-logformat", '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms',
         ],
