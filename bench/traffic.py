@@ -213,6 +213,7 @@ class VirtualUser:
 
     def sign_up(self) -> bool:
         self.client.cookies.clear()
+        self.key = ""
         email = f"soak{_run}-{next(_emails)}-{self.rng.randrange(10**6)}@example.com"
         response = self.request(
             "POST /accounts/signup/",
@@ -249,8 +250,12 @@ class VirtualUser:
         response = self.request(route, "POST", "/colorize/", data=data, files=files)
         if response is None or response.status_code != 302:
             return
-        task_id = response.headers["location"].rstrip("/").rsplit("/", 1)[-1]
-        self.poll_page(task_id)
+        location = response.headers["location"]
+        if not location.startswith("/jobs/"):
+            # Sent to the log-in page: this user's session is gone; sign up again.
+            self.key = ""
+            return
+        self.poll_page(location.rstrip("/").rsplit("/", 1)[-1])
 
     def poll_page(self, task_id: str, limit: float = 180) -> None:
         deadline = time.monotonic() + limit
@@ -259,6 +264,10 @@ class VirtualUser:
                 "GET /jobs/{id}/ (htmx poll)", "GET", f"/jobs/{task_id}/",
                 headers={"HX-Request": "true"},
             )  # fmt: skip
+            if response is not None and response.status_code == 302:
+                self.stats.job("web", 0, "signed out while waiting")
+                self.key = ""
+                return
             if response is not None and response.status_code == 286:
                 state = re.search(r'data-state="(-?\d+)"', response.text)
                 error = re.search(r'data-testid="job-error">(.*?)<', response.text, re.S)
@@ -361,6 +370,9 @@ class VirtualUser:
             self.stats.job("task", -response.status_code, _said(response))
 
     def step(self) -> None:
+        if not self.key:
+            self.sign_up()
+            return
         actions: list[tuple[Callable[[], object], int]] = [
             (self.web_upload, self.mix.web_upload),
             (self.task_api, self.mix.task_api),

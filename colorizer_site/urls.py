@@ -11,3 +11,6 @@ urlpatterns = [
     path("", include("colorizer_site.ops.urls")),
     path("", include("colorizer_site.web.urls")),
 ]
+
+# A database that does not answer gets 503 with Retry-After, not "something went wrong".
+handler500 = "colorizer_site.ops.unavailable.server_error"

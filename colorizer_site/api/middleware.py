@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 
 from colorizer_site.api.errors import TASKS, V1, ApiError, Dialect
@@ -29,7 +30,11 @@ _MESSAGES = {
     405: "This endpoint does not accept the {method} method.",
     413: "The request body is too large.",
     500: "The server failed to handle this request; nothing was charged for a failed call.",
+    503: "The service is briefly unavailable (its database is not answering); nothing was "
+    "charged. Try again in a few seconds.",
 }
+# Seconds a client should wait after a 503 for an unreachable database.
+_RETRY_AFTER_SECONDS = 5
 
 
 def dialect_for(path: str) -> Dialect:
@@ -65,6 +70,13 @@ class ApiJsonErrorsMiddleware:
             status = 404
         elif isinstance(exception, PermissionDenied):
             status = 403
+        elif isinstance(exception, (OperationalError, InterfaceError)):
+            # Restarting or failing over: a moment's unavailability, not a bug.
+            logger.warning("database unreachable for %s: %s", request.path, exception)
+            error = ApiError(
+                503, _MESSAGES[503], headers={"Retry-After": str(_RETRY_AFTER_SECONDS)}
+            )
+            return dialect_for(request.path).error_response(error)
         else:
             # Returning a response here skips Django's own logging of the error.
             logger.error(
