@@ -138,7 +138,7 @@ def _said(response: httpx.Response) -> str:
     found = re.findall(
         r'class="(?:errorlist|error|messages?)[^"]*"[^>]*>(.*?)</', response.text, re.S
     )
-    text = " ".join(re.sub(r"<[^>]+>", " ", item).split() for item in found)
+    text = " ".join(re.sub(r"<[^>]+>", " ", item) for item in found)
     return " ".join(text.split())[:160] or response.reason_phrase
 
 
