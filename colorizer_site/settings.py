@@ -299,10 +299,12 @@ COLORIZER_RATE_LIMIT_PER_SECOND = float(os.environ.get("COLORIZER_RATE_LIMIT_PER
 COLORIZER_RATE_LIMIT_BURST = env_int("COLORIZER_RATE_LIMIT_BURST", 10)
 COLORIZER_URL_FETCH_TIMEOUT = float(os.environ.get("COLORIZER_URL_FETCH_TIMEOUT", "10"))
 COLORIZER_URL_FETCH_MAX_REDIRECTS = 3
-# Photos per batch (POST /api/v1/batches), files or ZIP members.
-COLORIZER_BATCH_MAX_PHOTOS = env_int("COLORIZER_BATCH_MAX_PHOTOS", 50)
-# All of a batch's photos together (uploads, or a ZIP's members unpacked).
-COLORIZER_BATCH_MAX_BYTES = env_int("COLORIZER_BATCH_MAX_BYTES", 200 * 1024 * 1024)
+# Batches (the colorize page's many files and ZIPs, and POST /api/v1/batches): photos per
+# batch, files or ZIP members, and all of them together (a ZIP's members unpacked).
+COLORIZER_BATCH_MAX_PHOTOS = env_int("COLORIZER_BATCH_MAX_PHOTOS", 200)
+COLORIZER_BATCH_MAX_BYTES = env_int("COLORIZER_BATCH_MAX_BYTES", 1024 * 1024 * 1024)
+# Django refuses requests with more files than this; room for a full batch plus a few ZIPs.
+DATA_UPLOAD_MAX_NUMBER_FILES = COLORIZER_BATCH_MAX_PHOTOS + 20
 
 # Webhooks (the worker sends them). Links inside deliveries start with the site's URL.
 COLORIZER_SITE_URL = os.environ.get("COLORIZER_SITE_URL", "http://127.0.0.1:8000")

@@ -15,18 +15,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import (
-    EngineError,
-    ImageTooLarge,
-    InvalidImage,
-    InvalidOptions,
-    ModelNotInstalled,
-)
+from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
 from colorizer_site.jobs.batches import InvalidBatch
+from colorizer_site.jobs.endings import JobAlreadyFinished
 from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
 from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import InvalidJobOptions, JobAlreadyFinished
+from colorizer_site.jobs.options import InvalidJobOptions
 
 State = ColorizationJob.State
 View = Callable[..., HttpResponse]
@@ -73,16 +68,16 @@ def api_error_for(error: Exception) -> ApiError | None:
         return ApiError(400, message, extra={"field": error.field})
     if isinstance(error, ModelNotInstalled):
         return ApiError(503, str(error))
-    if isinstance(error, ImageTooLarge):
-        return ApiError(400, str(error), state=State.IMAGE_TOO_LARGE)
-    if isinstance(error, InvalidImage):
-        return ApiError(400, str(error), state=State.INVALID_IMAGE)
     if isinstance(error, InvalidImageUrl):
-        return ApiError(400, str(error), state=State.DOWNLOAD_FAILED)
+        # The caller's URL is at fault, not the remote server: a 400, not a 502.
+        return ApiError(400, str(error), state=error.task_state)
     if isinstance(error, ImageFetchError):
-        return ApiError(502, str(error), state=State.DOWNLOAD_FAILED)
+        return ApiError(502, str(error), state=error.task_state)
     if isinstance(error, EngineError):
-        return ApiError(500, str(error), state=State.FAILED)
+        # Each error names its task state (engine.errors); the status follows from it.
+        return ApiError(
+            _FAILED_JOB_STATUS.get(error.task_state, 500), str(error), state=error.task_state
+        )
     return None
 
 

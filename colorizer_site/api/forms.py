@@ -1,6 +1,6 @@
 """Parsing the two dialects' requests into what `jobs.services` takes.
 
-Choices and defaults come from the operation tables (`api.operations`), so the
+Choices and defaults come from the operation tables (`jobs.apispec`), so the
 parser accepts exactly what the OpenAPI document and the Docs page promise.
 Every refusal is an ApiError with a sentence that says what to send instead.
 """
@@ -22,13 +22,13 @@ from django.http import HttpRequest, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 
-from colorizer_site.api import operations
 from colorizer_site.api.errors import ApiError
-from colorizer_site.api.operations import Operation, Param
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.jobs.batches import check_total_size, photos_from_zip
-from colorizer_site.jobs.fetching import fetch_image
+from colorizer_site.jobs import apispec as operations
+from colorizer_site.jobs.apispec import Operation, Param
+from colorizer_site.jobs.batches import PhotoSource, sources_from_zip, upload_reader
 from colorizer_site.jobs.guidance import check_vividness, parse_hints
+from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.services import JobOptions, check_callback_url
 
@@ -40,9 +40,12 @@ _OFFSET_AFTER_SPACE = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 
 @dataclass(frozen=True)
 class ImageInput:
-    data: bytes
+    """The photo as sent: its bytes, or the http(s) URL `jobs.services.submit_job_from_url`
+    downloads (the one way into a job for URLs, pages and both dialects alike)."""
+
+    data: bytes = b""
     filename: str = ""
-    source_url: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def parse_create_task(request: HttpRequest) -> TaskRequest:
     if upload is not None:
         image = _read_upload(upload, limit=settings.COLORIZER_MAX_UPLOAD_BYTES)
     else:
-        image = ImageInput(data=fetch_image(url), source_url=url)
+        image = ImageInput(url=url)
     return TaskRequest(
         image=image,
         options=options,
@@ -144,7 +147,8 @@ def parse_colorize(request: HttpRequest) -> ColorizeRequest:
 
 @dataclass(frozen=True)
 class BatchRequest:
-    photos: list[tuple[str, bytes]]
+    photos: list[PhotoSource]
+    skipped: list[Skipped]
     options: JobOptions
     callback_url: str = ""
 
@@ -163,15 +167,19 @@ def parse_create_batch(request: HttpRequest) -> BatchRequest:
     options = _job_options(values)
     callback_url = _callback_url(fields)
     if archive is not None:
-        photos = photos_from_zip(archive)
+        photos, skipped = sources_from_zip(archive, archive_name=archive.name or "The archive")
     else:
-        check_total_size(sum(upload.size or 0 for upload in uploads))
-        limit = settings.COLORIZER_MAX_UPLOAD_BYTES
+        # Files sent one by one are all meant as photos: the engine judges each by its bytes.
         photos = [
-            (image.filename, image.data)
-            for image in (_read_upload(upload, limit=limit) for upload in uploads)
+            PhotoSource(
+                _CONTROL_CHARACTERS.sub("", upload.name or ""),
+                upload.size or 0,
+                upload_reader(upload),
+            )
+            for upload in uploads
         ]
-    return BatchRequest(photos=photos, options=options, callback_url=callback_url)
+        skipped = []
+    return BatchRequest(photos=photos, skipped=skipped, options=options, callback_url=callback_url)
 
 
 def parse_list_tasks(request: HttpRequest) -> TaskListRequest:
@@ -332,7 +340,7 @@ def _read_upload(upload: UploadedFile, *, limit: int) -> ImageInput:
 
 def _image_from_text(text: str) -> ImageInput:
     if text[:8].lower().startswith(("http://", "https://")):
-        return ImageInput(data=fetch_image(text), source_url=text)
+        return ImageInput(url=text)
     if text[:5].lower() == "data:":
         header, comma, payload = text.partition(",")
         if not comma or not header.lower().endswith(";base64"):

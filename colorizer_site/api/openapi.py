@@ -1,4 +1,4 @@
-"""Build the OpenAPI 3.1 document from the operation tables in `api.operations`."""
+"""Build the OpenAPI 3.1 document from the operation tables in `jobs.apispec`."""
 
 from __future__ import annotations
 
@@ -6,194 +6,16 @@ from typing import Any
 
 from django.conf import settings
 
-from colorizer_site.api.operations import OPERATIONS, Operation, Param, Reply
-from colorizer_site.jobs.guidance import MAX_HINTS
+from colorizer_site.api.openapi_schemas import (
+    FILE_SCHEMA,
+    HEADERS,
+    HINTS_SCHEMA,
+    IDEMPOTENCY_HEADER,
+    SCHEMAS,
+)
+from colorizer_site.engine import formats
+from colorizer_site.jobs.apispec import OPERATIONS, Operation, Param, Reply
 from colorizer_site.webhooks.models import Event
-
-_FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
-_UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
-
-SCHEMAS: dict[str, Any] = {
-    "TaskData": {
-        "type": "object",
-        "required": [
-            "task_id",
-            "state",
-            "progress",
-            "created_at",
-            "processed_at",
-            "completed_at",
-            "image",
-        ],
-        "properties": {
-            "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-            "state": {
-                "type": "integer",
-                "description": "1 succeeded, 0 queued, 2 or more processing; negative failed: "
-                "-1 failed, -3 image_url download failed, -5 image too large, "
-                "-7 invalid image file, -8 timed out, -9 cancelled.",
-            },
-            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-            "created_at": {"type": "integer", "minimum": 0, "description": "Unix seconds"},
-            "processed_at": {**_UNIX_SECONDS_OR_NULL, "description": "Unix seconds"},
-            "completed_at": {**_UNIX_SECONDS_OR_NULL, "description": "Unix seconds"},
-            "image": {
-                "type": ["string", "null"],
-                "description": "Once succeeded: a signed URL (return_type 1) or base64 "
-                "(return_type 2); null before.",
-            },
-        },
-    },
-    "TaskEnvelope": {
-        "type": "object",
-        "required": ["status", "message", "data"],
-        "properties": {
-            "status": {"type": "integer", "const": 200},
-            "message": {
-                "type": "string",
-                "description": '"success", or why the task failed when data.state is negative.',
-            },
-            "data": {"$ref": "#/components/schemas/TaskData"},
-        },
-    },
-    "TaskError": {
-        "type": "object",
-        "required": ["status", "message", "data"],
-        "properties": {
-            "status": {"type": "integer", "description": "Equal to the HTTP status."},
-            "message": {"type": "string"},
-            "data": {
-                "type": "object",
-                "properties": {
-                    "state": {"type": "integer", "description": "The failure's state code."},
-                    "task_id": {"type": "string"},
-                    "field": {"type": "string", "description": "The parameter refused."},
-                },
-            },
-        },
-    },
-    "TaskItem": {
-        "allOf": [{"$ref": "#/components/schemas/TaskData"}],
-        "type": "object",
-        "required": ["message"],
-        "properties": {
-            "message": {
-                "type": "string",
-                "description": '"success", or why the task failed when state is negative.',
-            }
-        },
-    },
-    "TaskList": {
-        "type": "object",
-        "required": ["tasks", "nextCursor"],
-        "properties": {
-            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
-            "nextCursor": {
-                "type": ["string", "null"],
-                "description": "Pass as `cursor` for the next page; null on the last page.",
-            },
-        },
-    },
-    "Batch": {
-        "type": "object",
-        "required": [
-            "batch_id",
-            "state",
-            "total",
-            "succeeded",
-            "failed",
-            "cost",
-            "created_at",
-            "completed_at",
-            "zip",
-            "tasks",
-        ],
-        "properties": {
-            "batch_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-            "state": {"type": "string", "enum": ["processing", "completed"]},
-            "total": {"type": "integer", "minimum": 0},
-            "succeeded": {"type": "integer", "minimum": 0},
-            "failed": {"type": "integer", "minimum": 0},
-            "cost": {"type": "integer", "minimum": 0},
-            "created_at": {"type": "integer", "minimum": 0},
-            "completed_at": _UNIX_SECONDS_OR_NULL,
-            "zip": {
-                "type": ["string", "null"],
-                "description": "Once completed: a signed link (valid 1 hour) to a ZIP of the "
-                "results; null before.",
-            },
-            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskItem"}},
-        },
-    },
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {"type": "string"},
-            "taskId": {"type": "string", "description": "The task, where one was created."},
-            "field": {"type": "string", "description": "The parameter that was refused."},
-        },
-    },
-    "PaletteEnvelope": {
-        "type": "object",
-        "required": ["status", "message", "data"],
-        "properties": {
-            "status": {"type": "integer", "const": 200},
-            "message": {"type": "string", "const": "success"},
-            "data": {
-                "type": "object",
-                "required": ["task_id", "x", "y", "colors"],
-                "properties": {
-                    "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-                    "x": {"type": "number"},
-                    "y": {"type": "number"},
-                    "colors": {
-                        "type": "array",
-                        "description": "Best first.",
-                        "items": {
-                            "type": "object",
-                            "required": ["color", "probability"],
-                            "properties": {
-                                "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
-                                "probability": {"type": "number", "minimum": 0, "maximum": 1},
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-    "ColorizeResult": {
-        "type": "object",
-        "required": ["outputUrl"],
-        "properties": {"outputUrl": {"type": "string", "format": "uri"}},
-    },
-    "Account": {
-        "type": "object",
-        "required": ["credits", "keyName", "keyPrefix"],
-        "properties": {
-            "credits": {"type": "integer", "minimum": 0},
-            "keyName": {"type": "string"},
-            "keyPrefix": {"type": "string"},
-        },
-    },
-}
-
-# What the `hints` text holds, for clients that read contentSchema.
-HINTS_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "maxItems": MAX_HINTS,
-    "items": {
-        "type": "object",
-        "required": ["x", "y", "color"],
-        "additionalProperties": False,
-        "properties": {
-            "x": {"type": "number", "minimum": 0},
-            "y": {"type": "number", "minimum": 0},
-            "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
-        },
-    },
-}
 
 _BODY_SCHEMAS = {
     "task": "TaskEnvelope",
@@ -206,57 +28,16 @@ _BODY_SCHEMAS = {
     "batch": "Batch",
     "palette": "PaletteEnvelope",
 }
-_IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
-
-HEADERS: dict[str, Any] = {
-    "X-Credits-Remaining": {
-        "description": "The account's credit balance after this request.",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 0},
-    },
-    "RateLimit-Policy": {
-        "description": "The key's rate limit (IETF draft-ietf-httpapi-ratelimit-headers): "
-        'a quota of q requests refilled over w seconds, e.g. `"per-key";q=10;w=5`.',
-        "required": False,
-        "schema": {"type": "string"},
-    },
-    "RateLimit": {
-        "description": "What is left of that quota: r requests, whole again in t seconds, "
-        'e.g. `"per-key";r=7;t=2`.',
-        "required": False,
-        "schema": {"type": "string"},
-    },
-    "X-Credits-Charged": {
-        "description": "Credits this request took and kept: the job's cost, or 0 for a "
-        "refusal, a replayed answer or a job that failed (refunded) within the call.",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 0},
-    },
-    "Retry-After": {
-        "description": "Seconds to wait before the next request with this key.",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1},
-    },
-}
-
-IDEMPOTENCY_HEADER = {
-    "name": "Idempotency-Key",
-    "in": "header",
-    "required": False,
-    "description": "Any unique string up to 255 characters: a retry with the same key and "
-    "request replays the first response without charging again; the same key on another "
-    "request is a 409. Kept 24 hours.",
-    "schema": {"type": "string", "maxLength": 255},
-}
+_IMAGE_TYPES = tuple(formats.OUTPUT_CONTENT_TYPES.values())
 
 
 def param_schema(param: Param) -> dict[str, Any]:
     if param.kind == "file":
-        schema: dict[str, Any] = dict(_FILE)
+        schema: dict[str, Any] = dict(FILE_SCHEMA)
     elif param.kind == "files":
-        schema = {"type": "array", "items": dict(_FILE)}
+        schema = {"type": "array", "items": dict(FILE_SCHEMA)}
     elif param.kind == "file-or-text":
-        schema = {"anyOf": [dict(_FILE), {"type": "string", "minLength": 1}]}
+        schema = {"anyOf": [dict(FILE_SCHEMA), {"type": "string", "minLength": 1}]}
     elif param.kind == "hints":
         schema = {
             "type": "string",
@@ -284,7 +65,7 @@ def _reply(operation: Operation, reply: Reply) -> dict[str, Any]:
         }
     }
     if reply.status == 200 and operation.operation_id == "createColorizationTask":
-        content.update({media_type: {"schema": dict(_FILE)} for media_type in _IMAGE_TYPES})
+        content.update({media_type: {"schema": dict(FILE_SCHEMA)} for media_type in _IMAGE_TYPES})
     headers = {}
     if reply.status != 401:
         headers["X-Credits-Remaining"] = {"$ref": "#/components/headers/X-Credits-Remaining"}

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from colorizer_site.api.errors import V1, ApiError, api_error_for
 from colorizer_site.jobs import links
-from colorizer_site.jobs.batches import write_results_zip
+from colorizer_site.jobs.batches import zip_response
 
 
 @require_GET
@@ -52,9 +52,4 @@ def batch_zip(request: HttpRequest, token: str) -> HttpResponse:
         )
     if batch is None:
         return V1.error_response(ApiError(404, "No batch results behind this link."))
-    return FileResponse(
-        write_results_zip(batch),
-        content_type="application/zip",
-        as_attachment=True,
-        filename=f"colorized-{batch.batch_id}.zip",
-    )
+    return zip_response(batch)

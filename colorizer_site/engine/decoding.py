@@ -13,25 +13,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PIL import Image, ImageCms, UnidentifiedImageError
 
+from colorizer_site.engine import formats
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage, UnsupportedFormat
 from colorizer_site.engine.types import EngineConfig, ImageInfo
 
-# Pillow's format names. JPEG covers .jpg/.jpeg/.jfif, and Pillow's JPEG reader
-# also hands back MPO, the multi-picture JPEG of many phones and stereo cameras
-# (its first frame is the photo).
-BASE_FORMATS = ("JPEG", "PNG", "BMP", "WEBP", "TIFF", "SGI")
-
-# What a reader sees in messages, in the words people use for these files.
-FORMAT_LABELS = {
-    "JPEG": "JPEG",
-    "MPO": "JPEG",
-    "PNG": "PNG",
-    "BMP": "BMP",
-    "WEBP": "WebP",
-    "TIFF": "TIFF",
-    "SGI": "SGI",
-    "HEIF": "HEIC",
-}
+# Pillow's format names, from the one format table.
+BASE_FORMATS = formats.BASE_PILLOW_NAMES
 
 _heif_state: dict[str, bool] = {}
 
@@ -93,7 +80,7 @@ def open_image(data: bytes, config: EngineConfig) -> Image.Image:
         ) from error
     except UnidentifiedImageError as error:
         raise UnsupportedFormat(
-            "This is not an image in a supported format (JPEG, PNG, WebP, TIFF, BMP, SGI or HEIC)."
+            f"This is not an image in a supported format ({formats.input_formats_sentence()})."
         ) from error
     except (OSError, ValueError, SyntaxError) as error:
         raise InvalidImage(
@@ -112,7 +99,7 @@ def check_header(image: Image.Image, data: bytes, config: EngineConfig) -> Image
         )
     frames = getattr(image, "n_frames", 1)
     if frames > 1 and image.format != "MPO":
-        label = FORMAT_LABELS.get(image.format or "", image.format)
+        label = formats.label(image.format or "")
         raise InvalidImage(
             f"The {label} file holds {frames} frames (an animation or several pages); "
             "send a single still image."

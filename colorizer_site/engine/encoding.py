@@ -10,7 +10,6 @@ from colorizer_site.engine.decoding import check_header, open_image
 from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.engine.types import OUTPUT_FORMATS, EngineConfig
 
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 JPEG_QUALITY = 92
 WEBP_QUALITY = 90
 # zlib level 3 is within a few percent of level 6's size on photos at a third of the time.

@@ -1,14 +1,20 @@
-"""Typed errors the engine raises; the web and API layers map them to messages and codes."""
+"""Typed errors the engine raises; the web and API layers map them to messages and codes.
+
+`task_state` is the task dialect's published state code for a job that ends with
+the error (DESIGN.md 4.1): the one place that mapping is written.
+"""
 
 
 class EngineError(Exception):
     """Base class. `str(error)` is a sentence a person can read."""
 
     code = "engine_error"
+    task_state = -1
 
 
 class InvalidImage(EngineError):
     code = "invalid_image"
+    task_state = -7
 
 
 class UnsupportedFormat(InvalidImage):
@@ -17,6 +23,7 @@ class UnsupportedFormat(InvalidImage):
 
 class ImageTooLarge(EngineError):
     code = "image_too_large"
+    task_state = -5
 
 
 class ModelNotInstalled(EngineError):

@@ -15,8 +15,9 @@ from colorizer_site.engine.color import (
 )
 from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
-from colorizer_site.engine.encoding import CONTENT_TYPES, encode_image
+from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
+from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.guidance import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.models import Prediction, predict, takes_hints, upsample_ab
 from colorizer_site.engine.types import (

@@ -1,84 +1,199 @@
-"""Batches: several photos in one request, charged all or nothing, one ZIP of results.
+"""Batches: many photos at once (files or ZIP archives), charged all or nothing, one ZIP back.
 
-`submit_batch` checks every photo before anything is charged, stores the
-inputs, and then writes every job and its charge in one transaction: a balance
-short for the whole batch charges nothing. The batch completes when its last
-job ends (`complete_if_done`, called inside that job's final transaction), which
-sends `batch_completed` once.
+`submit_batch` reads the photos one at a time, checks each, and stores it before
+reading the next, so a batch is never held in memory whole: uploads arrive as
+temporary files and ZIP members are extracted one by one. Then, in one
+transaction with the wallet row locked, it writes the batch, every job and its
+charge: a balance short for the whole batch charges nothing and says how many
+photos it would cover. The batch completes when its last job ends
+(`endings.complete_if_done`), and `stream_results_zip` sends its results as a
+ZIP built while it is being downloaded.
 """
 
 from __future__ import annotations
 
-import tempfile
+import io
 import zipfile
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from colorizer_site import engine
+from colorizer_site.credits import services as credits
+from colorizer_site.engine import formats
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage
-from colorizer_site.jobs import services
-from colorizer_site.jobs.links import read_result
+from colorizer_site.jobs import intake, services
+from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.models import Batch, ColorizationJob
-from colorizer_site.jobs.signals import batch_completed
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
 
-# Archive members that are not photos: folders, macOS resource forks, hidden files.
-_SKIPPED_PREFIXES = ("__MACOSX/", ".")
+# Results are copied into the ZIP in pieces of this size: the download's memory bound.
+_ZIP_CHUNK_BYTES = 256 * 1024
 
 
 class InvalidBatch(ValueError):
     """The batch as a whole cannot be accepted; `str()` says why."""
 
 
+class BatchNotCovered(credits.InsufficientCredits):
+    """The balance does not cover the whole batch; `fits` photos it would cover."""
+
+    def __init__(self, *, photos: int, per_photo: int, available: int) -> None:
+        super().__init__(needed=photos * per_photo, available=available)
+        self.fits = available // per_photo
+        self.args = (
+            f"These {photos} photos cost {photos * per_photo} credits and your balance is "
+            f"{available}: enough for {self.fits} photo{'s' if self.fits != 1 else ''} "
+            "with these options. Nothing was charged; send fewer photos or buy more credits.",
+        )
+
+
+@dataclass(frozen=True)
+class PhotoSource:
+    """One photo of a batch before it is read: its name, its size, and `read(n)`, which
+    returns at most n of its bytes from the start."""
+
+    name: str
+    size: int
+    read: Callable[[int], bytes]
+
+
+def sources_from_files(
+    files: Iterable[IO[bytes]], *, archives: bool = True
+) -> tuple[list[PhotoSource], list[Skipped]]:
+    """The photos among uploaded files (each with `.name` and `.size`), ZIP archives opened
+    (with `archives`), and the files skipped with their reasons."""
+    sources: list[PhotoSource] = []
+    skipped: list[Skipped] = []
+    for upload in files:
+        name = upload.name or "unnamed"
+        if archives and name.lower().endswith(formats.ARCHIVE_EXTENSIONS):
+            found, passed_over = sources_from_zip(upload, archive_name=intake.base_name(name))
+            sources.extend(found)
+            skipped.extend(passed_over)
+            continue
+        reason = intake.not_a_photo_reason(name)
+        if reason:
+            skipped.append(Skipped(intake.base_name(name), reason))
+            continue
+        reader = upload_reader(upload)
+        sources.append(PhotoSource(intake.base_name(name), upload.size or 0, reader))
+    return sources, skipped
+
+
+def sources_from_zip(
+    archive: IO[bytes], *, archive_name: str = "The archive"
+) -> tuple[list[PhotoSource], list[Skipped]]:
+    """The photos of a ZIP archive, folders included, and its other files with the reason
+    they are skipped; system files (hidden files, __MACOSX) are passed over silently.
+
+    Nothing is extracted here: each member is read when its turn comes.
+    """
+    try:
+        bundle = zipfile.ZipFile(archive)
+        members = bundle.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise InvalidBatch(
+            f"{archive_name} is not a ZIP file this server can read ({error})."
+        ) from error
+    sources: list[PhotoSource] = []
+    skipped: list[Skipped] = []
+    for member in members:
+        if member.is_dir() or intake.is_system_file(member.filename):
+            continue
+        name = intake.base_name(member.filename)
+        reason = intake.not_a_photo_reason(name)
+        if reason:
+            skipped.append(Skipped(name, reason))
+        elif member.flag_bits & 0x1:
+            skipped.append(Skipped(name, "encrypted in the archive; send it without a password."))
+        else:
+            sources.append(PhotoSource(name, member.file_size, _member_reader(bundle, member)))
+    return sources, skipped
+
+
+def check_limits(sources: list[PhotoSource]) -> None:
+    """InvalidBatch for a batch past COLORIZER_BATCH_MAX_PHOTOS or COLORIZER_BATCH_MAX_BYTES."""
+    if not sources:
+        raise InvalidBatch("There is no photo to colorize among these files.")
+    limit = settings.COLORIZER_BATCH_MAX_PHOTOS
+    if len(sources) > limit:
+        raise InvalidBatch(
+            f"A batch holds at most {limit} photos and these files hold {len(sources)}; "
+            "send them in several batches."
+        )
+    total = sum(source.size for source in sources)
+    if total > settings.COLORIZER_BATCH_MAX_BYTES:
+        raise InvalidBatch(
+            f"These photos add up to {filesizeformat(total)}, more than the "
+            f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} a batch may hold; "
+            "send them in several batches."
+        )
+
+
 def submit_batch(
     *,
     owner: User,
-    photos: list[tuple[str, bytes]],
+    sources: list[PhotoSource],
     options: services.JobOptions,
+    skipped: Iterable[Skipped] = (),
+    strict: bool = True,
     api_key: ApiKey | None = None,
     source: str = ColorizationJob.Source.API,
     callback_url: str = "",
 ) -> Batch:
-    """Check, store, charge (all or nothing) and queue `photos` as (file name, bytes).
+    """Check, store, charge (all or nothing) and queue the photos of `sources`.
 
-    Raises InvalidBatch, the errors of `submit_job` (an invalid photo is named),
-    or InsufficientCredits when the balance does not cover the whole batch.
+    With `strict` (the API) a photo the engine refuses refuses the batch, naming
+    it; without (the page) it joins `skipped`, which the batch keeps for its page.
+    Raises InvalidBatch, the engine's errors, or BatchNotCovered when the balance
+    does not cover every photo.
     """
-    limit = settings.COLORIZER_BATCH_MAX_PHOTOS
-    if not photos:
-        raise InvalidBatch("Send at least one photo.")
-    if len(photos) > limit:
-        raise InvalidBatch(f"A batch holds at most {limit} photos; this one has {len(photos)}.")
+    check_limits(sources)
     options = options.validated()
     config = services.engine_config()
     services.check_model_installed(options, config)
     services.check_callback_url(callback_url)
-    probed = []
-    for name, data in photos:
-        try:
-            probed.append((name, data, engine.probe_image(data, config)))
-        except (InvalidImage, ImageTooLarge) as error:
-            raise type(error)(f"{name or 'A photo'}: {error}") from error
-    stored: list[tuple[str, str]] = []
+    per_photo = services.job_cost(options)
+    _check_covered(owner, photos=len(sources), per_photo=per_photo, locked=False)
+    skipped = list(skipped)
+    stored: list[tuple[str, str, dict]] = []
     try:
-        for _, data, info in probed:
-            stored.append(services.store_input(data, info))
+        for photo in sources:
+            try:
+                data = _read(photo, config.max_bytes)
+                info = engine.probe_image(data, config)
+            except (InvalidImage, ImageTooLarge) as error:
+                if strict:
+                    raise type(error)(f"{photo.name}: {error}") from error
+                skipped.append(Skipped(photo.name, str(error)))
+                continue
+            task_id, input_name = services.store_input(data, info)
+            stored.append((task_id, input_name, services.input_meta(data, info, photo.name)))
+        if not stored:
+            raise InvalidBatch("None of these files is a photo that can be colorized.")
         with transaction.atomic():
+            # The wallet stays locked to the end of this transaction, so the charges
+            # below see the balance checked here: they all succeed or none is made.
+            _check_covered(owner, photos=len(stored), per_photo=per_photo, locked=True)
             batch = Batch.objects.create(
                 owner=owner,
                 api_key=api_key,
                 options=asdict(options),
-                cost=services.job_cost(options) * len(photos),
+                cost=per_photo * len(stored),
                 callback_url=callback_url,
+                skipped=[entry.as_dict() for entry in skipped],
             )
-            for (name, data, info), (task_id, input_name) in zip(probed, stored, strict=True):
+            for task_id, input_name, meta in stored:
                 services.create_charged_job(
                     task_id=task_id,
                     owner=owner,
@@ -87,99 +202,122 @@ def submit_batch(
                     api_key=api_key,
                     source=source,
                     batch=batch,
-                    input_meta=services.input_meta(data, info, name),
+                    input_meta=meta,
                 )
     except BaseException:
-        for _, input_name in stored:
-            ColorizationJob._meta.get_field("input_file").storage.delete(input_name)
+        storage = ColorizationJob._meta.get_field("input_file").storage
+        for _, input_name, _ in stored:
+            storage.delete(input_name)
         raise
     return batch
 
 
-def photos_from_zip(archive: IO[bytes]) -> list[tuple[str, bytes]]:
-    """The files of a ZIP as (name, bytes), each read with the upload byte cap (a small
-    archive can inflate to gigabytes) and at most the batch limit of them."""
-    max_bytes = settings.COLORIZER_MAX_UPLOAD_BYTES
+def _check_covered(owner: User, *, photos: int, per_photo: int, locked: bool) -> None:
     try:
-        with zipfile.ZipFile(archive) as bundle:
-            members = [
-                member
-                for member in bundle.infolist()
-                if not member.is_dir()
-                and not member.filename.rsplit("/", 1)[-1].startswith(".")
-                and not member.filename.startswith(_SKIPPED_PREFIXES)
-            ]
-            if len(members) > settings.COLORIZER_BATCH_MAX_PHOTOS:
-                raise InvalidBatch(
-                    f"A batch holds at most {settings.COLORIZER_BATCH_MAX_PHOTOS} photos; "
-                    f"the archive has {len(members)} files."
-                )
-            check_total_size(sum(member.file_size for member in members))
-            photos = []
-            for member in members:
-                with bundle.open(member) as handle:
-                    data = handle.read(max_bytes + 1)
-                if len(data) > max_bytes:
-                    raise ImageTooLarge(
-                        f"{member.filename}: larger than the {max_bytes // 1048576} MB limit."
-                    )
-                photos.append((member.filename.rsplit("/", 1)[-1], data))
-            return photos
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
-        raise InvalidBatch(
-            f"The archive is not a ZIP file this server can read: {error}"
+        credits.require_balance(user=owner, amount=photos * per_photo, lock=locked)
+    except credits.InsufficientCredits as error:
+        raise BatchNotCovered(
+            photos=photos, per_photo=per_photo, available=error.available
         ) from error
 
 
-def check_total_size(total: int) -> None:
-    """InvalidBatch when the photos together pass COLORIZER_BATCH_MAX_BYTES (they are
-    held in memory while they are checked)."""
-    limit = settings.COLORIZER_BATCH_MAX_BYTES
-    if total > limit:
-        raise InvalidBatch(
-            f"The photos add up to more than the {limit // 1048576} MB a batch may hold; "
-            "send them in several batches."
-        )
+def _read(photo: PhotoSource, max_bytes: int) -> bytes:
+    """One photo's bytes, read with the per-photo cap (a small archive can inflate to
+    gigabytes, and a member's stated size is not to be trusted)."""
+    data = photo.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImageTooLarge(f"larger than the {filesizeformat(max_bytes)} limit for one photo.")
+    if not data:
+        raise InvalidImage("the file is empty.")
+    return data
 
 
-def complete_if_done(batch_id: int) -> bool:
-    """Mark the batch completed if none of its jobs is still waiting or running; True once.
+def upload_reader(upload: IO[bytes]) -> Callable[[int], bytes]:
+    """`PhotoSource.read` for an uploaded file (in memory or a temporary file)."""
 
-    The batch row is locked first, so of two jobs ending at the same moment the
-    second sees the first one's final state and exactly one completes the batch.
-    """
-    batch = Batch.objects.select_for_update().get(id=batch_id)
-    if batch.completed_at is not None:
-        return False
-    unfinished = batch.jobs.filter(
-        state__in=[ColorizationJob.State.QUEUED, ColorizationJob.State.PROCESSING]
-    )
-    if unfinished.exists():
-        return False
-    batch.completed_at = timezone.now()
-    batch.save(update_fields=["completed_at"])
-    batch_completed.send(sender=Batch, batch=batch)
-    return True
+    def read(limit: int) -> bytes:
+        upload.seek(0)
+        return upload.read(limit)
+
+    return read
 
 
-def write_results_zip(batch: Batch) -> IO[bytes]:
-    """A temporary file holding the ZIP of the batch's results still stored, rewound."""
-    # The caller's FileResponse closes it once sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-    names: set[str] = set()
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as bundle:
-        for job in batch.jobs.filter(state=ColorizationJob.State.SUCCEEDED).order_by("id"):
+def _member_reader(bundle: zipfile.ZipFile, member: zipfile.ZipInfo) -> Callable[[int], bytes]:
+    def read(limit: int) -> bytes:
+        # Extracted only now, one member at a time, and only up to the cap.
+        with bundle.open(member) as handle:
+            return handle.read(limit)
+
+    return read
+
+
+def result_names(jobs: Iterable[ColorizationJob]) -> Iterator[tuple[ColorizationJob, str]]:
+    """Each succeeded job with its name in the ZIP: the original's name, `-colorized`, and
+    the result's format; a name already taken gets -2, -3, ..."""
+    taken: set[str] = set()
+    for job in jobs:
+        original = job.input_meta.get("name") or job.task_id
+        stem = original.rsplit(".", 1)[0] if "." in original[1:] else original
+        extension = job.result_file.name.rsplit(".", 1)[-1]
+        name = f"{stem}-colorized.{extension}"
+        number = 2
+        while name.lower() in taken:
+            name = f"{stem}-colorized-{number}.{extension}"
+            number += 1
+        taken.add(name.lower())
+        yield job, name
+
+
+def stream_results_zip(batch: Batch) -> Iterator[bytes]:
+    """The ZIP of the batch's stored results, in pieces, built as it is sent: memory stays
+    at about one piece whatever the number of photos."""
+    pipe = _Pipe()
+    jobs = batch.jobs.filter(state=ColorizationJob.State.SUCCEEDED).exclude(result_file="")
+    # Images are already compressed: stored, not deflated again.
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as bundle:
+        for job, name in result_names(jobs.order_by("id").iterator()):
             try:
-                data = read_result(job)
-            except Exception:  # purged or missing: the ZIP holds what is left
+                source = job.result_file.open("rb")
+            except FileNotFoundError:  # purged meanwhile: the ZIP holds what is left
                 continue
-            stem = (job.input_meta.get("name") or job.task_id).rsplit(".", 1)[0] or job.task_id
-            extension = job.result_file.name.rsplit(".", 1)[-1]
-            name = f"{stem}-colorized.{extension}"
-            if name in names:
-                name = f"{stem}-{job.task_id[:8]}-colorized.{extension}"
-            names.add(name)
-            # Already compressed images: stored, not deflated again.
-            bundle.writestr(name, data)
-    spool.seek(0)
-    return spool
+            moment = timezone.localtime(job.completed_at or timezone.now())
+            entry = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
+            with source, bundle.open(entry, "w", force_zip64=True) as target:
+                while chunk := source.read(_ZIP_CHUNK_BYTES):
+                    target.write(chunk)
+                    yield pipe.take()
+            yield pipe.take()
+    yield pipe.take()
+
+
+def zip_response(batch: Batch) -> StreamingHttpResponse:
+    """The download of `stream_results_zip`, named after the batch."""
+    response = StreamingHttpResponse(stream_results_zip(batch), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="colorized-{batch.batch_id[:8]}.zip"'
+    return response
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable file that hands over what was written since the last take."""
+
+    def __init__(self) -> None:
+        self._pieces: list[bytes] = []
+        self._written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._pieces.append(bytes(data))
+        self._written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        # zipfile records offsets from tell(); seek() stays unsupported, so it writes
+        # each entry's sizes after its data instead of going back for them.
+        return self._written
+
+    def take(self) -> bytes:
+        data = b"".join(self._pieces)
+        self._pieces.clear()
+        return data

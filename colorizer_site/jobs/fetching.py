@@ -33,6 +33,10 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 class ImageFetchError(Exception):
     """The image URL could not be downloaded; `str()` says why in plain words."""
 
+    code = "download_failed"
+    # The task dialect's state for it, like the engine errors' (DESIGN.md 4.1).
+    task_state = -3
+
 
 class InvalidImageUrl(ImageFetchError):
     """The URL the user gave is not one we fetch (not http/https, no host): their

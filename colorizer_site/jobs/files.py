@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
+from colorizer_site.engine.formats import browser_content_type
 from colorizer_site.engine.types import OUTPUT_FORMATS
 from colorizer_site.jobs.models import ColorizationJob
 
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
 
 _FILE_FIELDS = ("input_file", "result_file", "thumbnail")
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def remove_files(job: ColorizationJob) -> int:
@@ -43,9 +44,11 @@ def delete_jobs(*, owner: User, task_ids: list[str]) -> int:
     Rows stay (the ledger points at them) with `deleted_at` set. Jobs still
     queued or processing are left alone: the worker is about to write into them.
     """
-    jobs = ColorizationJob.objects.filter(
-        owner=owner, task_id__in=task_ids, deleted_at__isnull=True
-    ).filter(Q(state=ColorizationJob.State.SUCCEEDED) | Q(state__lt=0))
+    jobs = (
+        ColorizationJob.objects.visible_to(owner)
+        .filter(task_id__in=task_ids)
+        .filter(Q(state=ColorizationJob.State.SUCCEEDED) | Q(state__lt=0))
+    )
     count = 0
     for job in jobs:
         job.deleted_at = timezone.now()
@@ -98,18 +101,13 @@ def converted_result(job: ColorizationJob, output_format: str) -> tuple[bytes, s
     return buffer.getvalue(), CONTENT_TYPES[output_format]
 
 
-# Formats every browser shows; other inputs (TIFF, SGI, HEIC) get a stand-in.
-_BROWSER_FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
-                    "WEBP": "image/webp", "BMP": "image/bmp"}
-
-
 def before_image(job: ColorizationJob) -> tuple[bytes, str]:
     """The "before" side of the comparison: the upload itself when a browser can show it.
 
     Otherwise the result's luminance as grey, which the engine keeps equal to
     the input's, at the same size and orientation as the "after" side.
     """
-    content_type = _BROWSER_FORMATS.get(job.input_meta.get("format", "").upper())
+    content_type = browser_content_type(job.input_meta.get("format", ""))
     if content_type and job.input_file:
         return read(job.input_file), content_type
     if not job.result_file:

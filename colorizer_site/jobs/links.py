@@ -69,9 +69,11 @@ def job_for_result_token(token: str) -> ColorizationJob | None:
         raise ResultLinkExpired("This result link has expired.") from error
     except signing.BadSignature:
         return None
-    job = ColorizationJob.objects.filter(
-        task_id=task_id, state=ColorizationJob.State.SUCCEEDED, deleted_at__isnull=True
-    ).first()
+    job = (
+        ColorizationJob.objects.in_gallery()
+        .filter(task_id=task_id, state=ColorizationJob.State.SUCCEEDED)
+        .first()
+    )
     if job is not None and not job.result_file.name:
         raise ResultExpired(job)
     return job

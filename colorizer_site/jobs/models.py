@@ -11,6 +11,12 @@ def new_task_id() -> str:
     return secrets.token_hex(16)
 
 
+class BatchQuerySet(QuerySet["Batch"]):
+    def visible_to(self, user: models.Model) -> BatchQuerySet:
+        """The batches a user sees: their own; others' are a 404 for them."""
+        return self.filter(owner=user)
+
+
 class Batch(models.Model):
     """Several photos submitted together: charged all or nothing, completed when every
     job has ended, downloadable as one ZIP."""
@@ -26,8 +32,12 @@ class Batch(models.Model):
     cost = models.PositiveIntegerField(default=0)
     # Receives the batch.completed event (a Standard Webhooks delivery).
     callback_url = models.URLField(max_length=2000, blank=True)
+    # Files sent with the batch that are not colorized: [{"name": ..., "reason": ...}].
+    skipped = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -35,11 +45,20 @@ class Batch(models.Model):
     def __str__(self) -> str:
         return f"batch {self.batch_id}"
 
+    @property
+    def is_finished(self) -> bool:
+        return self.completed_at is not None
+
 
 class ColorizationJobQuerySet(QuerySet["ColorizationJob"]):
+    def in_gallery(self) -> ColorizationJobQuerySet:
+        """Jobs not removed from their owner's gallery."""
+        return self.filter(deleted_at__isnull=True)
+
     def visible_to(self, user: models.Model) -> ColorizationJobQuerySet:
-        """The jobs a user sees: their own, not removed from the gallery."""
-        return self.filter(owner=user, deleted_at__isnull=True)
+        """The jobs a user sees, on pages and in the API: their own, not removed from the
+        gallery. Everything else is a 404 for them."""
+        return self.in_gallery().filter(owner=user)
 
 
 class ColorizationJob(models.Model):

@@ -1,4 +1,9 @@
-"""What a job can ask for, what it costs, and the checks made before anything is charged."""
+"""What a job can ask for, what it costs, and the checks made before anything is charged.
+
+The one home of the product's prices, model choices and their labels: the
+colorize form, its cost total, the API parsers, the OpenAPI document and the
+Docs page all read them from here.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,37 @@ from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, ColourH
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
 
+# Credits: every colorization costs BASE_PRICE, each paid add-on adds its price.
+BASE_PRICE = 1
+ADDON_PRICES = {"clean_scratches": 1, "face_remaster": 2}
+ADDON_LABELS = {
+    "clean_scratches": "Repair scratches and dust",
+    "face_remaster": "Clarity boost for faces",
+}
+DEFAULT_MODEL = "large"
+# Worded after the shipped weights' measured quality (MODEL_CARD.md): large (two networks)
+# scores best on dev_eval, tiny is close to it at a third of the time.
+MODEL_LABELS = {
+    "large": "Large: the most faithful colours",
+    "tiny": "Tiny: about three times faster, nearly as good",
+}
+DEFAULT_OUTPUT_FORMAT = "jpeg"
+
+
+def model_choices() -> tuple[str, ...]:
+    """The model names users may choose on this installation (COLORIZER_MODEL_CHOICES),
+    the default first."""
+    return tuple(sorted(settings.COLORIZER_MODEL_CHOICES, key=lambda name: name != DEFAULT_MODEL))
+
+
+def model_label(name: str) -> str:
+    return MODEL_LABELS.get(name, name)
+
+
+def price_words(credits: int) -> str:
+    """An add-on's price as the pages and docs write it: "+1 credit", "+2 credits"."""
+    return f"+{credits} credit{'s' if credits != 1 else ''}"
+
 
 class InvalidJobOptions(ValueError):
     """An option value the product does not offer; `str()` says which and why."""
@@ -20,10 +56,10 @@ class InvalidJobOptions(ValueError):
 
 @dataclass(frozen=True)
 class JobOptions:
-    model: str = "large"
+    model: str = DEFAULT_MODEL
     clean_scratches: bool = False
     face_remaster: bool = False
-    output_format: str = "jpeg"
+    output_format: str = DEFAULT_OUTPUT_FORMAT
     # Colour pins in the input photo's (upright) pixels, and vividness 0..100
     # (None: the model's measured best). Both are free; the engine checks them.
     hints: tuple[ColourHint, ...] = ()
@@ -32,7 +68,7 @@ class JobOptions:
     def validated(self) -> JobOptions:
         """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions; bad hints or
         vividness raise the engine's InvalidOptions, whose `field` names them."""
-        choices = settings.COLORIZER_MODEL_CHOICES
+        choices = model_choices()
         if self.model not in choices:
             names = " or ".join(f'"{name}"' for name in choices)
             raise InvalidJobOptions(f'Unknown model "{self.model}"; choose {names}.')
@@ -43,7 +79,8 @@ class JobOptions:
         output_format = "jpeg" if output_format == "jpg" else output_format
         if output_format not in OUTPUT_FORMATS:
             raise InvalidJobOptions(
-                f'Unknown output format "{self.output_format}"; choose jpeg, png or webp.'
+                f'Unknown output format "{self.output_format}"; choose '
+                f"{', '.join(OUTPUT_FORMATS[:-1])} or {OUTPUT_FORMATS[-1]}."
             )
         check_vividness(self.vividness)
         return replace(self, output_format=output_format, hints=check_hints(self.hints))
@@ -52,10 +89,10 @@ class JobOptions:
     def from_job(cls, job: ColorizationJob) -> JobOptions:
         stored = job.options or {}
         return cls(
-            model=stored.get("model", "large"),
+            model=stored.get("model", DEFAULT_MODEL),
             clean_scratches=bool(stored.get("clean_scratches", False)),
             face_remaster=bool(stored.get("face_remaster", False)),
-            output_format=stored.get("output_format", "jpeg"),
+            output_format=stored.get("output_format", DEFAULT_OUTPUT_FORMAT),
             hints=tuple(ColourHint(**hint) for hint in stored.get("hints", ())),
             vividness=stored.get("vividness"),
         )
@@ -74,8 +111,8 @@ class JobOptions:
 
 
 def job_cost(options: JobOptions) -> int:
-    """One credit per colorization, +1 for scratch repair, +2 for the clarity boost."""
-    return 1 + (1 if options.clean_scratches else 0) + (2 if options.face_remaster else 0)
+    """BASE_PRICE plus the price of each add-on the options ask for."""
+    return BASE_PRICE + sum(price for name, price in ADDON_PRICES.items() if getattr(options, name))
 
 
 def check_model_installed(options: JobOptions, config: EngineConfig | None = None) -> None:

@@ -10,26 +10,38 @@ failure code. Every state change is a conditional UPDATE on the state the
 change expects, so a job the reaper has timed out cannot later turn into a
 success, and a refund is written at most once (its idempotency key is the
 task id). The options and their checks live in `jobs.options`, the worker step
-in `jobs.worker`; both are re-exported here.
+in `jobs.worker`, failing, cancelling and reaping in `jobs.endings`; the names
+callers use are re-exported here. The imports run one way only:
+services -> tasks -> worker -> endings.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
+from colorizer_site.engine import formats
 from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.engine.guidance import check_hints_inside
 from colorizer_site.engine.pipeline import check_options
+from colorizer_site.jobs.endings import (
+    CANCELLED_MESSAGE,
+    JobAlreadyFinished,
+    cancel_job,
+    fail_job,
+    memo,
+    reap_stuck_jobs,
+    refunded_credits,
+    wait_for_job,
+)
+from colorizer_site.jobs.fetching import fetch_image
 from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.options import (
@@ -40,13 +52,15 @@ from colorizer_site.jobs.options import (
     job_cost,
 )
 from colorizer_site.jobs.registry import engine_config
-from colorizer_site.jobs.signals import job_finished
+from colorizer_site.jobs.tasks import colorize_job
+from colorizer_site.jobs.worker import run_job
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
 
 __all__ = [
+    "CANCELLED_MESSAGE",
     "InvalidJobOptions",
     "JobAlreadyFinished",
     "JobOptions",
@@ -54,38 +68,20 @@ __all__ = [
     "check_callback_url",
     "check_model_installed",
     "engine_config",
+    "fail_job",
     "job_cost",
     "reap_stuck_jobs",
+    "refunded_credits",
     "rerun_job",
     "result_url",
     "run_job",
     "submit_job",
+    "submit_job_from_photo",
     "submit_job_from_url",
     "wait_for_job",
 ]
 
 logger = logging.getLogger(__name__)
-State = ColorizationJob.State
-
-# Extensions the stored input gets, from the format the header names; the
-# stored name is the task id, never the uploader's file name.
-_INPUT_EXTENSIONS = {
-    "JPEG": "jpg",
-    "PNG": "png",
-    "WEBP": "webp",
-    "BMP": "bmp",
-    "TIFF": "tif",
-    "SGI": "rgb",
-    "HEIF": "heic",
-    "MPO": "jpg",
-}
-
-
-class JobAlreadyFinished(Exception):
-    """A cancel for a job that has already succeeded or failed."""
-
-
-CANCELLED_MESSAGE = "Cancelled at your request; the credits were refunded."
 
 
 def submit_job(
@@ -148,7 +144,7 @@ def submit_job(
 def store_input(image: bytes, info: engine.ImageInfo) -> tuple[str, str]:
     """(a new task id, the stored input's name): the upload saved under the task id."""
     task_id = new_task_id()
-    extension = _INPUT_EXTENSIONS.get(info.format.upper(), "bin")
+    extension = formats.stored_extension(info.format)
     name = _input_storage().save(
         f"inputs/{timezone.now():%Y/%m/%d}/{task_id}.{extension}", ContentFile(image)
     )
@@ -198,7 +194,7 @@ def create_charged_job(
         amount=cost,
         job=job,
         api_key=job.api_key,
-        memo=_memo("Colorization", job),
+        memo=memo("Colorization", job),
         # The caller's transaction rolls back whole on InsufficientCredits.
         savepoint=False,
     )
@@ -223,14 +219,14 @@ def submit_job_from_url(
     source: str = ColorizationJob.Source.WEB,
     api_key: ApiKey | None = None,
     callback_url: str = "",
+    max_bytes: int | None = None,
 ) -> ColorizationJob:
-    """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it.
+    """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it: the
+    one way in for photos given by URL, from the pages and both API dialects.
 
     Raises ImageFetchError before anything is charged when the download fails,
     besides everything `submit_job` raises.
     """
-    from colorizer_site.jobs.fetching import fetch_image
-
     options = options.validated()
     check_model_installed(options)
     check_callback_url(callback_url)
@@ -245,7 +241,18 @@ def submit_job_from_url(
         api_key=api_key,
         source_url=url,
         callback_url=callback_url,
+        max_bytes=max_bytes,
     )
+
+
+def submit_job_from_photo(
+    *, data: bytes = b"", url: str = "", filename: str = "", **fields: object
+) -> ColorizationJob:
+    """`submit_job_from_url` when the caller gave a URL, else `submit_job` with the bytes;
+    `fields` are the keyword arguments both take."""
+    if url:
+        return submit_job_from_url(url=url, **fields)  # type: ignore[arg-type]
+    return submit_job(image=data, filename=filename, **fields)  # type: ignore[arg-type]
 
 
 def rerun_job(
@@ -271,147 +278,12 @@ def stored_input(job: ColorizationJob) -> bytes:
         return handle.read()
 
 
-def refunded_credits(job: ColorizationJob) -> int:
-    """Credits given back for this job (0 unless it failed)."""
-    from colorizer_site.credits.models import CreditEntry
-
-    entry = CreditEntry.objects.filter(idempotency_key=f"refund:{job.task_id}").first()
-    return entry.delta if entry else 0
-
-
 def _enqueue(job_id: int) -> None:
-    from colorizer_site.jobs.tasks import colorize_job
-
     colorize_job.enqueue(job_id)
 
 
 def _queue_is_in_this_database() -> bool:
-    from django_tasks_db import DatabaseBackend
-
-    from colorizer_site.jobs.tasks import colorize_job
-
     return isinstance(colorize_job.get_backend(), DatabaseBackend)
-
-
-def run_job(job_id: int) -> None:
-    """The worker step (`jobs.worker.run_job`): colorize a queued job, store the result,
-    or fail it and refund."""
-    from colorizer_site.jobs.worker import run_job as run
-
-    run(job_id)
-
-
-def fail_job(
-    job: ColorizationJob, *, state: int, code: str, message: str, queued_only: bool = False
-) -> bool:
-    """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended
-    (or, with `queued_only`, if a worker has taken it)."""
-    unfinished = [State.QUEUED] if queued_only else [State.QUEUED, State.PROCESSING]
-    with transaction.atomic():
-        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished).update(
-            state=state,
-            error_code=code[:40],
-            error_message=message,
-            stage="failed",
-            completed_at=timezone.now(),
-        )
-        if changed and job.cost:
-            what = "cancelled" if state == State.CANCELLED else "failed"
-            credits.refund(
-                user=job.owner,
-                amount=job.cost,
-                job=job,
-                api_key=job.api_key,
-                memo=_memo(f"Refund for {what} colorization", job),
-                idempotency_key=f"refund:{job.task_id}",
-            )
-        if changed:
-            _announce_finished(job.id)
-    return bool(changed)
-
-
-def _announce_finished(job_id: int) -> None:
-    """Tell the `job_finished` receivers (webhooks' outbox) inside the final state's
-    transaction, so what they write commits or rolls back with it; and complete the
-    job's batch when it was the last one running."""
-    job = ColorizationJob.objects.get(id=job_id)
-    if job_finished.has_listeners(ColorizationJob):
-        job_finished.send(sender=ColorizationJob, job=job)
-    if job.batch_id is not None:
-        from colorizer_site.jobs.batches import complete_if_done
-
-        complete_if_done(job.batch_id)
-
-
-def cancel_job(job: ColorizationJob) -> ColorizationJob:
-    """Cancel the owner's job: a queued one ends now (-9) and is refunded; a running one
-    is marked, and the worker stops it and refunds it at its next progress report.
-
-    Raises JobAlreadyFinished for a job that has already ended. Returns the job reloaded.
-    """
-    if fail_job(
-        job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE, queued_only=True
-    ):
-        job.refresh_from_db()
-        return job
-    ColorizationJob.objects.filter(
-        id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
-    ).update(cancel_requested_at=timezone.now())
-    job.refresh_from_db()
-    if job.is_finished:
-        raise JobAlreadyFinished(
-            f"The task has already {'succeeded' if job.succeeded else 'ended'}; "
-            "there is nothing to cancel."
-        )
-    return job
-
-
-def wait_for_job(job: ColorizationJob, *, timeout: float) -> ColorizationJob:
-    """The job reloaded once it has finished or after `timeout` seconds, whichever is first."""
-    deadline = time.monotonic() + timeout
-    job.refresh_from_db()
-    while not job.is_finished and time.monotonic() < deadline:
-        time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
-        job.refresh_from_db()
-    return job
-
-
-def reap_stuck_jobs() -> int:
-    """Fail (-8) and refund jobs stuck past their deadline; how many were reaped.
-
-    The database task backend has no timeouts of its own: a worker killed
-    mid-job leaves the job in processing for good, and this is what ends it.
-    A job still queued after COLORIZER_QUEUE_TIMEOUT_SECONDS (its queue entry
-    was lost, e.g. the web process died between commit and enqueue) ends too.
-    """
-    now = timezone.now()
-    timeout = settings.COLORIZER_JOB_TIMEOUT_SECONDS
-    minutes = max(1, round(timeout / 60))
-    processing = (
-        ColorizationJob.objects.filter(
-            state=State.PROCESSING, processed_at__lt=now - timedelta(seconds=timeout)
-        ),
-        f"The colorization did not finish within {minutes} minute"
-        f"{'s' if minutes != 1 else ''} and was stopped.",
-    )
-    queued = (
-        ColorizationJob.objects.filter(
-            state=State.QUEUED,
-            created_at__lt=now - timedelta(seconds=settings.COLORIZER_QUEUE_TIMEOUT_SECONDS),
-        ),
-        "No worker took up the colorization in time, so it was cancelled.",
-    )
-    reaped = 0
-    for stuck, message in (processing, queued):
-        for job in stuck.select_related("owner", "api_key"):
-            if fail_job(job, state=State.TIMED_OUT, code="timed_out", message=message):
-                reaped += 1
-                logger.warning("job %s timed out and was refunded", job.task_id)
-    return reaped
-
-
-def _memo(what: str, job: ColorizationJob) -> str:
-    return f"{what} {job.task_id[:8]}"
 
 
 def _clean_name(filename: str) -> str:

@@ -55,6 +55,7 @@ def batch_data(batch: Batch, *, base_url: str) -> dict[str, Any]:
         "completed_at": unix(batch.completed_at),
         "zip": batch_zip_url(batch, absolute_base=base_url) if done else None,
         "tasks": [listed_task(job, base_url=base_url) for job in jobs],
+        "skipped": batch.skipped,
     }
 
 

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from colorizer_site.jobs import services
+from colorizer_site.jobs import worker
 
 
 @task()
 def colorize_job(job_id: int) -> None:
-    services.run_job(job_id)
+    worker.run_job(job_id)

@@ -1,6 +1,6 @@
 """The worker step: run the engine on a queued job, store the result, or fail and refund it.
 
-`run_job` is what the `colorize_job` task runs (through `services.run_job`). Every
+`run_job` is what the `colorize_job` task runs. Every
 state change is a conditional UPDATE on the state it expects, so a job the reaper
 timed out or its owner cancelled never turns into a success.
 """
@@ -15,11 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from colorizer_site import engine
-from colorizer_site.engine.errors import EngineError, ImageTooLarge, InvalidImage
+from colorizer_site.jobs.endings import CANCELLED_MESSAGE, announce_finished, fail_job
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
-from colorizer_site.jobs.services import CANCELLED_MESSAGE, _announce_finished, fail_job
 
 logger = logging.getLogger(__name__)
 State = ColorizationJob.State
@@ -88,7 +87,7 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
             result_meta=result.metadata(),
         )
         if finished:
-            _announce_finished(job.id)
+            announce_finished(job.id)
     if not finished:
         storage.delete(result_name)
         storage.delete(thumbnail_name)
@@ -101,24 +100,12 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
 
 
 def _failure_for(error: Exception) -> tuple[int, str]:
-    """The task dialect's state code for an error and the sentence the user reads."""
-    if isinstance(error, ImageTooLarge):
-        return State.IMAGE_TOO_LARGE, str(error)
-    if isinstance(error, InvalidImage):
-        return State.INVALID_IMAGE, str(error)
-    if _is_fetch_error(error):
-        return State.DOWNLOAD_FAILED, str(error)
-    if isinstance(error, EngineError):
-        return State.FAILED, str(error)
-    return State.FAILED, "The colorization failed because of an error on our side."
-
-
-def _is_fetch_error(error: Exception) -> bool:
-    try:
-        from colorizer_site.jobs.fetching import ImageFetchError
-    except ImportError:
-        return False
-    return isinstance(error, ImageFetchError)
+    """The task dialect's state code for an error (the error's own `task_state`, see
+    engine.errors) and the sentence the user reads."""
+    state = getattr(error, "task_state", None)
+    if state is None:
+        return State.FAILED, "The colorization failed because of an error on our side."
+    return state, str(error)
 
 
 def _progress_writer(job_id: int) -> engine.ProgressCallback:

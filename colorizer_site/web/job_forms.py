@@ -5,33 +5,26 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from colorizer_site.jobs import guidance
+from colorizer_site.engine import formats
+from colorizer_site.jobs import guidance, options
 from colorizer_site.jobs.services import JobOptions
 
-# Worded after the shipped weights' measured quality (MODEL_CARD.md): large (two networks)
-# scores best on dev_eval, tiny is close to it at a third of the time.
-MODEL_LABELS = {
-    "large": "Large: the most faithful colours",
-    "tiny": "Tiny: about three times faster, nearly as good",
-}
-FORMAT_CHOICES = [("jpeg", "JPEG"), ("png", "PNG"), ("webp", "WebP")]
-ACCEPTED_TYPES = (
-    "image/jpeg,image/png,image/webp,image/bmp,image/tiff,image/x-rgb,image/sgi,"
-    "image/heic,.jpg,.jpeg,.jfif,.png,.webp,.bmp,.tif,.tiff,.rgb,.sgi,.heic"
-)
+FORMAT_CHOICES = [(name, formats.OUTPUT_LABELS[name]) for name in formats.OUTPUT_CONTENT_TYPES]
+
+
+def _addon_label(name: str) -> str:
+    return f"{options.ADDON_LABELS[name]} ({options.price_words(options.ADDON_PRICES[name])})"
 
 
 class OptionsForm(forms.Form):
     """The options of a job; used alone by "Run again with other options"."""
 
-    model = forms.ChoiceField(label="Model", initial="large")
-    clean_scratches = forms.BooleanField(
-        label="Repair scratches and dust (+1 credit)", required=False
+    model = forms.ChoiceField(label="Model", initial=options.DEFAULT_MODEL)
+    clean_scratches = forms.BooleanField(label=_addon_label("clean_scratches"), required=False)
+    face_remaster = forms.BooleanField(label=_addon_label("face_remaster"), required=False)
+    output_format = forms.ChoiceField(
+        label="Output format", choices=FORMAT_CHOICES, initial=options.DEFAULT_OUTPUT_FORMAT
     )
-    face_remaster = forms.BooleanField(
-        label="Clarity boost for faces (+2 credits)", required=False
-    )
-    output_format = forms.ChoiceField(label="Output format", choices=FORMAT_CHOICES, initial="jpeg")
     vividness = forms.IntegerField(
         label="Vividness",
         required=False,
@@ -47,11 +40,11 @@ class OptionsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [
-            (name, MODEL_LABELS.get(name, name)) for name in settings.COLORIZER_MODEL_CHOICES
+            (name, options.model_label(name)) for name in options.model_choices()
         ]
         # Each option carries its price so the page can total the cost as it changes.
-        self.fields["clean_scratches"].widget.attrs["data-cost"] = "1"
-        self.fields["face_remaster"].widget.attrs["data-cost"] = "2"
+        for name, price in options.ADDON_PRICES.items():
+            self.fields[name].widget.attrs["data-cost"] = str(price)
 
     def job_options(self) -> JobOptions:
         data = self.cleaned_data
@@ -64,14 +57,27 @@ class OptionsForm(forms.Form):
         )
 
 
-class ColorizeForm(OptionsForm):
-    """A photo (file or URL) plus options."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    image = forms.FileField(
-        label="Photo",
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
-    )
+
+class PhotoFilesField(forms.FileField):
+    """One or many files (photos, ZIP archives); cleans to a list, empty when none."""
+
+    def __init__(self, **kwargs) -> None:
+        attrs = {"accept": formats.accept_attribute(archives=True), "multiple": True}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotoFilesField, self).clean(item, initial) for item in files if item]
+
+
+class ColorizeForm(OptionsForm):
+    """A photo (file or URL), or a batch (many files, ZIP archives), plus options."""
+
+    image = PhotoFilesField(label="Photos", required=False)
     image_url = forms.URLField(
         label="…or an image URL",
         required=False,
@@ -79,34 +85,71 @@ class ColorizeForm(OptionsForm):
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/old-photo.jpg"}),
     )
 
-    field_order = ["image", "image_url", "model", "clean_scratches", "face_remaster",
-                   "output_format", "vividness"]
+    field_order = [
+        "image",
+        "image_url",
+        "model",
+        "clean_scratches",
+        "face_remaster",
+        "output_format",
+        "vividness",
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
-        self.fields["image"].help_text = (
-            f"JPEG, PNG, WebP, TIFF, BMP or SGI, up to {limit} and 4096 x 4096 pixels."
-        )
+        self.fields["image"].help_text = upload_help()
 
-    def clean_image(self) -> UploadedFile | None:
-        image = self.cleaned_data.get("image")
-        if image and image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
-            limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
+    @property
+    def is_batch(self) -> bool:
+        """Several files, or a ZIP archive: a batch, not a single photo."""
+        files = self.cleaned_data.get("image") or []
+        return len(files) > 1 or any(_is_archive(upload) for upload in files)
+
+    def clean_image(self) -> list[UploadedFile]:
+        files = self.cleaned_data.get("image") or []
+        if len(files) == 1 and not _is_archive(files[0]):
+            image = files[0]
+            if image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
+                limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
+                raise forms.ValidationError(
+                    f"This file is {filesizeformat(image.size)}; the limit is {limit}."
+                )
+        total = sum(upload.size or 0 for upload in files)
+        if total > settings.COLORIZER_BATCH_MAX_BYTES:
             raise forms.ValidationError(
-                f"This file is {filesizeformat(image.size)}; the limit is {limit}."
+                f"These files add up to {filesizeformat(total)}; a batch may hold "
+                f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)}. "
+                "Send them in several batches."
             )
-        return image
+        return files
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("image") and data.get("image_url"):
             self.add_error("image_url", "Choose a file or give a URL, not both.")
-        elif not data.get("image") and not data.get("image_url") and not self.has_error(
-            "image"
-        ) and not self.has_error("image_url"):
+        elif (
+            not data.get("image")
+            and not data.get("image_url")
+            and not self.has_error("image")
+            and not self.has_error("image_url")
+        ):
             self.add_error("image", "Choose a photo to colorize, or give its URL below.")
         return data
+
+
+def upload_help() -> str:
+    """What the upload accepts, in the words every page uses for it."""
+    side = settings.COLORIZER_MAX_IMAGE_SIDE
+    return (
+        f"{formats.input_formats_sentence()}, up to "
+        f"{filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)} and {side} x {side} pixels "
+        f"each. Several at once, or ZIP archives: up to {settings.COLORIZER_BATCH_MAX_PHOTOS} "
+        f"photos and {filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} in one batch."
+    )
+
+
+def _is_archive(upload: UploadedFile) -> bool:
+    return (upload.name or "").lower().endswith(formats.ARCHIVE_EXTENSIONS)
 
 
 class GuidanceForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from colorizer_site.web.views import adjust, colorize, docs, gallery, home, jobs
+from colorizer_site.web.views import adjust, batches, colorize, docs, gallery, home, jobs
 
 app_name = "web"
 
@@ -27,5 +27,8 @@ urlpatterns = [
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
+    # Batches (issue 11).
+    path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
+    path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
     path("docs/", docs.docs, name="docs"),
 ]

@@ -36,9 +36,14 @@
     }
   }
 
+  // Several files or a ZIP make a batch (batch-upload.js counts its photos): each photo's
+  // own size is checked on the server, where archives are opened.
+  const isBatch = () => fileInput.files.length > 1
+    || Array.from(fileInput.files).some((file) => file.name.toLowerCase().endsWith(".zip"));
+
   function showPreview() {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
-    const file = fileInput.files[0];
+    const file = isBatch() ? null : fileInput.files[0];
     checkSize(file);
     updateCost();
     if (!file || !file.type.startsWith("image/")) {
@@ -53,15 +58,25 @@
   }
 
   function updateCost() {
-    let cost = baseCost;
+    let perPhoto = baseCost;
     form.querySelectorAll("input[data-cost]:checked").forEach((box) => {
-      cost += Number(box.dataset.cost);
+      perPhoto += Number(box.dataset.cost);
     });
+    const photos = isBatch() ? Number(form.dataset.photoCount || 0) : 1;
+    const cost = perPhoto * photos;
     costOut.textContent = cost;
     plural.textContent = cost === 1 ? "" : "s";
     const short = cost > balance;
-    submit.disabled = short || tooBig;
-    if (short) {
+    submit.disabled = short || tooBig || form.dataset.batchInvalid === "true";
+    if (short && photos > 1) {
+      const fits = Math.floor(balance / perPhoto);
+      note.innerHTML = "";
+      note.append(`These ${photos} photos need ${cost} credits; your balance of ${balance} covers ${fits} of them. `);
+      const link = document.createElement("a");
+      link.href = form.dataset.buyUrl;
+      link.textContent = "Buy credits";
+      note.append(link, " or send fewer photos.");
+    } else if (short) {
       note.innerHTML = "";
       note.append(`This needs ${cost} credit${cost === 1 ? "" : "s"}; your balance is ${balance}. `);
       const link = document.createElement("a");
@@ -74,6 +89,8 @@
   }
 
   fileInput.addEventListener("change", showPreview);
+  // batch-upload.js tells when it has counted the photos of the chosen files.
+  form.addEventListener("photos-counted", updateCost);
   form.addEventListener("change", updateCost);
   ["dragenter", "dragover"].forEach((name) => dropzone.addEventListener(name, (event) => {
     event.preventDefault();

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from colorizer_site.api.operations import OPERATIONS
+from colorizer_site.jobs.apispec import OPERATIONS
 from colorizer_site.keys.services import create_key, revoke
 from tests.api.conftest import ImageServer
 

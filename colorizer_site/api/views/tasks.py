@@ -27,14 +27,14 @@ _TASK_ID = re.compile(r"[0-9a-f]{32}")
 @renders_errors(TASKS)
 def create_task(request: HttpRequest) -> HttpResponse:
     task = parse_create_task(request)
-    job = jobs.submit_job(
-        owner=request.user,
-        image=task.image.data,
+    job = jobs.submit_job_from_photo(
+        data=task.image.data,
+        url=task.image.url,
         filename=task.image.filename,
+        owner=request.user,
         options=task.options,
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
-        source_url=task.image.source_url,
         callback_url=task.callback_url,
     )
     if task.sync:
@@ -73,9 +73,7 @@ def task_palette(request: HttpRequest, task_id: str) -> HttpResponse:
 def _own_task(request: HttpRequest, task_id: str) -> ColorizationJob:
     job = None
     if _TASK_ID.fullmatch(task_id):
-        job = ColorizationJob.objects.filter(
-            task_id=task_id, owner=request.user, deleted_at__isnull=True
-        ).first()
+        job = ColorizationJob.objects.visible_to(request.user).filter(task_id=task_id).first()
     if job is None:
         raise ApiError(404, "No task with this task_id belongs to your account.")
     return job

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from colorizer_site.api import operations
 from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, failed_job_error, renders_errors
 from colorizer_site.api.forms import parse_colorize
 from colorizer_site.credits.services import balance_of
+from colorizer_site.jobs import apispec as operations
 from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.decorators import api_key_required
@@ -24,14 +24,14 @@ from colorizer_site.keys.decorators import api_key_required
 @renders_errors(V1)
 def colorize(request: HttpRequest) -> HttpResponse:
     form = parse_colorize(request)
-    job = jobs.submit_job(
-        owner=request.user,
-        image=form.image.data,
+    job = jobs.submit_job_from_photo(
+        data=form.image.data,
+        url=form.image.url,
         filename=form.image.filename,
+        owner=request.user,
         options=form.options,
         source=ColorizationJob.Source.API,
         api_key=request.api_key,
-        source_url=form.image.source_url,
         callback_url=form.callback_url,
         max_bytes=operations.V1_FILE_LIMIT_BYTES,
     )

@@ -10,11 +10,13 @@ from colorizer_site.api.forms import parse_create_batch
 from colorizer_site.jobs.batches import submit_batch
 from colorizer_site.jobs.models import Batch
 from colorizer_site.jobs.task_data import batch_data
+from colorizer_site.jobs.uploads import uploads_to_temporary_files
 from colorizer_site.keys.decorators import api_key_required
 
 
 @require_POST
 @api_key_required(on_failure=V1.auth_failure)
+@uploads_to_temporary_files
 @credits_header
 @rate_limited(V1)
 @credits_charged
@@ -24,7 +26,8 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     form = parse_create_batch(request)
     batch = submit_batch(
         owner=request.user,
-        photos=form.photos,
+        sources=form.photos,
+        skipped=form.skipped,
         options=form.options,
         api_key=request.api_key,
         callback_url=form.callback_url,
@@ -40,7 +43,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 @rate_limited(V1)
 @renders_errors(V1)
 def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
-    batch = Batch.objects.filter(batch_id=batch_id, owner=request.user).first()
+    batch = Batch.objects.visible_to(request.user).filter(batch_id=batch_id).first()
     if batch is None:
         raise ApiError(404, "No batch with this batch_id belongs to your account.")
     return JsonResponse(batch_data(batch, base_url=absolute_base(request)))

@@ -1,16 +1,19 @@
-"""The colorize form: the home page of a signed-in user."""
+"""The colorize form: the home page of a signed-in user; one photo, or a batch of many."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from colorizer_site.credits.services import InsufficientCredits, balance_of
+from colorizer_site.engine import formats
 from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
-from colorizer_site.jobs import services
+from colorizer_site.jobs import batches, services
 from colorizer_site.jobs.fetching import ImageFetchError
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.uploads import uploads_to_temporary_files
 from colorizer_site.web.job_forms import ColorizeForm
 
 
@@ -26,14 +29,23 @@ def colorize_page(
         "base_cost": cheapest,
         "short_of_credits": balance < cheapest,
         "max_bytes": settings.COLORIZER_MAX_UPLOAD_BYTES,
+        "batch_max_photos": settings.COLORIZER_BATCH_MAX_PHOTOS,
+        "photo_extensions": " ".join(formats.input_extensions()),
     }
     return render(request, "web/colorize.html", context, status=status)
 
 
+# A batch's files stream to temporary files; the handlers are swapped before the CSRF
+# check reads the form, hence exempt outside and protected inside.
+@csrf_exempt
 @login_required
 @require_POST
+@uploads_to_temporary_files
+@csrf_protect
 def colorize(request: HttpRequest) -> HttpResponse:
     form = ColorizeForm(request.POST, request.FILES)
+    if form.is_valid() and form.is_batch:
+        return _submit_batch(request, form)
     if form.is_valid():
         # Every check below runs before the charge, so an error here has cost nothing.
         image_field = "image" if form.cleaned_data["image"] else "image_url"
@@ -56,13 +68,38 @@ def colorize(request: HttpRequest) -> HttpResponse:
     return colorize_page(request, form, status=400)
 
 
+def _submit_batch(request: HttpRequest, form: ColorizeForm) -> HttpResponse:
+    """Many photos, or ZIP archives: one batch, charged whole or refused whole."""
+    try:
+        sources, skipped = batches.sources_from_files(form.cleaned_data["image"])
+        batch = batches.submit_batch(
+            owner=request.user,
+            sources=sources,
+            skipped=skipped,
+            options=form.job_options(),
+            strict=False,
+            source=ColorizationJob.Source.WEB,
+        )
+    except (batches.InvalidBatch, EngineError) as error:
+        if isinstance(error, ModelNotInstalled | InvalidOptions):
+            form.add_error(None, str(error))
+        else:
+            form.add_error("image", str(error))
+    except (InsufficientCredits, services.InvalidJobOptions) as error:
+        form.add_error(None, str(error))
+    else:
+        return redirect("web:batch_detail", batch_id=batch.batch_id)
+    return colorize_page(request, form, status=400)
+
+
 def _submit(request: HttpRequest, form: ColorizeForm) -> ColorizationJob:
     options = form.job_options()
-    upload = form.cleaned_data["image"]
-    if upload:
-        return services.submit_job(
-            owner=request.user, image=upload.read(), filename=upload.name, options=options
-        )
-    return services.submit_job_from_url(
-        owner=request.user, url=form.cleaned_data["image_url"], options=options
+    uploads = form.cleaned_data["image"]
+    upload = uploads[0] if uploads else None
+    return services.submit_job_from_photo(
+        data=upload.read() if upload else b"",
+        url="" if upload else form.cleaned_data["image_url"],
+        filename=upload.name if upload else "",
+        owner=request.user,
+        options=options,
     )

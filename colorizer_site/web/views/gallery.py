@@ -24,7 +24,7 @@ PAGE_SIZE = 12
 @login_required
 @require_safe
 def gallery(request: HttpRequest) -> HttpResponse:
-    jobs = ColorizationJob.objects.filter(owner=request.user, deleted_at__isnull=True)
+    jobs = ColorizationJob.objects.visible_to(request.user)
     status = request.GET.get("status", "")
     # A filter lists every matching job; "All" groups refinements under their original.
     jobs = jobs.filter(FILTERS[status][1]) if status in FILTERS else grouped_by_original(jobs)
@@ -40,7 +40,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
 def grouped_by_original(jobs: QuerySet[ColorizationJob]) -> QuerySet[ColorizationJob]:
     """Originals only, each with its refinements (oldest first) as `shown_versions`; a
     refinement whose original was deleted stands on its own."""
-    versions = ColorizationJob.objects.filter(deleted_at__isnull=True).order_by("created_at")
+    versions = ColorizationJob.objects.in_gallery().order_by("created_at")
     standing = Q(original__isnull=True) | Q(original__deleted_at__isnull=False)
     return jobs.filter(standing).prefetch_related(
         Prefetch("versions", queryset=versions, to_attr="shown_versions")
@@ -61,11 +61,7 @@ def job_delete(request: HttpRequest, task_id: str) -> HttpResponse:
 def gallery_delete(request: HttpRequest) -> HttpResponse:
     """Bulk delete: the first POST asks for confirmation, the second (confirm=yes) deletes."""
     task_ids = request.POST.getlist("task_id")
-    jobs = list(
-        ColorizationJob.objects.filter(
-            owner=request.user, task_id__in=task_ids, deleted_at__isnull=True
-        )
-    )
+    jobs = list(ColorizationJob.objects.visible_to(request.user).filter(task_id__in=task_ids))
     if not jobs:
         messages.warning(request, "Select the photos to delete first.")
         return redirect("web:gallery")

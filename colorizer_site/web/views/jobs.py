@@ -20,9 +20,7 @@ DOWNLOAD_FORMATS = {value for value, _ in FORMAT_CHOICES}
 
 def owned_job(request: HttpRequest, task_id: str) -> ColorizationJob:
     """The signed-in user's job, or 404: other people's jobs do not exist for them."""
-    return get_object_or_404(
-        ColorizationJob, task_id=task_id, owner=request.user, deleted_at__isnull=True
-    )
+    return get_object_or_404(ColorizationJob.objects.visible_to(request.user), task_id=task_id)
 
 
 @login_required

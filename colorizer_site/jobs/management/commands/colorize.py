@@ -9,18 +9,26 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from colorizer_site import engine
+from colorizer_site.jobs import intake
 from colorizer_site.jobs.services import engine_config
 
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 
 
 def _inputs(paths: list[str]) -> list[Path]:
-    """Files as given, and the files directly inside any folder given (sorted)."""
+    """Files as given, and the files directly inside any folder given (sorted), less the
+    system files (hidden files, Thumbs.db) that the batch upload passes over too."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(child for child in path.iterdir() if child.is_file()))
+            found.extend(
+                sorted(
+                    child
+                    for child in path.iterdir()
+                    if child.is_file() and not intake.is_system_file(child.name)
+                )
+            )
         else:
             found.append(path)
     return found
@@ -100,6 +108,13 @@ class Command(BaseCommand):
                     bar.set_postfix_str(stage)
                     bar.refresh()
 
+                reason = intake.not_a_photo_reason(source.name)
+                if reason:
+                    # The same rule and words as the batch upload's list of skipped files.
+                    failures.append(source.name)
+                    skipped = intake.Skipped(str(source), reason)
+                    bar.write(f"skipped {intake.skip_message(skipped)}", file=sys.stderr)
+                    continue
                 try:
                     data = source.read_bytes()
                     result = engine.colorize(data, colorize_options, config, progress=advance)
@@ -114,7 +129,8 @@ class Command(BaseCommand):
                     continue
                 except (engine.EngineError, OSError) as error:
                     failures.append(source.name)
-                    bar.write(f"skipped {source}: {error}", file=sys.stderr)
+                    skipped = intake.Skipped(str(source), str(error))
+                    bar.write(f"skipped {intake.skip_message(skipped)}", file=sys.stderr)
                     continue
                 target = _output_path(folder, source, EXTENSIONS[options["format"]], taken)
                 target.write_bytes(result.data)

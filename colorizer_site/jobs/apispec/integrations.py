@@ -1,16 +1,16 @@
-"""The API's operations for integrations: the task list, cancelling, batches.
-
-Part of the operation tables: import them through `api.operations` (OPERATIONS lists them),
-which imports this module at its end.
-"""
+"""The API's operations for integrations: the task list, cancelling, batches."""
 
 from __future__ import annotations
 
-from colorizer_site.api.operations import (
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from colorizer_site.jobs.apispec.params import (
     CLEAN_SCRATCHES,
     FACE_REMASTER,
     INPUT_LIMITS,
     MODEL,
+    OUTPUT_FORMAT_CHOICES,
     TASK_PAGE_DEFAULT,
     TASK_PAGE_MAX,
     TASK_STATE_FILTERS,
@@ -20,6 +20,7 @@ from colorizer_site.api.operations import (
     Param,
     Reply,
 )
+from colorizer_site.jobs.options import DEFAULT_OUTPUT_FORMAT
 
 TASK_ID_PARAM = Param(
     "task_id",
@@ -115,7 +116,9 @@ CREATE_BATCH = Operation(
         "photo is checked first, then the whole batch is charged at once (each photo's "
         "price) or not at all. The batch runs in the background: poll `GET /api/v1/batches/"
         "{batch_id}`, or pass `callback_url` for a `batch.completed` event. Accepts an "
-        "`Idempotency-Key` header."
+        "`Idempotency-Key` header. "
+        f"At most {settings.COLORIZER_BATCH_MAX_PHOTOS} photos and "
+        f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} in all per batch."
     ),
     params=(
         Param(
@@ -126,7 +129,8 @@ CREATE_BATCH = Operation(
         ),
         Param(
             "archive",
-            "Or: one ZIP file of photos (folders are fine; hidden files are skipped).",
+            "Or: one ZIP file of photos (folders are fine; hidden files are passed over, "
+            "other files that are not photos are listed in `skipped`).",
             kind="file",
         ),
         MODEL,
@@ -135,8 +139,8 @@ CREATE_BATCH = Operation(
         Param(
             "format",
             "Output format of the results.",
-            choices=("jpeg", "jpg", "png", "webp"),
-            default="jpeg",
+            choices=OUTPUT_FORMAT_CHOICES,
+            default=DEFAULT_OUTPUT_FORMAT,
         ),
         Param(
             "callback_url",
