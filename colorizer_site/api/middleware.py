@@ -8,6 +8,7 @@ friends), a body or host Django refuses (400), and an unplanned exception (500).
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable
 
@@ -30,8 +31,8 @@ _MESSAGES = {
     405: "This endpoint does not accept the {method} method.",
     413: "The request body is too large.",
     500: "The server failed to handle this request; nothing was charged for a failed call.",
-    503: "The service is briefly unavailable (its database is not answering); nothing was "
-    "charged. Try again in a few seconds.",
+    503: "The service is briefly unavailable (its database or file storage is not answering, "
+    "or full); nothing was charged. Try again in a little while.",
 }
 # Seconds a client should wait after a 503 for an unreachable database.
 _RETRY_AFTER_SECONDS = 5
@@ -70,9 +71,11 @@ class ApiJsonErrorsMiddleware:
             status = 404
         elif isinstance(exception, PermissionDenied):
             status = 403
-        elif isinstance(exception, (OperationalError, InterfaceError)):
-            # Restarting or failing over: a moment's unavailability, not a bug.
-            logger.warning("database unreachable for %s: %s", request.path, exception)
+        elif isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT)
+        ):
+            # A database restarting or a full disk: an outage to wait out, not a bug.
+            logger.warning("unavailable for %s: %s", request.path, exception)
             error = ApiError(
                 503, _MESSAGES[503], headers={"Retry-After": str(_RETRY_AFTER_SECONDS)}
             )

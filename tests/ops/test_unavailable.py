@@ -1,5 +1,5 @@
-"""A database that does not answer reads as "briefly unavailable, try again" (503 with
-Retry-After) on pages and in both API dialects, not as a server bug (500)."""
+"""A database that does not answer, or a full media disk, reads as "briefly unavailable,
+try again" (503 with Retry-After) on pages and in both API dialects, not as a bug (500)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_a_page_says_briefly_unavailable_with_retry_after(client: Client) -> Non
     assert response["Retry-After"] == "5"
     text = response.content.decode()
     assert "briefly unavailable" in text
-    assert "Nothing was charged" in text
+    assert "Nothing was" in text and "charged" in text
 
 
 def test_a_bug_is_still_the_500_page(client: Client) -> None:
@@ -41,3 +41,12 @@ def test_both_api_dialects_answer_503_json_in_their_shape(client: Client) -> Non
     body = tasks.json()
     assert body["status"] == 503
     assert "briefly unavailable" in body["message"]
+
+
+def test_a_full_media_disk_reads_as_unavailable_not_as_a_bug(client: Client) -> None:
+    page = client.get("/upload-full/")
+    assert page.status_code == 503
+    assert "Nothing was" in page.content.decode()
+    api = client.get("/api/v1/full")
+    assert api.status_code == 503
+    assert "nothing was charged" in api.json()["error"]

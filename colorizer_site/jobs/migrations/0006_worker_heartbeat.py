@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0004_merge_0002_refinement_and_guidance_0003_batches'),
+        ('jobs', '0005_batch_skipped_files'),
     ]
 
     operations = [
