@@ -1,5 +1,7 @@
 """A short soak (bench/soak.py) against the real stack: gunicorn, two workers, PostgreSQL,
-S3 through moto. Every flow answers without a server error and the invariants hold."""
+S3 through moto. Four users start the tour of flows at different points (pages, both
+API dialects, gallery), so every flow is exercised however slow the machine; none meets
+a server error and the invariants hold."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_a_short_soak_serves_every_flow_and_keeps_the_books(tmp_path: Path) -> None:
     code, output = run_bench(
-        "soak.py", "--seconds", "8", "--users", "3", "--drain-timeout", "60",
+        "soak.py", "--seconds", "8", "--users", "4", "--drain-timeout", "60",
         env=stack_environment(tmp_path / "stack"), timeout=170,
     )  # fmt: skip
 
