@@ -75,3 +75,19 @@ def test_missing_and_orphan_files_are_named(books) -> None:
     report = invariants.check()
     assert report.problems["no missing files"] == [f"{done.task_id}: {done.result_file.name}"]
     assert report.problems["no orphan files"] == [stray]
+
+
+def test_a_deleted_job_naming_removed_files_is_a_note_not_a_break(books) -> None:
+    # A gallery delete whose last save failed: files gone, names still on the row.
+    from django.utils import timezone
+
+    from colorizer_site.jobs.models import ColorizationJob
+
+    _, done, *_ = books
+    storage = done.result_file.storage
+    for name in (done.input_file.name, done.result_file.name, done.thumbnail.name):
+        storage.delete(name)
+    ColorizationJob.objects.filter(id=done.id).update(deleted_at=timezone.now())
+    report = invariants.check()
+    assert report.ok, report.summary()
+    assert "3 file names of deleted jobs" in report.summary()
