@@ -371,7 +371,8 @@ class VirtualUser:
 
     def step(self) -> None:
         if not self.key:
-            self.sign_up()
+            if not self.sign_up():
+                time.sleep(1.0)  # the site is refusing: do not hammer it
             return
         actions: list[tuple[Callable[[], object], int]] = [
             (self.web_upload, self.mix.web_upload),
