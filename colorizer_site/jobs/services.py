@@ -246,13 +246,39 @@ def submit_job_from_url(
 
 
 def submit_job_from_photo(
-    *, data: bytes = b"", url: str = "", filename: str = "", **fields: object
+    *,
+    owner: User,
+    options: JobOptions,
+    data: bytes = b"",
+    url: str = "",
+    filename: str = "",
+    source: str = ColorizationJob.Source.WEB,
+    api_key: ApiKey | None = None,
+    callback_url: str = "",
+    max_bytes: int | None = None,
 ) -> ColorizationJob:
-    """`submit_job_from_url` when the caller gave a URL, else `submit_job` with the bytes;
-    `fields` are the keyword arguments both take."""
+    """A photo as a caller received it, bytes or a URL: `submit_job_from_url` for a URL
+    (the only way a URL becomes a job), else `submit_job`."""
     if url:
-        return submit_job_from_url(url=url, **fields)  # type: ignore[arg-type]
-    return submit_job(image=data, filename=filename, **fields)  # type: ignore[arg-type]
+        return submit_job_from_url(
+            owner=owner,
+            url=url,
+            options=options,
+            source=source,
+            api_key=api_key,
+            callback_url=callback_url,
+            max_bytes=max_bytes,
+        )
+    return submit_job(
+        owner=owner,
+        image=data,
+        filename=filename,
+        options=options,
+        source=source,
+        api_key=api_key,
+        callback_url=callback_url,
+        max_bytes=max_bytes,
+    )
 
 
 def rerun_job(

@@ -59,6 +59,7 @@ def test_a_zip_archive_is_a_batch_of_its_photos(
         bundle.writestr("album/two.png", gray_photo_png)
         bundle.writestr("__MACOSX/album/._one.jpg", b"resource fork")
         bundle.writestr("album/.DS_Store", b"finder")
+        bundle.writestr("album/captions.txt", b"Aunt Rosa, 1953")
     response = api.post(
         BATCHES,
         data={"model": "tiny"},
@@ -68,6 +69,10 @@ def test_a_zip_archive_is_a_batch_of_its_photos(
     assert response.status_code == 201, response.text
     names = [job.input_meta["name"] for job in ColorizationJob.objects.order_by("id")]
     assert names == ["one.jpg", "two.png"]
+    assert response.json()["cost"] == 2
+    [skipped] = response.json()["skipped"]
+    assert skipped["name"] == "captions.txt"
+    assert skipped["reason"].startswith("not a photo: only JPEG, PNG, WebP")
 
 
 @pytest.mark.django_db(transaction=True)

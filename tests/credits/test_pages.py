@@ -111,3 +111,13 @@ def test_a_paying_provider_gets_buy_buttons_and_checkout(client_user, settings):
 def test_manual_provider_is_the_default():
     assert isinstance(payment_provider(), ManualGrantProvider)
     assert not payment_provider().takes_payments
+
+
+def test_the_buy_page_states_the_prices_from_their_one_home(client_user) -> None:
+    from colorizer_site.jobs import options
+
+    html = client_user.get("/credits/buy/").content.decode()
+
+    assert f"{options.BASE_PRICE} credit colorizes one photo" in html
+    assert f"cleaning scratches costs {options.ADDON_PRICES['clean_scratches']} more" in html
+    assert f"face sharpening {options.ADDON_PRICES['face_remaster']} more" in html

@@ -72,6 +72,27 @@ def test_bad_files_are_skipped_with_a_reason_and_fail_the_run(inputs: Path, tmp_
     assert sorted(path.name for path in out.iterdir()) == ["portrait.jpg", "street.jpg"]
 
 
+def test_folders_skip_files_with_the_batch_uploads_rules_and_words(
+    inputs: Path, tmp_path: Path
+) -> None:
+    from colorizer_site.jobs import intake
+
+    (inputs / "captions.txt").write_text("Aunt Rosa, 1953")
+    (inputs / ".DS_Store").write_bytes(b"finder")
+    (inputs / "Thumbs.db").write_bytes(b"explorer")
+    out = tmp_path / "out"
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 file\(s\) failed: captions.txt$"):
+        call_command("colorize", str(inputs), "-o", str(out), stdout=io.StringIO(), stderr=stderr)
+
+    # The very sentence the batch page lists for a file that is not a photo.
+    assert f"skipped {inputs / 'captions.txt'}: {intake.not_a_photo_reason('captions.txt')}" in (
+        stderr.getvalue()
+    )
+    assert "DS_Store" not in stderr.getvalue() and "Thumbs" not in stderr.getvalue()
+    assert sorted(path.name for path in out.iterdir()) == ["portrait.jpg", "street.jpg"]
+
+
 def test_exit_code_and_messages_from_the_real_command_line(inputs: Path, tmp_path: Path) -> None:
     (inputs / "broken.jpg").write_bytes(encoded(photo(), "JPEG")[:300])
     out = tmp_path / "out"

@@ -16,6 +16,7 @@ from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from tests.conftest import PASSWORD
 from tests.jobs import worker_process
+from tests.web.test_adjust_browser import axe_serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,6 +125,12 @@ def test_upload_twelve_photos_and_a_zip_watch_the_batch_finish_and_download_it(
     assert not [url for url in requested if re.search(r"/jobs/[0-9a-f]{32}/$", url)]
     expect(page.get_by_test_id("batch-skipped")).to_contain_text("captions.txt")
     expect(page.get_by_test_id("batch-skipped")).to_contain_text("not a photo")
+
+    # The batch page reads well on a phone and passes axe.
+    assert axe_serious(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download all (ZIP)").click()

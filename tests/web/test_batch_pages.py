@@ -265,3 +265,23 @@ def test_the_colorize_page_offers_many_files_and_zips_with_the_limits(client_use
     assert ".zip" in html and "application/zip" in html
     assert "up to 200 photos and 1.0\xa0GB in one batch" in html
     assert 'data-batch-max-photos="200"' in html
+
+
+def test_the_upload_still_needs_the_csrf_token(make_user) -> None:
+    from django.test import Client
+
+    owner = make_user(credits=10)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(owner)
+
+    response = browser.post(
+        reverse("web:colorize"),
+        {
+            "model": "tiny",
+            "output_format": "jpeg",
+            "image": [upload("a.jpg", small_photo()), upload("b.jpg", small_photo(9))],
+        },
+    )
+
+    assert response.status_code == 403
+    assert not Batch.objects.exists() and balance_of(owner) == 10

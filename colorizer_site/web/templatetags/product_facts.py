@@ -1,0 +1,27 @@
+"""Prices and accepted formats for templates of any app, read from their one home.
+
+The credits pages sit below `jobs` in the import arrows and cannot import its
+prices; a template can load these tags instead of writing the numbers down again.
+"""
+
+from django import template
+
+from colorizer_site.engine import formats
+from colorizer_site.jobs import options
+
+register = template.Library()
+
+
+@register.simple_tag
+def base_price() -> int:
+    return options.BASE_PRICE
+
+
+@register.simple_tag
+def addon_price(name: str) -> int:
+    return options.ADDON_PRICES[name]
+
+
+@register.simple_tag
+def accepted_formats() -> str:
+    return formats.input_formats_sentence()
