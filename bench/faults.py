@@ -96,7 +96,7 @@ def start_proxy() -> subprocess.Popen:
     DELAY_FILE.parent.mkdir(parents=True, exist_ok=True)
     DELAY_FILE.write_text("0")
     target = DIRECT_PG.rsplit("@", 1)[-1]
-    return subprocess.Popen(
+    proxy = subprocess.Popen(
         [
             local_stack.PYTHON,
             str(HERE / "latency_proxy.py"),
@@ -106,6 +106,12 @@ def start_proxy() -> subprocess.Popen:
         ],
         start_new_session=True,
     )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", PROXY_PORT), 1):
+            return proxy
+        time.sleep(0.2)
+    raise RuntimeError("the database proxy did not start")
 
 
 def processing_jobs(config: local_stack.Config) -> list[str]:
