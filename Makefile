@@ -11,7 +11,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
 
-.PHONY: run install setup test lint bench train export-model train-defects export-defects evaluate postgres chromium clean
+.PHONY: run install setup test lint bench train export-model train-defects export-defects evaluate \
+	postgres chromium clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
 
@@ -99,6 +100,30 @@ bench:
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/webhook_delivery.py
 	$(BIN)/python bench/data_export.py
+
+# A production-shaped stack on loopback (gunicorn, workers, PostgreSQL, S3 through
+# moto); see README, "Deploying". Pids and logs under var/stack/.
+deploy-local: postgres
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test$(comma)ops)
+	$(BIN)/python deploy/local_stack.py up
+
+deploy-local-down:
+	$(BIN)/python deploy/local_stack.py down
+
+# Load and faults against that stack (each brings it up itself and exits non-zero
+# when an invariant breaks). SOAK_SECONDS defaults to 600.
+SOAK_SECONDS ?= 600
+soak: postgres
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test$(comma)ops)
+	$(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS)
+
+faults: postgres
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test$(comma)ops)
+	$(BIN)/python bench/faults.py
+
+scale-out: postgres
+	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test$(comma)ops)
+	$(BIN)/python bench/scale_out.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -169,8 +169,10 @@ def main() -> None:
                 engine_only = statistics.median(direct)
                 print(f"\nmodel {model}")
                 print(f"  submit to result, one job:   {latency * 1000:7.0f} ms (median of 5)")
-                print(f"    of which waiting to be picked up {pickup * 1000:.0f} ms, "
-                      f"in the worker step {running * 1000:.0f} ms")
+                print(
+                    f"    of which waiting to be picked up {pickup * 1000:.0f} ms, "
+                    f"in the worker step {running * 1000:.0f} ms"
+                )
                 print(f"  engine.colorize alone:       {engine_only * 1000:7.0f} ms (baseline)")
                 print(f"  worker overhead ratio:       {latency / engine_only:7.2f} x the baseline")
                 print(

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "colorizer_site.api",
     "colorizer_site.webhooks",
     "colorizer_site.privacy",
+    "colorizer_site.ops",
     "colorizer_site.web",
 ]
 
@@ -179,7 +180,8 @@ WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, minus the partial file a failed write (a full disk) would leave.
+    "default": {"BACKEND": "colorizer_site.jobs.storage.CleanFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if os.environ.get("COLORIZER_S3_BUCKET"):
@@ -214,6 +216,8 @@ TASKS = {
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Load balancers and Prometheus probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -249,7 +253,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per event on stderr, with what an operator needs to grep several processes'
+    # output together (systemd's journal, or the stack's var/stack/logs/).
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s pid=%(process)d %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
@@ -307,6 +316,8 @@ COLORIZER_ONNX_THREADS = env_int("COLORIZER_ONNX_THREADS", 2)
 COLORIZER_JOB_TIMEOUT_SECONDS = env_int("COLORIZER_JOB_TIMEOUT_SECONDS", 600)
 # A queued job nobody took within this long (its queue entry lost, say) is failed and refunded.
 COLORIZER_QUEUE_TIMEOUT_SECONDS = env_int("COLORIZER_QUEUE_TIMEOUT_SECONDS", 24 * 3600)
+# Each worker writes its heartbeat row this often; /healthz shows the age of each.
+COLORIZER_HEARTBEAT_SECONDS = float(os.environ.get("COLORIZER_HEARTBEAT_SECONDS", "5"))
 COLORIZER_RESULT_URL_MAX_AGE = env_int("COLORIZER_RESULT_URL_MAX_AGE", 3600)
 COLORIZER_RESULT_RETENTION_DAYS = env_int("COLORIZER_RESULT_RETENTION_DAYS", 30)
 # A data export's ZIP (the "Your data" page) and its link last this long.
@@ -340,3 +351,9 @@ COLORIZER_WEBHOOK_LEASE_SECONDS = env_int("COLORIZER_WEBHOOK_LEASE_SECONDS", 60)
 COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS = env_int("COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS", 72)
 # Only tests turn this on, so URL fetching can reach their own local server.
 COLORIZER_URL_FETCH_ALLOW_LOOPBACK = env_bool("COLORIZER_URL_FETCH_ALLOW_LOOPBACK", False)
+
+# /healthz and /metrics: open to these client addresses, or to anyone sending
+# "Authorization: Bearer <COLORIZER_OPS_TOKEN>" when a token is set. Behind a proxy
+# every request comes from the proxy's address, so use the token there.
+COLORIZER_OPS_ALLOWED_ADDRESSES = env_list("COLORIZER_OPS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+COLORIZER_OPS_TOKEN = os.environ.get("COLORIZER_OPS_TOKEN", "")

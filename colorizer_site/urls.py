@@ -9,5 +9,9 @@ urlpatterns = [
     path("keys/", include("colorizer_site.keys.urls")),
     path("webhooks/", include("colorizer_site.webhooks.urls")),
     path("api/", include("colorizer_site.api.urls")),
+    path("", include("colorizer_site.ops.urls")),
     path("", include("colorizer_site.web.urls")),
 ]
+
+# A database that does not answer gets 503 with Retry-After, not "something went wrong".
+handler500 = "colorizer_site.ops.unavailable.server_error"

@@ -8,10 +8,12 @@ friends), a body or host Django refuses (400), and an unplanned exception (500).
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 
 from colorizer_site.api.errors import TASKS, V1, ApiError, Dialect
@@ -29,7 +31,11 @@ _MESSAGES = {
     405: "This endpoint does not accept the {method} method.",
     413: "The request body is too large.",
     500: "The server failed to handle this request; nothing was charged for a failed call.",
+    503: "The service is briefly unavailable (its database or file storage is not answering, "
+    "or full); nothing was charged. Try again in a little while.",
 }
+# Seconds a client should wait after a 503 for an unreachable database.
+_RETRY_AFTER_SECONDS = 5
 
 
 def dialect_for(path: str) -> Dialect:
@@ -65,6 +71,15 @@ class ApiJsonErrorsMiddleware:
             status = 404
         elif isinstance(exception, PermissionDenied):
             status = 403
+        elif isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, OSError) and exception.errno in (errno.ENOSPC, errno.EDQUOT)
+        ):
+            # A database restarting or a full disk: an outage to wait out, not a bug.
+            logger.warning("unavailable for %s: %s", request.path, exception)
+            error = ApiError(
+                503, _MESSAGES[503], headers={"Retry-After": str(_RETRY_AFTER_SECONDS)}
+            )
+            return dialect_for(request.path).error_response(error)
         else:
             # Returning a response here skips Django's own logging of the error.
             logger.error(

@@ -206,3 +206,19 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return f"share {self.lookup}… of {self.job or self.batch}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker process, rewritten every few seconds by `run_worker`: /healthz
+    reads how long ago each worker was last heard from."""
+
+    # host:pid, unique for the life of the process.
+    name = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"worker {self.name}"

@@ -7,6 +7,7 @@ timed out or its owner cancelled never turns into a success.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -23,6 +24,10 @@ from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
 
 logger = logging.getLogger(__name__)
+STORE_FAILED_MESSAGE = (
+    "The photo was colorized but the result could not be stored because of a problem on "
+    "our side; the credits were refunded. Please try again in a little while."
+)
 State = ColorizationJob.State
 
 # Progress is written at most this often (plus on every stage change and at
@@ -64,31 +69,48 @@ def run_job(job_id: int) -> None:
             logger.exception("job %s failed", job.task_id)
         fail_job(job, state=state, code=getattr(error, "code", "failed"), message=message)
         return
-    _store_result(job, result, thumbnail)
+    try:
+        _store_result(job, result, thumbnail)
+    except Exception:
+        logger.exception("job %s: the result could not be stored", job.task_id)
+        fail_job(job, state=State.FAILED, code="storage_failed", message=STORE_FAILED_MESSAGE)
 
 
 def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail: bytes) -> None:
     storage = job.result_file.storage
     day = timezone.now().strftime("%Y/%m/%d")
-    result_name = storage.save(
-        f"results/{day}/{job.task_id}.{_extension(result.format)}", ContentFile(result.data)
-    )
-    thumbnail_name = storage.save(f"thumbnails/{day}/{job.task_id}.webp", ContentFile(thumbnail))
-    with transaction.atomic():
-        finished = ColorizationJob.objects.filter(
-            id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
-        ).update(
-            state=State.SUCCEEDED,
-            progress=100,
-            stage="done",
-            completed_at=timezone.now(),
-            result_file=result_name,
-            thumbnail=thumbnail_name,
-            result_meta=result.metadata(),
+    saved: list[str] = []
+    try:
+        saved.append(
+            storage.save(
+                f"results/{day}/{job.task_id}.{_extension(result.format)}",
+                ContentFile(result.data),
+            )
         )
-        if finished:
-            refund_unchanged_addons(job, result.unchanged_addons)
-            announce_finished(job.id)
+        saved.append(storage.save(f"thumbnails/{day}/{job.task_id}.webp", ContentFile(thumbnail)))
+        result_name, thumbnail_name = saved
+        with transaction.atomic():
+            finished = ColorizationJob.objects.filter(
+                id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
+            ).update(
+                state=State.SUCCEEDED,
+                progress=100,
+                stage="done",
+                completed_at=timezone.now(),
+                result_file=result_name,
+                thumbnail=thumbnail_name,
+                result_meta=result.metadata(),
+            )
+            if finished:
+                refund_unchanged_addons(job, result.unchanged_addons)
+                announce_finished(job.id)
+    except BaseException:
+        # A full disk or a database gone mid-commit: no row names these files, so
+        # they go rather than stay as orphans (bench/faults.py, disk_full).
+        for name in saved:
+            with contextlib.suppress(Exception):
+                storage.delete(name)
+        raise
     if not finished:
         storage.delete(result_name)
         storage.delete(thumbnail_name)

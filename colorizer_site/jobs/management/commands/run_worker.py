@@ -13,13 +13,20 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, connection
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+)
 
 from colorizer_site import engine
 from colorizer_site.engine.types import ColorizeOptions
-from colorizer_site.jobs import periodic, services
+from colorizer_site.jobs import heartbeat, periodic, services
 
 logger = logging.getLogger(__name__)
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 class Command(BaseCommand):
@@ -58,16 +65,31 @@ class Command(BaseCommand):
         if warm_up:
             _warm_up()
         try:
-            call_command(
-                "db_worker",
-                interval=interval,
-                reload=False,
-                startup_delay=False,
-                verbosity=options.get("verbosity", 1),
-                stdout=self.stdout,
-            )
+            while True:
+                try:
+                    call_command(
+                        "db_worker",
+                        interval=interval,
+                        reload=False,
+                        startup_delay=False,
+                        verbosity=options.get("verbosity", 1),
+                        stdout=self.stdout,
+                    )
+                    break
+                except DATABASE_UNREACHABLE as error:
+                    # A restarted or failed-over database: keep the process (and its
+                    # loaded models) and take up the queue again once it answers. A job
+                    # cut off here stays processing until the reaper refunds it.
+                    logger.warning("database unreachable (%s); retrying in 2 s", error)
+                    connections.close_all()
+                    if stop.wait(2):
+                        break
         finally:
             stop.set()
+            try:
+                heartbeat.forget_this_worker()
+            except Exception:
+                logger.warning("could not remove this worker's heartbeat row")
 
 
 def _reap_forever(every: float, stop: threading.Event) -> None:
