@@ -277,8 +277,9 @@
       if (inFlight) { again = true; return; }
       inFlight = true;
       again = false;
+      const sent = hints();
       const query = new URLSearchParams({
-        hints: JSON.stringify(hints()),
+        hints: JSON.stringify(sent),
         vividness: vividness.value,
         size: panel.dataset.previewSize,
       });
@@ -297,9 +298,13 @@
           if (previewUrl) URL.revokeObjectURL(previewUrl);
           previewUrl = URL.createObjectURL(blob);
           await new Promise((done) => { image.onload = done; image.onerror = done; image.src = previewUrl; });
-          const count = hints().length;
-          status.dataset.previewCount = String(Number(status.dataset.previewCount) + 1);
-          say(`Preview updated: ${count} pin${count === 1 ? "" : "s"}, vividness ${vividness.value}.`);
+          // A pin placed while this preview was being made: it is not in this picture
+          // yet, and the refresh that follows will say "updated" when it is.
+          if (!again) {
+            const count = sent.length;
+            status.dataset.previewCount = String(Number(status.dataset.previewCount) + 1);
+            say(`Preview updated: ${count} pin${count === 1 ? "" : "s"}, vividness ${vividness.value}.`);
+          }
         }
       } catch {
         say("The preview could not be made; check the connection.");

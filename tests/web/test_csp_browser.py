@@ -103,7 +103,7 @@ def test_the_main_pages_and_htmx_work_without_a_single_violation(
     expect(page.get_by_role("heading", name="Done")).to_be_visible()
     job = ColorizationJob.objects.get(owner__email="hedy@example.com")
     assert any(url.endswith(f"/jobs/{job.task_id}/") for url in htmx_requests), htmx_requests
-    bar = page.locator(".progress-bar")
+    bar = page.locator("progress[aria-label=Progress]")
     assert bar.evaluate("el => el.value") == 100
 
     # Adjust colours: a pin, the model's swatches, and the live preview.
