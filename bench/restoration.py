@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from colorizer_site import engine  # noqa: E402
-from colorizer_site.engine import EngineConfig, bundled_models  # noqa: E402
+from colorizer_site.engine import EngineConfig, bundled_models, choose_models  # noqa: E402
 from training.defects import damage  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "datasets" / "bw_samples" / "deoldify-1946Wedding.jpg"
@@ -59,7 +59,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    config = EngineConfig(models=bundled_models(), threads=args.threads)
+    models = choose_models({"tiny": "own-tiny", "large": "own-large"}, bundled_models())
+    config = EngineConfig(models=models, threads=args.threads)
     data = damaged_photo(args.side)
     plain = engine.ColorizeOptions(args.model)
     both = engine.ColorizeOptions(args.model, clean_scratches=True, face_remaster=True)

@@ -15,6 +15,7 @@ training/runs/defects/.
 """
 
 import argparse
+import functools
 import time
 from pathlib import Path
 
@@ -34,10 +35,17 @@ def _lightness(path: Path) -> np.ndarray:
     return np.asarray(Image.open(path).convert("L"), dtype=np.float32) / 2.55
 
 
-DETECTORS = {
-    "network": lambda lightness: scratches.defect_mask(lightness),
-    "morphological": lambda lightness: morphological.scratch_mask(lightness),
-}
+def detectors(thresholds: list[float] | None = None) -> dict:
+    """The shipped network (at its own threshold, or at each of `thresholds`) and the
+    morphological detector it replaced."""
+    found = {"morphological": morphological.scratch_mask}
+    if not thresholds:
+        found["network"] = scratches.defect_mask
+    for threshold in thresholds or ():
+        found[f"network@{threshold:g}"] = functools.partial(
+            scratches.defect_mask, threshold=threshold
+        )
+    return found
 
 
 def _repair(lightness: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -47,7 +55,9 @@ def _repair(lightness: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return cv2.inpaint(lightness.astype(np.float32), mask, radius, cv2.INPAINT_TELEA)
 
 
-def evaluate(photos: list[Path]) -> dict[str, dict[str, dict[str, float]]]:
+def evaluate(
+    photos: list[Path], thresholds: list[float] | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
     """{detector: {kind or "clean": {figure: value}}} over the held-out set."""
     rng = np.random.default_rng(7)
     sums: dict[str, dict[str, dict[str, float]]] = {}
@@ -60,7 +70,7 @@ def evaluate(photos: list[Path]) -> dict[str, dict[str, dict[str, float]]]:
         label, unsure = (labels > 0) & (labels != UNSURE), labels == UNSURE
         other = ~label & ~unsure
         near = cv2.dilate(label.astype(np.uint8), grow) > 0
-        for name, detect in [("none", None), *DETECTORS.items()]:
+        for name, detect in [("none", None), *detectors(thresholds).items()]:
             figures = sums.setdefault(name, {})
             mask = np.zeros(label.shape, np.uint8) if detect is None else detect(damaged)
             repaired = _repair(damaged, mask)
@@ -156,9 +166,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--sheets", action="store_true")
+    parser.add_argument("--thresholds", nargs="+", type=float, help="try these instead")
     args = parser.parse_args(argv)
     photos = sorted((DATASETS / "dev_eval").glob("*.jpg"))[: args.limit]
-    print(format_table(evaluate(photos)))
+    print(format_table(evaluate(photos, args.thresholds)))
     if args.sheets:
         print("\n".join(sheets(DATASETS / "bw_samples")))
 

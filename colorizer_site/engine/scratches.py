@@ -22,7 +22,7 @@ import onnxruntime as ort
 from colorizer_site.engine.errors import ModelNotInstalled
 from colorizer_site.engine.models import WEIGHTS_DIR, session_options
 
-WORK_SIDE = 1024
+WORK_SIDE = 1536
 # Fewer marked pixels than this (at working size) is noise, not damage worth a repair.
 MIN_MARKED = 4
 
@@ -71,11 +71,16 @@ def defect_probability(lightness: np.ndarray, threads: int = 2) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
 
-def defect_mask(lightness: np.ndarray, threads: int = 2) -> np.ndarray:
-    """uint8 mask (255 = repair), at the size of `lightness`."""
+def defect_mask(
+    lightness: np.ndarray, threads: int = 2, threshold: float | None = None
+) -> np.ndarray:
+    """uint8 mask (255 = repair), at the size of `lightness`. The threshold defaults to
+    the shipped one; evaluation tries others."""
     height, width = lightness.shape
     probability = defect_probability(lightness, threads)
-    marked = (probability > float(_record(WEIGHTS_DIR)["threshold"])).astype(np.uint8) * 255
+    if threshold is None:
+        threshold = float(_record(WEIGHTS_DIR)["threshold"])
+    marked = (probability > threshold).astype(np.uint8) * 255
     if cv2.countNonZero(marked) < MIN_MARKED:
         return np.zeros((height, width), np.uint8)
     grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from colorizer_site import engine
 from colorizer_site.engine.color import lab_of_rgb, lightness_of_gray
@@ -57,9 +57,16 @@ def test_metadata_lists_stages_timings_and_model(config: EngineConfig) -> None:
     assert all(value >= 0 for value in metadata["timings_ms"].values())
     assert metadata["model"] == "own-test"
     assert Image.open(io.BytesIO(result.data)).format == "WEBP"
-    # A clean generated photo has nothing to repair: the add-on says so, for a refund.
-    assert metadata["unchanged_addons"] == ["clean_scratches"]
-    assert "found no scratches" in " ".join(metadata["notes"])
+
+
+def test_scratch_repair_on_a_clean_photo_changes_nothing_and_says_so(config: EngineConfig) -> None:
+    smooth = Image.linear_gradient("L").resize((320, 240)).filter(ImageFilter.GaussianBlur(2))
+    result = engine.colorize(
+        encoded(smooth, "PNG"), ColorizeOptions(model="tiny", clean_scratches=True), config
+    )
+    # Nothing to repair: the add-on says so, and names itself for the refund.
+    assert result.unchanged_addons == ["clean_scratches"]
+    assert "found no scratches" in " ".join(result.notes)
 
 
 def test_progress_is_reported_in_order_up_to_100(config: EngineConfig) -> None:

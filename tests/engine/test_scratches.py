@@ -98,7 +98,8 @@ def test_a_clean_photo_is_left_as_it_is() -> None:
 
 def test_large_photos_are_worked_on_a_copy_and_repaired_at_full_size() -> None:
     clean = cv2.resize(_scene(), (2600, 1700), interpolation=cv2.INTER_CUBIC)
-    coverage = cv2.resize(_branching_crack((425, 650)), (2600, 1700))
+    # A scan's crack: a few pixels wide at full size, about one on the working copy.
+    coverage = cv2.dilate(_branching_crack((1700, 2600)), np.ones((3, 3), np.uint8))
     cracked = _with(clean, coverage, 96.0)
     repaired, share = clean_scratches(cracked)
     assert repaired.shape == cracked.shape and repaired.dtype == np.float32
