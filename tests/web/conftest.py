@@ -1,4 +1,4 @@
-"""Fixtures of the web tests that need a model which takes colour pins."""
+"""Fixtures of the web tests: a model that takes colour pins, and a real worker process."""
 
 from __future__ import annotations
 
@@ -29,3 +29,14 @@ def guided_models(guided_models_dir: Path) -> Iterator[None]:
         COLORIZER_MODEL_CHOICES={"tiny": "web-guided", "large": "web-plain"},
     ):
         yield
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[object]:
+    """`manage.py run_worker` in its own process, as `make run` starts it."""
+    from tests.jobs import worker_process
+
+    with override_settings(TASKS=worker_process.DATABASE_BACKEND):
+        process = worker_process.start_worker(tmp_path / "worker.log")
+        yield process
+        worker_process.stop(process)

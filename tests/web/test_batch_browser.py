@@ -9,25 +9,14 @@ import time
 import zipfile
 
 import pytest
-from django.test import override_settings
 from PIL import Image, ImageDraw
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from tests.conftest import PASSWORD
-from tests.jobs import worker_process
 from tests.web.test_adjust_browser import axe_serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(tmp_path):
-    """`manage.py run_worker` in its own process, as `make run` starts it."""
-    with override_settings(TASKS=worker_process.DATABASE_BACKEND):
-        process = worker_process.start_worker(tmp_path / "worker.log")
-        yield process
-        worker_process.stop(process)
 
 
 def _photo(index: int) -> bytes:

@@ -12,18 +12,8 @@ from django.test import override_settings
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import ColorizationJob
 from tests.conftest import PASSWORD
-from tests.jobs import worker_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(tmp_path):
-    """`manage.py run_worker` in its own process, as `make run` starts it."""
-    with override_settings(TASKS=worker_process.DATABASE_BACKEND):
-        process = worker_process.start_worker(tmp_path / "worker.log")
-        yield process
-        worker_process.stop(process)
 
 
 def _screenshot(page, folder, name: str):
