@@ -48,13 +48,6 @@ def detectors(thresholds: list[float] | None = None) -> dict:
     return found
 
 
-def _repair(lightness: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    if not mask.any():
-        return lightness
-    radius = max(3, round(3 * max(lightness.shape) / 1024))
-    return cv2.inpaint(lightness.astype(np.float32), mask, radius, cv2.INPAINT_TELEA)
-
-
 def evaluate(
     photos: list[Path], thresholds: list[float] | None = None
 ) -> dict[str, dict[str, dict[str, float]]]:
@@ -73,7 +66,7 @@ def evaluate(
         for name, detect in [("none", None), *detectors(thresholds).items()]:
             figures = sums.setdefault(name, {})
             mask = np.zeros(label.shape, np.uint8) if detect is None else detect(damaged)
-            repaired = _repair(damaged, mask)
+            repaired = scratches.inpaint(damaged, mask)
             error = np.abs(repaired - reference)
             row = figures.setdefault(kind, {})
             marked = mask > 0
@@ -148,7 +141,7 @@ def sheets(folder: Path, out: Path = RUNS) -> list[str]:
         lightness = _lightness(path)
         mask = scratches.defect_mask(lightness)
         old = morphological.scratch_mask(lightness)
-        repaired = _repair(lightness, mask)
+        repaired = scratches.inpaint(lightness, mask)
         gray = np.round(lightness * 2.55).astype(np.uint8)
         overlay = np.stack([gray] * 3, -1)
         overlay[mask > 0] = (255, 0, 0)

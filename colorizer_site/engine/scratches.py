@@ -98,6 +98,12 @@ def clean_scratches(lightness: np.ndarray, threads: int = 2) -> tuple[np.ndarray
     touched = cv2.countNonZero(mask)
     if touched == 0:
         return lightness, 0.0
+    return inpaint(lightness, mask), touched / mask.size
+
+
+def inpaint(lightness: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """L* (float32) with the masked pixels filled in from around them."""
+    if not mask.any():
+        return lightness
     radius = max(3, round(3 * max(lightness.shape) / WORK_SIDE))
-    repaired = cv2.inpaint(lightness.astype(np.float32), mask, radius, cv2.INPAINT_TELEA)
-    return repaired, touched / mask.size
+    return cv2.inpaint(lightness.astype(np.float32), mask, radius, cv2.INPAINT_TELEA)
