@@ -10,10 +10,26 @@ from torch.nn import functional as F
 from training.cache import CACHE_DIR, DATASETS
 
 VALIDATION_PHOTOS = 512  # the cache's last photos, held out to watch the loss and tune T
-# Portraits and people are where old family photos live and where v1 failed most
-# (faces, studio backdrops): they are drawn this many times more often than their share.
-PEOPLE_WEIGHT = 2.5
-PEOPLE_CATEGORIES = ("people", "faces")
+# Draw weights by the index's category prefix (first match wins; others weigh 1).
+# Portraits, people and interiors are what old family photos show and where the
+# rejected results were (studio backdrops, walls, dim rooms: docs/models/colorizer.md);
+# food and pets almost never appear in them.
+CATEGORY_WEIGHTS = (
+    ("people", 2.5),
+    ("faces", 2.5),
+    ("interiors", 2.5),
+    ("architecture", 1.5),
+    ("city", 1.5),
+    ("food", 0.4),
+    ("pets", 0.6),
+)
+
+
+def category_weight(category: str) -> float:
+    for prefix, weight in CATEGORY_WEIGHTS:
+        if category.startswith(prefix):
+            return weight
+    return 1.0
 
 
 def sampling_weights(cache_dir: Path = CACHE_DIR, datasets: Path = DATASETS) -> np.ndarray | None:
@@ -24,8 +40,7 @@ def sampling_weights(cache_dir: Path = CACHE_DIR, datasets: Path = DATASETS) -> 
     with index_path.open(newline="") as handle:
         category = {row["name"]: row["category"] for row in csv.DictReader(handle, delimiter="\t")}
     names = names_path.read_text().split()
-    people = [category.get(name, "").startswith(PEOPLE_CATEGORIES) for name in names]
-    return np.where(people, PEOPLE_WEIGHT, 1.0)
+    return np.array([category_weight(category.get(name, "")) for name in names])
 
 
 def load_cache(cache_dir: Path = CACHE_DIR) -> np.ndarray:

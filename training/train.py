@@ -25,7 +25,7 @@ from training.cache import CACHE_DIR
 from training.data import CropSampler, load_cache, sampling_weights, split_indices, unpack
 from training.degrade import degrade
 from training.hints import empty_hints, sample_hints
-from training.loss import RebalancedBinLoss
+from training.loss import RebalancedBinLoss, surface_consistency
 from training.models import SPECS, GuidedColorNet, build_model, count_parameters
 from training.release import load_release
 
@@ -34,6 +34,9 @@ BINS_PATH = CACHE_DIR / "bins.npz"
 WARMUP = 0.03  # fraction of the budget spent ramping the learning rate up
 FINAL_PHASE = 0.6  # from here on, crops of 104..128 px at 128: the scale the product runs at
 ENCODER_LR_SHARE = 0.3  # the pretrained encoder moves slower than the new decoder
+# Weight of the surface-consistency term (training/loss.py) beside the cross-entropy
+# (about 1.6); 0 trains as v2 did.
+CONSISTENCY_WEIGHT = 0.5
 
 
 def colour_bins(photos: np.ndarray, path: Path = BINS_PATH) -> ColourBins:
@@ -162,7 +165,10 @@ def train(args: argparse.Namespace) -> Path:
             lab = sampler.batch(max(4, args.batch * 3 // 4), 128, min_crop=104)
         lightness = degrade(lab[:, :1], augment_rng)
         hints = sample_hints(lab[:, 1:], augment_rng)
-        loss = loss_fn(net(lightness, hints), lab[:, 1:])
+        logits = net(lightness, hints)
+        loss = loss_fn(logits, lab[:, 1:])
+        if args.consistency:
+            loss = loss + args.consistency * surface_consistency(logits, lab[:, :1], lab[:, 1:])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -227,6 +233,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--init",
         default="imagenet",
         help="imagenet, shipped (continue the released model) or a checkpoint path",
+    )
+    parser.add_argument(
+        "--consistency",
+        type=float,
+        default=CONSISTENCY_WEIGHT,
+        help="weight of the surface-consistency term (0 to train without it)",
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
