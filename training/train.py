@@ -35,8 +35,8 @@ WARMUP = 0.03  # fraction of the budget spent ramping the learning rate up
 FINAL_PHASE = 0.6  # from here on, crops of 104..128 px at 128: the scale the product runs at
 ENCODER_LR_SHARE = 0.3  # the pretrained encoder moves slower than the new decoder
 # Weight of the surface-consistency term (training/loss.py) beside the cross-entropy
-# (about 1.6); 0 trains as v2 did.
-CONSISTENCY_WEIGHT = 0.5
+# (about 1.9 at the start; the term itself about 0.1); 0 trains as v2 did.
+CONSISTENCY_WEIGHT = 1.0
 
 
 def colour_bins(photos: np.ndarray, path: Path = BINS_PATH) -> ColourBins:
