@@ -28,7 +28,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from colorizer_site.accounts import languages
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.privacy.models import DataExport
@@ -128,7 +130,8 @@ def write_archive(owner: User, target: IO[bytes]) -> int:
         _write_table(archive, "jobs", JOB_COLUMNS, rows)
         _write_table(archive, "ledger", LEDGER_COLUMNS, _ledger_rows(owner))
         _write_json(archive, "account.json", _account(owner, len(jobs), photos))
-        archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
+        with languages.language_of(owner):
+            archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
     return photos
 
 
@@ -236,11 +239,11 @@ def _send_ready_email(export: DataExport) -> None:
         "hours": settings.COLORIZER_EXPORT_RETENTION_HOURS,
     }
     try:
+        with languages.language_of(export.owner):
+            subject = gettext("Your Colorizer data export is ready")
+            message = render_to_string("privacy/email/export_ready.txt", context)
         send_mail(
-            subject="Your Colorizer data export is ready",
-            message=render_to_string("privacy/email/export_ready.txt", context),
-            from_email=None,
-            recipient_list=[export.owner.email],
+            subject=subject, message=message, from_email=None, recipient_list=[export.owner.email]
         )
     except Exception:
         # The link is on the "Your data" page as well; a mail server down loses nothing.

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from colorizer_site.web.views import (
     adjust,
@@ -8,6 +9,7 @@ from colorizer_site.web.views import (
     gallery,
     home,
     jobs,
+    language,
     sharing,
 )
 
@@ -43,6 +45,13 @@ urlpatterns = [
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
     path("docs/", docs.docs, name="docs"),
+    # Languages: the switcher, and the catalog of the scripts' own sentences.
+    path("language/", language.set_language, name="set_language"),
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["colorizer_site.web"]),
+        name="javascript_catalog",
+    ),
     # Share links (issue 11): the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
     path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),
