@@ -31,6 +31,7 @@ import numpy as np
 
 from colorizer_site.engine.color import lightness_of_rgb, srgb8_of_lab
 from colorizer_site.engine.errors import ImageTooLarge, ModelNotInstalled
+from colorizer_site.engine.errors import gettext_noop as _
 
 MODEL_NAME = "realesrgan-x4plus"
 SCALE = 4
@@ -235,8 +236,13 @@ def remaster_whole_image(rgb: np.ndarray, *, threads: int = 2) -> np.ndarray:
     if height * width > WHOLE_IMAGE_MAX_PIXELS:
         side = int(math.sqrt(WHOLE_IMAGE_MAX_PIXELS))
         raise ImageTooLarge(
-            f"The whole-image clarity boost takes images up to {side}x{side} pixels; "
-            f"this one is {width}x{height}."
+            _(
+                "The whole-image clarity boost takes images up to %(side)sx%(side)s pixels; "
+                "this one is %(width)sx%(height)s."
+            ),
+            side=side,
+            width=width,
+            height=height,
         )
     upscaled = upscale_x4(rgb, threads)
     return cv2.resize(upscaled, (width, height), interpolation=cv2.INTER_AREA)

@@ -17,6 +17,7 @@ from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.guidance import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.models import Prediction, predict, takes_hints
@@ -95,8 +96,9 @@ def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineCon
     check_vividness(options.vividness)
     if options.hints and not takes_hints(entry, config):
         raise InvalidOptions(
-            f"The model {options.model!r} does not take colour hints; choose tiny or large.",
+            _("The model %(model)s does not take colour hints; choose tiny or large."),
             field="hints",
+            model=repr(options.model),
         )
 
 

@@ -7,8 +7,13 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.utils.translation import gettext
 
+        from colorizer_site.engine import errors as engine_errors
         from colorizer_site.jobs import heartbeat, periodic
+
+        # The engine's refusals are read in the active language (engine.errors.translate).
+        engine_errors.translate = gettext
 
         periodic.register(
             "worker-heartbeat",
