@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.accounts.models import User
 
@@ -10,6 +11,7 @@ class SignupForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
+        labels = {"email": _("Email")}
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def clean_email(self) -> str:
@@ -17,7 +19,7 @@ class SignupForm(BaseUserCreationForm):
         # The unique index is case-sensitive; people are not.
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "An account with this email already exists. Log in, or reset your password.",
+                _("An account with this email already exists. Log in, or reset your password."),
                 code="duplicate_email",
             )
         return email

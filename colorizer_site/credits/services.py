@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from colorizer_site.credits.models import CreditEntry, Wallet
 
@@ -35,13 +36,16 @@ class InsufficientCredits(Exception):
         self.needed = needed
         self.available = available
         super().__init__(
-            f"This needs {_credits(needed)} but your balance is {_credits(available)}. "
-            "Buy more credits or choose cheaper options."
+            gettext(
+                "This needs %(needed)s but your balance is %(available)s. "
+                "Buy more credits or choose cheaper options."
+            )
+            % {"needed": _credits(needed), "available": _credits(available)}
         )
 
 
 def _credits(amount: int) -> str:
-    return f"{amount} credit" if amount == 1 else f"{amount} credits"
+    return ngettext("%(count)s credit", "%(count)s credits", amount) % {"count": amount}
 
 
 def balance_of(user: User) -> int:
@@ -206,7 +210,10 @@ def grant_signup_bonus(user: User) -> CreditEntry | None:
     if amount <= 0:
         return None
     return grant(
-        user=user, amount=amount, memo="Welcome bonus", idempotency_key=f"signup:{user.pk}"
+        user=user,
+        amount=amount,
+        memo=gettext_noop("Welcome bonus"),
+        idempotency_key=f"signup:{user.pk}",
     )
 
 

@@ -189,9 +189,9 @@ def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
             # A grey profile maps onto sRGB's neutral axis; stay single-channel.
             converted = converted.convert("L")
     except (ImageCms.PyCMSError, OSError, ValueError):
-        notes.append("The embedded colour profile could not be used; it was ignored.")
+        notes.append(_("The embedded colour profile could not be used; it was ignored."))
         return image
-    notes.append("Converted from the embedded colour profile to sRGB.")
+    notes.append(_("Converted from the embedded colour profile to sRGB."))
     return converted
 
 
@@ -212,11 +212,11 @@ def decode_image(data: bytes, config: EngineConfig) -> DecodedImage:
     except (OSError, ValueError, SyntaxError):
         # A broken EXIF block is no reason to refuse the photo; it is dropped.
         exif = Image.Exif()
-        notes.append("The EXIF metadata was damaged and has been dropped.")
+        notes.append(_("The EXIF metadata was damaged and has been dropped."))
     turn = _orientation_transpose(exif)
     if turn is not None:
         image = image.transpose(turn)
-        notes.append("Rotated upright according to the EXIF orientation.")
+        notes.append(_("Rotated upright according to the EXIF orientation."))
     decoded = DecodedImage(info=info, exif=exif, notes=notes)
 
     mode = image.mode
@@ -224,7 +224,7 @@ def decode_image(data: bytes, config: EngineConfig) -> DecodedImage:
         # 16-bit grey: keep every level; "I" is how some TIFF and PNG readers hand it over.
         values = np.asarray(image)
         decoded.gray = np.clip(values, 0, 65535).astype(np.uint16, copy=False)
-        notes.append("16-bit input: luminance kept at full precision.")
+        notes.append(_("16-bit input: luminance kept at full precision."))
         return decoded
     if mode == "F":
         values = np.asarray(image, dtype=np.float32)
@@ -235,14 +235,14 @@ def decode_image(data: bytes, config: EngineConfig) -> DecodedImage:
         with_alpha = image.convert("LA" if mode in ("L", "LA", "La", "1") else "RGBA")
         decoded.alpha = np.asarray(with_alpha.getchannel("A"))
         image = with_alpha.convert("L" if with_alpha.mode == "LA" else "RGB")
-        notes.append("Transparency kept for PNG and WebP output, white behind it for JPEG.")
+        notes.append(_("Transparency kept for PNG and WebP output, white behind it for JPEG."))
     elif mode == "1":
         image = image.convert("L")
     elif mode == "CMYK":
         converted = _to_srgb(image, notes)
         image = converted if converted.mode == "RGB" else image.convert("RGB")
         image.info.pop("icc_profile", None)
-        notes.append("CMYK input converted to RGB.")
+        notes.append(_("CMYK input converted to RGB."))
     elif mode not in ("L", "RGB"):
         try:
             image = image.convert("RGB")

@@ -13,6 +13,12 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a sentence's singular and plural as one entry of the catalogues (the project's
+    makemessages knows this name); the caller picks the English form by the count."""
+    return singular, plural
+
+
 # How a sentence's template becomes the reader's language. The engine knows no Django, so
 # the site installs Django's gettext here at start-up (jobs' AppConfig); under /api/ and in
 # the worker the active language is English, so the API and stored messages stay English.

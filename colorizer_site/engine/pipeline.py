@@ -49,6 +49,14 @@ _PROGRESS_AT = {
     "encode": 92,
 }
 
+# Notes with values in them; the site reads the stored English back in the reader's
+# language by these templates (jobs.stored_sentences).
+ALREADY_IN_COLOUR_NOTE = _(
+    "The input was already in colour (mean chroma %(chroma)s); "
+    "it was colorized again from its luminance."
+)
+SCRATCH_SHARE_NOTE = _("Scratch repair touched %(share)s%% of the pixels.")
+
 
 def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None) -> np.ndarray:
     """a*, b* at the model's grid for the requested vividness (None: the model's own best).
@@ -177,10 +185,7 @@ def colorize(
         if decoded.rgb is not None:
             chroma = mean_chroma(decoded.rgb)
             if chroma > COLOUR_CHROMA:
-                notes.append(
-                    f"The input was already in colour (mean chroma {chroma:.0f}); "
-                    "it was colorized again from its luminance."
-                )
+                notes.append(ALREADY_IN_COLOUR_NOTE % {"chroma": f"{chroma:.0f}"})
             lightness = lightness_of_rgb(decoded.rgb)
         else:
             lightness = lightness_of_gray(decoded.gray)
@@ -192,9 +197,9 @@ def colorize(
             lightness, repaired_share = scratches.clean_scratches(lightness, config.threads)
             if repaired_share == 0.0:
                 unchanged_addons.append("clean_scratches")
-                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
+                notes.append(_("Scratch repair found no scratches or dust; nothing was changed."))
             else:
-                notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
+                notes.append(SCRATCH_SHARE_NOTE % {"share": f"{repaired_share * 100:.2f}"})
 
     with run.stage("colorize"):
         prediction = predict(lightness, entry, config, options.hints)

@@ -8,7 +8,10 @@ page and the API's task data read the same sentences from `job_notes`.
 
 from __future__ import annotations
 
+from django.utils.translation import ngettext
+
 from colorizer_site.credits import services as credit_services
+from colorizer_site.engine.errors import ngettext_noop
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import ADDON_PRICES, JobOptions
 
@@ -18,6 +21,20 @@ ADDON_NOUNS = {"clean_scratches": "scratch repair", "face_remaster": "clarity bo
 _FOUND_NOTHING = {
     "clean_scratches": "found nothing to repair",
     "face_remaster": "found no face to sharpen",
+}
+# The note on a refunded add-on, whole sentences so each language can say it its own way:
+# (singular, plural) by the credits given back.
+_REFUND_NOTES = {
+    "clean_scratches": ngettext_noop(
+        "The %(count)s credit for the scratch repair was refunded, as it found nothing to repair.",
+        "The %(count)s credits for the scratch repair were refunded, as it found nothing to "
+        "repair.",
+    ),
+    "face_remaster": ngettext_noop(
+        "The %(count)s credit for the clarity boost was refunded, as it found no face to sharpen.",
+        "The %(count)s credits for the clarity boost were refunded, as it found no face to "
+        "sharpen.",
+    ),
 }
 
 
@@ -64,9 +81,6 @@ def job_notes(job: ColorizationJob) -> list[str]:
         return []
     notes = [str(note) for note in job.result_meta.get("notes", [])]
     for addon, price in refundable_addons(job, job.result_meta.get("unchanged_addons", [])).items():
-        credit_word = "credit" if price == 1 else "credits"
-        notes.append(
-            f"The {price} {credit_word} for the {ADDON_NOUNS[addon]} "
-            f"{'was' if price == 1 else 'were'} refunded, as it {_FOUND_NOTHING[addon]}."
-        )
+        singular, plural = _REFUND_NOTES[addon]
+        notes.append(ngettext(singular, plural, price) % {"count": price})
     return notes

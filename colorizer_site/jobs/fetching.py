@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 ALLOWED_SCHEMES = ("http", "https")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -80,11 +82,14 @@ def fetch_image(url: str, *, limits: FetchLimits | None = None) -> bytes:
                     return outcome
                 current = outcome
     except httpx.TimeoutException as error:
-        raise ImageFetchError("The image URL took too long to answer.") from error
+        raise ImageFetchError(gettext("The image URL took too long to answer.")) from error
     except httpx.HTTPError as error:
-        raise ImageFetchError(f"The image URL could not be reached: {error}") from error
+        raise ImageFetchError(
+            gettext("The image URL could not be reached: %(error)s") % {"error": error}
+        ) from error
     raise ImageFetchError(
-        f"The image URL redirected more than {limits.max_redirects} times; giving up."
+        gettext("The image URL redirected more than %(count)s times; giving up.")
+        % {"count": limits.max_redirects}
     )
 
 
@@ -108,7 +113,7 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
     """POST `content` to `url` (http/https, public addresses only) and return the answer,
     whatever its status; raise ImageFetchError when it cannot be sent or times out."""
     deadline = time.monotonic() + limits.timeout
-    current = _parse_url(url, refusal=InvalidImageUrl, what="The URL")
+    current = _parse_url(url, refusal=InvalidImageUrl, what=_("The URL"))
     checks = FetchLimits(
         max_bytes=limits.max_response_bytes,
         timeout=limits.timeout,
@@ -121,7 +126,7 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
         ) as client:
             for _hop in range(limits.max_redirects + 1):
                 address = vet_host(
-                    current.host, current.port or _default_port(current), checks, what="The URL"
+                    current.host, current.port or _default_port(current), checks, what=_("The URL")
                 )
                 with client.stream(
                     "POST",
@@ -136,15 +141,19 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
                 ) as response:
                     location = response.headers.get("Location")
                     if response.status_code in (307, 308) and location:
-                        current = _parse_url(str(current.join(location)), what="The URL")
+                        current = _parse_url(str(current.join(location)), what=_("The URL"))
                         continue
                     body = _read_some(response, limits.max_response_bytes, deadline)
                     return PostResult(response.status_code, body, dict(response.headers))
     except httpx.TimeoutException as error:
-        raise ImageFetchError("The URL took too long to answer.") from error
+        raise ImageFetchError(gettext("The URL took too long to answer.")) from error
     except httpx.HTTPError as error:
-        raise ImageFetchError(f"The URL could not be reached: {error}") from error
-    raise ImageFetchError(f"The URL redirected more than {limits.max_redirects} times.")
+        raise ImageFetchError(
+            gettext("The URL could not be reached: %(error)s") % {"error": error}
+        ) from error
+    raise ImageFetchError(
+        gettext("The URL redirected more than %(count)s times.") % {"count": limits.max_redirects}
+    )
 
 
 def _read_some(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
@@ -179,18 +188,19 @@ def _fetch_hop(
         if response.status_code in REDIRECT_STATUSES:
             location = response.headers.get("Location")
             if not location:
-                raise ImageFetchError("The image URL redirected without saying where to.")
+                raise ImageFetchError(gettext("The image URL redirected without saying where to."))
             # A redirect to somewhere we refuse is the URL's fault, like the URL itself.
             return _parse_url(str(url.join(location)), refusal=InvalidImageUrl)
         if response.status_code != 200:
             raise ImageFetchError(
-                f"The image URL answered HTTP {response.status_code} instead of an image."
+                gettext("The image URL answered HTTP %(status)s instead of an image.")
+                % {"status": response.status_code}
             )
         return _read_capped(response, limits.max_bytes, deadline)
 
 
 def vet_host(
-    host: str, port: int, limits: FetchLimits, *, what: str = "The image URL"
+    host: str, port: int, limits: FetchLimits, *, what: str = _("The image URL")
 ) -> IPAddress:
     """Resolve `host` and return an address that is safe to connect to, or raise.
 
@@ -200,10 +210,10 @@ def vet_host(
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise ImageFetchError(f"{what}'s host {host!r} could not be resolved.") from error
+        raise ImageFetchError(_unresolved(what, host)) from error
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
-        raise ImageFetchError(f"{what}'s host {host!r} could not be resolved.")
+        raise ImageFetchError(_unresolved(what, host))
     for address in addresses:
         reason = refusal_reason(address, allow_loopback=limits.allow_loopback)
         if reason:
@@ -211,7 +221,8 @@ def vet_host(
             # would tell an outsider what our internal DNS answers.
             shown = f" ({address})" if _is_ip_literal(host) else ""
             raise InvalidImageUrl(
-                f"{what} points to {reason} address{shown}, which is not allowed."
+                gettext("%(what)s points to %(reason)s address%(shown)s, which is not allowed.")
+                % {"what": what, "reason": reason, "shown": shown}
             )
     return addresses[0]
 
@@ -237,17 +248,17 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
         if embedded is not None:
             return refusal_reason(embedded, allow_loopback=allow_loopback)
     if address.is_loopback:
-        return "" if allow_loopback else "a loopback"
+        return "" if allow_loopback else gettext("a loopback")
     if address.is_unspecified:
-        return "an unspecified"
+        return gettext("an unspecified")
     if address.is_link_local:
-        return "a link-local"
+        return gettext("a link-local")
     if address.is_multicast:
-        return "a multicast"
+        return gettext("a multicast")
     if address.is_reserved:
-        return "a reserved"
+        return gettext("a reserved")
     if address.is_private:
-        return "a private"
+        return gettext("a private")
     if not address.is_global:
         # Shared (carrier-grade NAT), documentation and benchmarking ranges.
         return "a non-public"
@@ -255,20 +266,20 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
 
 
 def _parse_url(
-    url: str, *, refusal: type[ImageFetchError] = ImageFetchError, what: str = "The image URL"
+    url: str, *, refusal: type[ImageFetchError] = ImageFetchError, what: str = _("The image URL")
 ) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as error:
-        raise refusal(f"{what} is not a valid URL.") from error
+        raise refusal(gettext("%(what)s is not a valid URL.") % {"what": what}) from error
     if parsed.scheme not in ALLOWED_SCHEMES:
-        raise refusal(f"{what} must start with http:// or https://.")
+        raise refusal(gettext("%(what)s must start with http:// or https://.") % {"what": what})
     if not parsed.host:
-        raise refusal(f"{what} has no host name.")
+        raise refusal(gettext("%(what)s has no host name.") % {"what": what})
     return parsed
 
 
-def check_url(url: str, *, allow_loopback: bool, what: str = "The URL") -> None:
+def check_url(url: str, *, allow_loopback: bool, what: str = _("The URL")) -> None:
     """Raise InvalidImageUrl (with `what` in the sentence) unless `url` is http(s) with a
     host whose every address is public: the check a URL gets when it is saved."""
     parsed = _parse_url(url, refusal=InvalidImageUrl, what=what)
@@ -298,14 +309,16 @@ def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> b
                 raise ImageFetchError(_too_large(max_bytes))
             # The per-read timeout alone lets a server drip one byte at a time forever.
             if time.monotonic() > deadline:
-                raise ImageFetchError("The image URL took too long to download.")
+                raise ImageFetchError(gettext("The image URL took too long to download."))
             chunks.append(chunk)
     except httpx.TimeoutException as error:
-        raise ImageFetchError("The image URL took too long to download.") from error
+        raise ImageFetchError(gettext("The image URL took too long to download.")) from error
     except httpx.HTTPError as error:
-        raise ImageFetchError(f"The image download broke off: {error}") from error
+        raise ImageFetchError(
+            gettext("The image download broke off: %(error)s") % {"error": error}
+        ) from error
     if not received:
-        raise ImageFetchError("The image URL returned an empty body.")
+        raise ImageFetchError(gettext("The image URL returned an empty body."))
     return b"".join(chunks)
 
 
@@ -314,4 +327,11 @@ def _too_large(max_bytes: int) -> str:
         limit = f"{max_bytes / (1024 * 1024):g} MB"
     else:
         limit = f"{max_bytes} bytes"
-    return f"The image at the URL is larger than the {limit} limit."
+    return gettext("The image at the URL is larger than the %(limit)s limit.") % {"limit": limit}
+
+
+def _unresolved(what: str, host: str) -> str:
+    return gettext("%(what)s's host %(host)s could not be resolved.") % {
+        "what": what,
+        "host": repr(host),
+    }

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from colorizer_site.accounts import languages
 from colorizer_site.credits.models import CreditEntry
@@ -96,7 +96,9 @@ def build(export_id: int) -> None:
         logger.exception("data export %s failed", export.export_id)
         DataExport.objects.filter(id=export.id).update(
             state=DataExport.State.FAILED,
-            error_message="The export could not be prepared; please ask for a new one.",
+            error_message=gettext_noop(
+                "The export could not be prepared; please ask for a new one."
+            ),
         )
         return
     now = timezone.now()

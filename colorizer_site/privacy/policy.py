@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 
 @dataclass(frozen=True)
@@ -15,52 +16,67 @@ class Retention:
 
 
 def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
 
 
 def _hours(count: int) -> str:
-    return f"{count} hour{'s' if count != 1 else ''}"
+    return ngettext("%(count)s hour", "%(count)s hours", count) % {"count": count}
 
 
 def _duration(seconds: int) -> str:
     if seconds % 3600 == 0:
         return _hours(seconds // 3600)
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 def retention() -> list[Retention]:
     results = _days(settings.COLORIZER_RESULT_RETENTION_DAYS)
     return [
         Retention(
-            "Your original photos",
-            f"{results} after the colorization finishes, or until you delete the photo "
-            "from your gallery or delete your account, whichever comes first.",
+            gettext("Your original photos"),
+            gettext(
+                "%(time)s after the colorization finishes, or until you delete the photo "
+                "from your gallery or delete your account, whichever comes first."
+            )
+            % {"time": results},
         ),
         Retention(
-            "Colorized results and their thumbnails",
-            f"{results} after they are made, on the same terms as the originals.",
+            gettext("Colorized results and their thumbnails"),
+            gettext("%(time)s after they are made, on the same terms as the originals.")
+            % {"time": results},
         ),
         Retention(
-            "Result links handed to programs (API)",
-            f"Each link works for {_duration(settings.COLORIZER_RESULT_URL_MAX_AGE)}.",
+            gettext("Result links handed to programs (API)"),
+            gettext("Each link works for %(time)s.")
+            % {"time": _duration(settings.COLORIZER_RESULT_URL_MAX_AGE)},
         ),
         Retention(
-            "Data exports (the ZIP you ask for on the “Your data” page)",
-            f"{_hours(settings.COLORIZER_EXPORT_RETENTION_HOURS)} after they are ready; "
-            "then the file is deleted and the link stops working.",
+            gettext("Data exports (the ZIP you ask for on the “Your data” page)"),
+            gettext(
+                "%(time)s after they are ready; then the file is deleted and the link stops "
+                "working."
+            )
+            % {"time": _hours(settings.COLORIZER_EXPORT_RETENTION_HOURS)},
         ),
         Retention(
-            "The credit ledger and the list of jobs (dates, options, costs, states)",
-            "As long as the service keeps its accounts. When you delete your account they "
-            "stay without your name, email, file names, URLs or photos, so the books "
-            "still balance.",
+            gettext("The credit ledger and the list of jobs (dates, options, costs, states)"),
+            gettext(
+                "As long as the service keeps its accounts. When you delete your account they "
+                "stay without your name, email, file names, URLs or photos, so the books "
+                "still balance."
+            ),
         ),
         Retention(
-            "Failed log-in attempts (address, browser, time)",
-            f"Used to slow down password guessing: {settings.AXES_FAILURE_LIMIT} failures "
-            "lock that account from that address for "
-            f"{_duration(int(settings.AXES_COOLOFF_TIME * 3600))}; removed with your account.",
+            gettext("Failed log-in attempts (address, browser, time)"),
+            gettext(
+                "Used to slow down password guessing: %(limit)s failures lock that account "
+                "from that address for %(time)s; removed with your account."
+            )
+            % {
+                "limit": settings.AXES_FAILURE_LIMIT,
+                "time": _duration(int(settings.AXES_COOLOFF_TIME * 3600)),
+            },
         ),
     ]
 
@@ -68,5 +84,5 @@ def retention() -> list[Retention]:
 def storage_place() -> str:
     backend = settings.STORAGES["default"]["BACKEND"]
     if "s3" in backend.lower():
-        return "in an S3 object storage bucket run for this service"
-    return "on this server's disk"
+        return gettext("in an S3 object storage bucket run for this service")
+    return gettext("on this server's disk")

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
@@ -54,8 +55,10 @@ def export_request(request: HttpRequest) -> HttpResponse:
     exports.request_export(request.user)
     messages.success(
         request,
-        "Your export is being prepared. This page shows the link when it is ready, "
-        "and we email it to you too.",
+        gettext(
+            "Your export is being prepared. This page shows the link when it is ready, "
+            "and we email it to you too."
+        ),
     )
     return redirect("privacy:your_data")
 
@@ -84,8 +87,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(
             request,
-            "Your account and all your photos have been deleted. "
-            "You can sign up again with the same email at any time.",
+            gettext(
+                "Your account and all your photos have been deleted. "
+                "You can sign up again with the same email at any time."
+            ),
         )
         return redirect("web:home")
     return render(
