@@ -109,15 +109,20 @@ def captioned_result(job: ColorizationJob, output_format: str | None = None) -> 
     """
     stored_format = job.result_meta.get("format") or job.result_file.name.rsplit(".", 1)[-1]
     data, content_type = converted_result(job, output_format or stored_format)
+    return with_caption(job, data), content_type
+
+
+def with_caption(job: ColorizationJob, data: bytes) -> bytes:
+    """`data`, a file of the job's result, with the job's caption in its XMP packet."""
     caption = caption_of(job)
     if caption.is_empty:
-        return data, content_type
+        return data
     try:
-        return add_caption(data, caption), content_type
+        return add_caption(data, caption)
     except (InvalidImage, ValueError):
         # A container the splice cannot place XMP in: the photo still downloads.
         logger.warning("caption not written into the result of %s", job.task_id)
-        return data, content_type
+        return data
 
 
 def before_image(job: ColorizationJob) -> tuple[bytes, str]:

@@ -142,3 +142,34 @@ def test_every_download_format_carries_the_caption(
     )[0]
     assert (tags["Title"], tags["PersonInImage"], tags["Identifier"]) == ("Harbour", "Jan", "K-7")
     assert tags["AISystemUsed"]
+
+
+def test_a_zip_holds_the_captions_in_its_files_and_as_csv(
+    user: Any, submit: Any, tmp_path: Any
+) -> None:
+    import csv
+    import zipfile
+
+    from colorizer_site.jobs.batches import stream_photos_zip
+
+    captioned = named(submit, user, "wedding.jpg")
+    named(submit, user, "plain.jpg")
+    facts.save_facts(captioned, facts.Facts(title="Wedding", people=("Anna",)))
+    data = b"".join(stream_photos_zip(ColorizationJob.objects.order_by("id")))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+
+    assert archive.namelist() == ["wedding-colorized.jpg", "plain-colorized.jpg", "captions.csv"]
+    rows = list(csv.DictReader(io.StringIO(archive.read("captions.csv").decode())))
+    assert [(row["file_name"], row["title"], row["people"]) for row in rows] == [
+        ("wedding-colorized.jpg", "Wedding", "Anna"),
+        ("plain-colorized.jpg", "", ""),
+    ]
+    archive.extractall(tmp_path)
+    tags = json.loads(
+        subprocess.run(
+            ["exiftool", "-json", "-XMP:all", str(tmp_path / "wedding-colorized.jpg")],
+            capture_output=True,
+            check=True,
+        ).stdout
+    )[0]
+    assert (tags["Title"], tags["PersonInImage"]) == ("Wedding", "Anna")
