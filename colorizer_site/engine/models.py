@@ -60,6 +60,10 @@ def _entry_from_record(name: str, record: Mapping, directory: Path) -> ModelEntr
         sha256=record.get("sha256", "") or "",
         side_multiple=int(record.get("side_multiple", SIDE_MULTIPLE)),
         temperature=record.get("temperature"),
+        calibration=tuple(
+            (float(raw), float(share))
+            for raw, share in (record.get("calibration") or {}).get("points", ())
+        ),
     )
 
 
