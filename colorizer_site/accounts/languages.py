@@ -16,6 +16,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from colorizer_site.accounts.models import Preferences
+
 API_PREFIX = "/api/"
 # The session key under which a signed-in user's saved language travels between requests,
 # so the middleware needs no query of its own.
@@ -28,10 +30,7 @@ def is_offered(code: str | None) -> bool:
 
 def saved_language(user) -> str | None:
     """The language saved on the user's preferences, or None when there is none."""
-    # The preferences model belongs to the accounts app; until a user has a row (or the
-    # model exists), there is nothing saved.
-    preferences = getattr(user, "preferences", None)
-    code = getattr(preferences, "language", "") or None
+    code = Preferences.objects.filter(user=user).values_list("language", flat=True).first()
     return code if is_offered(code) else None
 
 
@@ -41,20 +40,7 @@ def save_language(request: HttpRequest, code: str) -> None:
     if not user.is_authenticated or not is_offered(code):
         return
     request.session[SESSION_KEY] = code
-    preferences = _preferences_for_update(user)
-    if preferences is not None and preferences.language != code:
-        preferences.language = code
-        preferences.save(update_fields=["language"])
-
-
-def _preferences_for_update(user):
-    # The accounts app's per-user preferences (a one-to-one `preferences` with a `language`
-    # field); until that model exists, the choice lives in the session and the cookie only.
-    relation = getattr(type(user), "preferences", None)
-    if relation is None:
-        return None
-    preferences, _ = relation.related.related_model.objects.get_or_create(user=user)
-    return preferences
+    Preferences.objects.update_or_create(user=user, defaults={"language": code})
 
 
 @receiver(user_logged_in, dispatch_uid="colorizer_language_on_login")

@@ -68,15 +68,26 @@ def retention() -> list[Retention]:
             ),
         ),
         Retention(
-            gettext("Failed log-in attempts (address, browser, time)"),
+            gettext(
+                "Failed log-in attempts (a fingerprint of the address tried and the network "
+                "address, and the times)"
+            ),
             gettext(
                 "Used to slow down password guessing: %(limit)s failures lock that account "
-                "from that address for %(time)s; removed with your account."
+                "from that network address for %(time)s; then they are forgotten."
             )
             % {
-                "limit": settings.AXES_FAILURE_LIMIT,
-                "time": _duration(int(settings.AXES_COOLOFF_TIME * 3600)),
+                "limit": settings.COLORIZER_LOGIN_FAILURE_LIMIT,
+                "time": _duration(settings.COLORIZER_LOGIN_LOCKOUT_MINUTES * 60),
             },
+        ),
+        Retention(
+            gettext("A fingerprint of an email address that received the free sign-up credits"),
+            gettext(
+                "For as long as the service runs, also after the account is deleted, so the "
+                "free credits go to each address once. It is a keyed hash: it cannot be "
+                "turned back into the address."
+            ),
         ),
     ]
 
