@@ -8,19 +8,18 @@ page and the API's task data read the same sentences from `job_notes`.
 
 from __future__ import annotations
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from colorizer_site.credits import services as credit_services
 from colorizer_site.engine.errors import ngettext_noop
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import ADDON_PRICES, JobOptions
 
-# What each add-on is called inside a sentence (options.ADDON_LABELS name the form's
-# checkboxes), and what it found when it changed nothing.
-ADDON_NOUNS = {"clean_scratches": "scratch repair", "face_remaster": "clarity boost"}
-_FOUND_NOTHING = {
-    "clean_scratches": "found nothing to repair",
-    "face_remaster": "found no face to sharpen",
+# The ledger line of a refunded add-on, stored in English and read back translated on the
+# ledger page (jobs.stored_sentences).
+REFUND_MEMOS = {
+    "clean_scratches": gettext_noop("Refund: scratch repair found nothing to repair on %(name)s"),
+    "face_remaster": gettext_noop("Refund: clarity boost found no face to sharpen on %(name)s"),
 }
 # The note on a refunded add-on, whole sentences so each language can say it its own way:
 # (singular, plural) by the credits given back.
@@ -43,7 +42,7 @@ def refundable_addons(job: ColorizationJob, unchanged: list[str]) -> dict[str, i
     options = JobOptions.from_job(job)
     prices = {}
     for addon in unchanged:
-        if addon in ADDON_NOUNS and getattr(options, addon, False):
+        if addon in REFUND_MEMOS and getattr(options, addon, False):
             price = ADDON_PRICES.get(addon, 0)
             if price > 0:
                 prices[addon] = price
@@ -61,7 +60,7 @@ def refund_unchanged_addons(job: ColorizationJob, unchanged: list[str]) -> int:
             amount=price,
             job=job,
             api_key=job.api_key,
-            memo=f"Refund: {ADDON_NOUNS[addon]} {_FOUND_NOTHING[addon]} on {name}",
+            memo=REFUND_MEMOS[addon] % {"name": name},
             idempotency_key=f"addon-refund:{job.task_id}:{addon}",
         )
         given += price

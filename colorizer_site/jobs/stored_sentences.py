@@ -1,4 +1,5 @@
-"""Sentences the worker stores in English, read back in the reader's language.
+"""Sentences stored in English (job failures, engine notes, ledger memos), read back in
+the reader's language.
 
 A job's failure message and the engine's notes are written once, by the worker, in
 English: the API returns them as they are. Pages show them translated: a sentence
@@ -14,8 +15,10 @@ from functools import cache
 
 from django.utils.translation import gettext, ngettext
 
+from colorizer_site.credits.purchases import BOUGHT_MEMO
 from colorizer_site.engine.clarity import FACES_REDRAWN_NOTE
 from colorizer_site.engine.pipeline import ALREADY_IN_COLOUR_NOTE, SCRATCH_SHARE_NOTE
+from colorizer_site.jobs.addon_refunds import REFUND_MEMOS
 from colorizer_site.jobs.endings import TIMED_OUT_MESSAGE
 
 # (singular, plural or None, the value that picks the plural form)
@@ -24,6 +27,8 @@ _TEMPLATES: tuple[tuple[str, str | None, str], ...] = (
     (SCRATCH_SHARE_NOTE, None, ""),
     (*FACES_REDRAWN_NOTE, "count"),
     (*TIMED_OUT_MESSAGE, "minutes"),
+    (BOUGHT_MEMO, None, ""),
+    *((memo, None, "") for memo in REFUND_MEMOS.values()),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 
