@@ -31,6 +31,8 @@ from colorizer_site.engine.color import gray_rgb_of_lightness
 from colorizer_site.engine.distribution import ColourDistribution
 from colorizer_site.engine.errors import EngineError, ModelNotInstalled
 from colorizer_site.engine.guidance import hint_map
+from colorizer_site.engine.pooling import coherent
+from colorizer_site.engine.surfaces import Surfaces, find_surfaces
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 
 FAMILIES = ("own", "eccv16", "siggraph17", "ddcolor")
@@ -256,6 +258,7 @@ class Prediction:
     working_size: tuple[int, int]
     distribution: ColourDistribution | None = None
     ab: np.ndarray | None = None  # [h, w, 2] when the model gives a*, b* directly
+    surfaces: Surfaces | None = None  # the photo's surfaces, when the distribution used them
 
     def decode(self, temperature: float | None) -> np.ndarray:
         """a*, b* [h, w, 2] float32; `temperature` only matters for a distribution."""
@@ -305,7 +308,10 @@ def predict(
             for partner in entry.partners
         ]
         logits = np.mean([_log_softmax(member) for member in members], axis=0)
-    return Prediction(working_size=size, distribution=ColourDistribution(logits, centres))
+    surfaces = find_surfaces(lightness)
+    raw = ColourDistribution(logits, centres)
+    distribution = coherent(raw, small, surfaces, keep=feed["hints"][0, 2])
+    return Prediction(working_size=size, distribution=distribution, surfaces=surfaces)
 
 
 def _logits(session: ort.InferenceSession, feed: dict, entry: ModelEntry, bins: int) -> np.ndarray:
