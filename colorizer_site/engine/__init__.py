@@ -1,6 +1,6 @@
 """Colorizer's engine: image bytes plus options in, result bytes out.
 
-Django-free by design (DESIGN.md section 2): nothing here imports Django or the
+Django-free by design (docs/engine.md): nothing here imports Django or the
 apps. The public surface:
 
     probe_image(data, config) -> ImageInfo        header check, no full decode

@@ -1,9 +1,9 @@
 """The model registry: which ONNX files exist, how each family is fed, and one
 cached ONNX Runtime session per model.
 
-Families (DESIGN.md section 3):
+Families (docs/engine.md, "Model registry"):
 
-- `own`: the project's models (MODEL_CARD.md). v2: inputs "input" [1,1,H,W]
+- `own`: the project's models (docs/models/colorizer.md). v2: inputs "input" [1,1,H,W]
   L* 0..100 and "hints" [1,3,H,W] (a*/s, b*/s, mask), H and W multiples of 32;
   output "logits" [1,Q,H/4,W/4] over ab bins whose centres and hint scale s are
   in the file's metadata ("ab_bins", "hint_scale"), decoded by
