@@ -310,7 +310,7 @@ def predict(
         logits = np.mean([_log_softmax(member) for member in members], axis=0)
     surfaces = find_surfaces(lightness)
     raw = ColourDistribution(logits, centres)
-    distribution = coherent(raw, small, surfaces, keep=feed["hints"][0, 2])
+    distribution = coherent(raw, surfaces, keep=feed["hints"][0, 2])
     return Prediction(working_size=size, distribution=distribution, surfaces=surfaces)
 
 
