@@ -33,6 +33,10 @@ from colorizer_site.engine.upsampling import resize_rows
 PIN_STRENGTH = 0.85  # share of the pin's colour on its surface
 TEXTURE_REACH = 0.08  # of the long side: how far a pin reaches on a fully textured surface
 SHARE_REACH = 0.25  # of the long side: several pins on a surface split it by nearness
+# L* units: a surface's parts much lighter or darker than the pinned spot take less of it.
+# Shading on a wall stays well within it; a pale sleeve that the surface map merged with
+# a wall of nearly its lightness mostly does not.
+PIN_TONE_REACH = 14.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ def pin_spread(hints: tuple[ColourHint, ...], surfaces: Surfaces) -> PinSpread |
         squared = (ys - hint.y) ** 2 + (xs - hint.x) ** 2
         plain = float(surfaces.plain[label])
         fade = np.exp(-squared / (2.0 * (TEXTURE_REACH * long_side) ** 2))
-        reach = mask * (plain + (1.0 - plain) * fade)
+        tone = surfaces.tone - surfaces.tone[surfaces.map_point(hint.x, hint.y)]
+        reach = mask * (plain + (1.0 - plain) * fade) * np.exp(-(tone**2) / (2 * PIN_TONE_REACH**2))
         share = reach * (np.exp(-squared / (2.0 * (SHARE_REACH * long_side) ** 2)) + 1e-3)
         reach_total = np.maximum(reach_total, reach)
         share_total += share
