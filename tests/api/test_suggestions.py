@@ -89,7 +89,10 @@ def test_a_bad_count_is_a_400_naming_it(api: httpx.Client, task_id: str, count: 
     response = api.get(suggestions_url(task_id), params={"count": count})
 
     assert response.status_code == 400
-    assert response.json() == {"error": "count must be a whole number from 1 to 5.", "field": "count"}
+    assert response.json() == {
+        "error": "count must be a whole number from 1 to 5.",
+        "field": "count",
+    }
 
 
 def test_someone_elses_or_an_unknown_task_is_404_as_json(
@@ -132,7 +135,9 @@ def test_a_model_without_colour_bins_has_no_suggestions(
     assert "gives no colour alternatives" in response.json()["error"]
 
 
-def test_suggestions_need_a_key_and_a_get(live_server: Any, api: httpx.Client, task_id: str) -> None:
+def test_suggestions_need_a_key_and_a_get(
+    live_server: Any, api: httpx.Client, task_id: str
+) -> None:
     response = httpx.get(live_server.url + suggestions_url(task_id))
     assert response.status_code == 401
     assert "error" in response.json()

@@ -87,7 +87,9 @@ def test_a_suggested_colour_places_its_pin_and_the_reach_follows_the_pointer(
     # One click on the second colour: the pin is placed there and the preview follows.
     swatch = swatches.nth(1)
     colour = swatch.get_attribute("data-suggestion-swatch")
-    expect(swatch).to_have_accessible_name(re.compile(rf"^Pin region 1 with {colour} \(\d+\s?% likely\)$"))
+    expect(swatch).to_have_accessible_name(
+        re.compile(rf"^Pin region 1 with {colour} \(\d+\s?% likely\)$")
+    )
     swatch.click()
     expect(page.locator("[data-pin-marker]")).to_have_count(1)
     expect(page.locator("[data-adjust-status]")).to_contain_text(
@@ -120,10 +122,11 @@ def test_a_suggested_colour_places_its_pin_and_the_reach_follows_the_pointer(
     page.mouse.move(box["x"] + 100 * scale, box["y"] + 100 * scale)
     expect(page.locator(f"[data-regions] {REACH}")).to_have_count(1)
     page.wait_for_function(
-        """(edge) => { const shape = document.querySelector('[data-regions] polygon.region-reach:not(.region-halo)');
+        """([selector, edge]) => {
+            const shape = document.querySelector(selector);
             return shape && Math.max(...shape.getAttribute('points').split(' ')
-                .map((pair) => Number(pair.split(',')[0]))) < edge + 40; }""",
-        arg=EDGE,
+                .map((pair) => Number(pair.split(',')[0]))) < edge; }""",
+        arg=[f"[data-regions] {REACH}", EDGE + MARGIN],
     )
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 200)
     expect(page.locator(f"[data-regions] {REACH}")).to_have_count(0)
