@@ -129,7 +129,7 @@ def job_download(request: HttpRequest, task_id: str, output_format: str) -> Http
     job = owned_job(request, task_id)
     if not job.result_file or output_format not in DOWNLOAD_FORMATS:
         raise Http404("No such download.")
-    data, content_type = files.converted_result(job, output_format)
+    data, content_type = files.captioned_result(job, output_format)
     extension = "jpg" if output_format == "jpeg" else output_format
     response = _image_response(data, content_type)
     response["Content-Disposition"] = f'attachment; filename="colorized-{job.task_id}.{extension}"'

@@ -101,7 +101,7 @@ def shared_download(
 ) -> HttpResponse:
     job = _shared_job_or_404(link, task_id)
     output_format = job.result_meta["format"]
-    data, content_type = files.converted_result(job, output_format)
+    data, content_type = files.captioned_result(job, output_format)
     extension = "jpg" if output_format == "jpeg" else output_format
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = (
