@@ -64,6 +64,7 @@ MAX_SUGGESTIONS = 5
 _ANALYSES_KEPT = 8
 _analyses: OrderedDict[tuple[str, str, bool], ColourAnalysis] = OrderedDict()
 _analyses_lock = threading.Lock()
+_analyses_making: dict[tuple[str, str, bool], threading.Lock] = {}
 
 
 class PreviewRateLimited(Exception):
@@ -217,10 +218,21 @@ def _analysis(job: ColorizationJob, *, with_pins: bool = False) -> ColourAnalysi
         if found is not None:
             _analyses.move_to_end(key)
             return found
-    options = engine.ColorizeOptions(model=model, hints=hints)
-    analysis = engine.analyze(stored_input(job), options, config)
-    with _analyses_lock:
-        _analyses[key] = analysis
-        while len(_analyses) > _ANALYSES_KEPT:
-            _analyses.popitem(last=False)
-    return analysis
+        # The page asks for suggestions, reaches and swatches of a new photo at once:
+        # one request runs the model, the others wait for its answer.
+        making = _analyses_making.setdefault(key, threading.Lock())
+    try:
+        with making:
+            with _analyses_lock:
+                found = _analyses.get(key)
+            if found is None:
+                options = engine.ColorizeOptions(model=model, hints=hints)
+                found = engine.analyze(stored_input(job), options, config)
+                with _analyses_lock:
+                    _analyses[key] = found
+                    while len(_analyses) > _ANALYSES_KEPT:
+                        _analyses.popitem(last=False)
+    finally:
+        with _analyses_lock:
+            _analyses_making.pop(key, None)
+    return found

@@ -9,6 +9,7 @@ pin can tell apart (side by side, since an outline is one polygon and has no hol
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 import pytest
@@ -170,3 +171,32 @@ def test_someone_elses_job_has_no_suggestions_or_reach(
 
     assert all(r.status_code == 302 and "login" in r["Location"] for r in login)
     assert [r.status_code for r in others] == [404, 404]
+
+
+def test_requests_at_once_for_a_new_photo_run_the_model_once(
+    user: Any, job_of: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colorizer_site import engine
+    from colorizer_site.jobs import guidance
+
+    job = job_of(user)
+    runs = []
+    real_analyze = engine.analyze
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "analyze", counted)  # counts the real engine's runs
+    answers: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda x=x: answers.append(guidance.reach(job, x=x, y=50)))
+        for x in (10, 200, 400, 640)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(answers) == 4 and all(len(outline) > 2 for outline in answers)
+    assert len(runs) == 1
