@@ -62,7 +62,7 @@ MAX_SUGGESTIONS = 5
 # Analyses kept per process: one photo's colour distribution is about a megabyte,
 # and a person adjusting a photo asks for many points of the same one.
 _ANALYSES_KEPT = 8
-_analyses: OrderedDict[tuple[str, str], ColourAnalysis] = OrderedDict()
+_analyses: OrderedDict[tuple[str, str, bool], ColourAnalysis] = OrderedDict()
 _analyses_lock = threading.Lock()
 
 
@@ -138,11 +138,12 @@ def alternatives(
 
 
 def suggestions(job: ColorizationJob, *, count: int = SUGGESTION_COUNT) -> list[PinSuggestion]:
-    """Where one pin would help the job's photo most (the model unsure over a large area),
-    best first, each with its outline and the model's alternative colours there."""
+    """Where one more pin would help the job's photo most (the model unsure over a large
+    area, and no pin of the job's own there), best first, each with its outline and the
+    model's alternative colours there."""
     if not 1 <= count <= MAX_SUGGESTIONS:
         raise InvalidOptions(f"count must be from 1 to {MAX_SUGGESTIONS}.", field="count")
-    return _analysis(job).suggestions(count)
+    return _analysis(job, with_pins=True).suggestions(count)
 
 
 def suggestion_data(suggestion: PinSuggestion) -> dict[str, Any]:
@@ -203,17 +204,21 @@ def refine_job(
     return rerun_job(job, options=options, refines=job)
 
 
-def _analysis(job: ColorizationJob) -> ColourAnalysis:
-    """The model's colour distribution of the job's photo without pins, cached per process."""
+def _analysis(job: ColorizationJob, *, with_pins: bool = False) -> ColourAnalysis:
+    """The model's colour distribution of the job's photo, cached per process: without
+    pins (the palette's alternatives at a pinned spot would be the pin's colour alone), or
+    `with_pins`, the job's own, for suggestions that leave its pinned surfaces out."""
     model = job.options.get("model", "large")
     config = engine_config()
-    key = (job.task_id, str(resolve_model(model, config).path))
+    hints = JobOptions.from_job(job).hints if with_pins else ()
+    key = (job.task_id, str(resolve_model(model, config).path), bool(hints))
     with _analyses_lock:
         found = _analyses.get(key)
         if found is not None:
             _analyses.move_to_end(key)
             return found
-    analysis = engine.analyze(stored_input(job), engine.ColorizeOptions(model=model), config)
+    options = engine.ColorizeOptions(model=model, hints=hints)
+    analysis = engine.analyze(stored_input(job), options, config)
     with _analyses_lock:
         _analyses[key] = analysis
         while len(_analyses) > _ANALYSES_KEPT:

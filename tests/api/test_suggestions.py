@@ -8,6 +8,7 @@ so the unsure region worth a pin is the mid-grey around the block.
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import httpx
@@ -43,6 +44,14 @@ def task_id(api: httpx.Client, block_photo: bytes) -> str:
     return response.json()["data"]["task_id"]
 
 
+def inside(x: float, y: float, outline: list[list[int]]) -> bool:
+    found = False
+    for (xi, yi), (xj, yj) in zip(outline, outline[-1:] + outline[:-1], strict=True):
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            found = not found
+    return found
+
+
 def in_block(x: float, y: float) -> bool:
     left, top, right, bottom = BLOCK
     return left <= x < right and top <= y < bottom
@@ -76,6 +85,21 @@ def test_suggestions_name_the_unsure_regions_with_outlines_and_colours_for_free(
     assert best["area"] > 0.3
     assert response.headers["X-Credits-Remaining"] == "2"  # only the task was charged
     assert balance_of(user) == 2
+
+
+def test_a_task_with_pins_is_not_told_to_pin_those_surfaces_again(
+    api: httpx.Client, block_photo: bytes, task_id: str
+) -> None:
+    plain = api.get(suggestions_url(task_id)).json()["suggestions"]
+    pins = json.dumps([{"x": 20, "y": 20, "color": "#3a6ea5"}])
+    pinned = create_task(api, block_photo, sync=1, hints=pins)
+    assert pinned.status_code == 200, pinned.text
+
+    response = api.get(suggestions_url(pinned.json()["data"]["task_id"]))
+
+    assert response.status_code == 200, response.text
+    assert any(inside(20, 20, suggestion["outline"]) for suggestion in plain)
+    assert not any(inside(20, 20, s["outline"]) for s in response.json()["suggestions"])
 
 
 def test_the_count_limits_the_suggestions(api: httpx.Client, task_id: str) -> None:

@@ -200,3 +200,12 @@ def test_suggested_colours_work_from_the_keyboard(
     hints = page.evaluate("JSON.parse(document.querySelector('[data-hints-field]').value)")
     second = page.locator('[data-suggestion="1"] [data-suggestion-swatch]').nth(1)
     assert hints[0]["color"] == second.get_attribute("data-suggestion-swatch")
+
+    # The keyboard crosshair shows its reach once it rests: from the middle, three big
+    # steps right put it on the dark band.
+    page.locator("[data-photo]").focus()
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator(f"[data-regions] {REACH}")).to_have_count(1)
+    band = outline_of(page, REACH)
+    assert EDGE - MARGIN <= min(x for x, _ in band) <= EDGE + MARGIN, band
