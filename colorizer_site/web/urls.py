@@ -38,6 +38,8 @@ urlpatterns = [
     # Adjust colours (issue 10).
     path("jobs/<str:task_id>/preview", adjust.job_preview, name="job_preview"),
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
+    path("jobs/<str:task_id>/suggestions", adjust.job_suggestions, name="job_suggestions"),
+    path("jobs/<str:task_id>/reach", adjust.job_reach, name="job_reach"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
     # Batches (issue 11).
