@@ -21,6 +21,8 @@
     const vividnessOut = panel.querySelector("[data-vividness-out]");
     const confidenceToggle = panel.querySelector("[data-confidence-toggle]");
     const confidenceImage = panel.querySelector("[data-confidence-image]");
+    const apply = panel.querySelector("[data-apply]");
+    const applyHelp = panel.querySelector("[data-apply-help]");
     const width = Number(panel.dataset.width);
     const height = Number(panel.dataset.height);
     const maxPins = Number(panel.dataset.maxHints);
@@ -184,6 +186,11 @@
         list.append(item);
       });
       hintsField.value = JSON.stringify(hints());
+      // Apply costs credits: with no pin and this version's vividness it would only
+      // make the same photo again.
+      const nothing = hints().length === 0 && vividness.value === vividness.defaultValue;
+      apply.disabled = nothing;
+      applyHelp.hidden = !nothing;
       const placed = pins.map(({ x, y, color }) => ({ x, y, color }));
       panel.dispatchEvent(new CustomEvent("adjust:pins", { detail: { pins: placed } }));
     }
@@ -339,6 +346,7 @@
 
     vividness.addEventListener("input", () => {
       vividnessOut.textContent = vividness.value;
+      render();
       changed();
     });
     confidenceToggle.addEventListener("change", () => {
@@ -349,7 +357,11 @@
     });
 
     render();
-    if (pins.length) say(`${pins.length} pin${pins.length === 1 ? "" : "s"} from this version.`);
+    if (pins.length) {
+      say(`${pins.length} pin${pins.length === 1 ? "" : "s"} from this version.`);
+      // A refinement's pins come with their colours only: fetch the suggestions again.
+      Promise.all(pins.map(loadSwatches)).then(render);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => start(document.querySelector("[data-adjust]")));

@@ -149,6 +149,7 @@ def adjust_context(job: ColorizationJob) -> dict:
         "can_adjust": True,
         "pins_json": json.dumps(job.options.get("hints", [])),
         "vividness": guidance.chosen_vividness(job),
+        "vividness_is_default": job.options.get("vividness") is None,
         "vividness_range": guidance.VIVIDNESS_RANGE,
         "max_hints": guidance.MAX_HINTS,
         "preview_size": guidance.DEFAULT_PREVIEW_SIZE,
