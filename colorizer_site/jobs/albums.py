@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from django.utils.text import slugify
 
 from colorizer_site.jobs.models import Album, AlbumPhoto, Batch, ColorizationJob
 
@@ -117,3 +118,8 @@ def photos_of(album: Album) -> QuerySet[ColorizationJob]:
 
 def albums_of(owner: User) -> QuerySet[Album]:
     return Album.objects.visible_to(owner)
+
+
+def download_stem(album: Album) -> str:
+    """A file name for the album's downloads: its name in plain letters, or its id."""
+    return slugify(album.name)[:60] or f"album-{album.album_id[:8]}"

@@ -88,6 +88,13 @@ class Facts:
     def people_text(self) -> str:
         return "\n".join(self.people)
 
+    def as_form(self) -> dict[str, str]:
+        """The facts as a form's initial values: people one per line."""
+        return {
+            name: self.people_text if name == "people" else getattr(self, name)
+            for name in FACT_NAMES
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {
             name: list(self.people) if name == "people" else getattr(self, name)

@@ -11,8 +11,9 @@ from django_htmx.http import HttpResponseStopPolling
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
-from colorizer_site.jobs import addon_refunds, files, guidance, progress, services, sharing
+from colorizer_site.jobs import addon_refunds, facts, files, guidance, progress, services, sharing
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
 DOWNLOAD_FORMATS = {value for value, _ in FORMAT_CHOICES}
@@ -39,9 +40,13 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
     }
+    # Also for the live update: the share card appears when the job turns Done.
+    context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
+    context["expiry_choices"] = sharing.EXPIRY_CHOICES
     if not request.htmx:
-        context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
-        context["expiry_choices"] = sharing.EXPIRY_CHOICES
+        context["facts_form"] = FactsForm(initial=facts.facts_of(job).as_form())
+        context["add_form"] = AddToAlbumForm(owner=request.user)
+        context["job_albums"] = list(job.albums.all())
     if request.htmx:
         response = render(request, "web/job_detail.html#progress", context)
         if job.is_finished:
@@ -144,6 +149,7 @@ def adjust_context(job: ColorizationJob) -> dict:
         "can_adjust": True,
         "pins_json": json.dumps(job.options.get("hints", [])),
         "vividness": guidance.chosen_vividness(job),
+        "vividness_is_default": job.options.get("vividness") is None,
         "vividness_range": guidance.VIVIDNESS_RANGE,
         "max_hints": guidance.MAX_HINTS,
         "preview_size": guidance.DEFAULT_PREVIEW_SIZE,
