@@ -67,7 +67,7 @@ def monotone_mapping(raw: np.ndarray, right: np.ndarray) -> list[list[float]]:
             while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] > blocks[-1][1] / blocks[-1][2]:
                 last = blocks.pop()
                 blocks[-1] = [a + b for a, b in zip(blocks[-1], last, strict=True)]
-    points = [[round(s / n, 4), round(r / n, 4)] for s, r, n in blocks]
+    points = [[round(float(s / n), 4), round(float(r / n), 4)] for s, r, n in blocks]
     # Anchor the ends, so every raw figure maps inside the measured range.
     return [[0.0, points[0][1]], *points, [1.0, points[-1][1]]]
 
