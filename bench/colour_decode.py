@@ -37,10 +37,7 @@ def _lightness(side: int):
     from colorizer_site.engine.color import lightness_of_gray
 
     sources = sorted(SAMPLES.glob("*.jpg"))
-    if sources:
-        image = Image.open(sources[-1]).convert("L")
-    else:
-        image = Image.linear_gradient("L")
+    image = Image.open(sources[-1]).convert("L") if sources else Image.linear_gradient("L")
     return lightness_of_gray(np.asarray(image.resize((side, side), Image.BICUBIC)))
 
 
