@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from colorizer_site.api.views import docs
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("colorizer_site.privacy.urls")),
@@ -9,6 +11,8 @@ urlpatterns = [
     path("keys/", include("colorizer_site.keys.urls")),
     path("webhooks/", include("colorizer_site.webhooks.urls")),
     path("api/", include("colorizer_site.api.urls")),
+    # The API's documentation page: the API app's view, at a page address.
+    path("docs/", docs.docs, name="docs"),
     path("", include("colorizer_site.ops.urls")),
     path("", include("colorizer_site.web.urls")),
 ]

@@ -15,7 +15,7 @@ from PIL import Image
 from colorizer_site.engine.color import srgb8_of_lab
 from colorizer_site.engine.distribution import ColourDistribution, vividness_of_temperature
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.engine.models import predict
+from colorizer_site.engine.model_registry import predict
 from colorizer_site.engine.pipeline import checked_lightness
 from colorizer_site.engine.types import ColorizeOptions, EngineConfig
 

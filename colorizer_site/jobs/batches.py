@@ -12,10 +12,10 @@ ZIP built while it is being downloaded.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -31,13 +31,18 @@ from colorizer_site.engine.errors import ImageTooLarge, InvalidImage
 from colorizer_site.jobs import intake, services
 from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.models import Batch, ColorizationJob
+from colorizer_site.jobs.options import (
+    JobOptions,
+    check_callback_url,
+    check_model_installed,
+    job_cost,
+)
+from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.zipstream import stream_zip
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
-
-# Results are copied into the ZIP in pieces of this size: the download's memory bound.
-_ZIP_CHUNK_BYTES = 256 * 1024
 
 
 class InvalidBatch(ValueError):
@@ -144,7 +149,7 @@ def submit_batch(
     *,
     owner: User,
     sources: list[PhotoSource],
-    options: services.JobOptions,
+    options: JobOptions,
     skipped: Iterable[Skipped] = (),
     strict: bool = True,
     api_key: ApiKey | None = None,
@@ -160,10 +165,10 @@ def submit_batch(
     """
     check_limits(sources)
     options = options.validated()
-    config = services.engine_config()
-    services.check_model_installed(options, config)
-    services.check_callback_url(callback_url)
-    per_photo = services.job_cost(options)
+    config = engine_config()
+    check_model_installed(options, config)
+    check_callback_url(callback_url)
+    per_photo = job_cost(options)
     _check_covered(owner, photos=len(sources), per_photo=per_photo, locked=False)
     skipped = list(skipped)
     stored: list[tuple[str, str, dict]] = []
@@ -269,25 +274,17 @@ def result_names(jobs: Iterable[ColorizationJob]) -> Iterator[tuple[Colorization
 
 
 def stream_results_zip(batch: Batch) -> Iterator[bytes]:
-    """The ZIP of the batch's stored results, in pieces, built as it is sent: memory stays
-    at about one piece whatever the number of photos."""
-    pipe = _Pipe()
+    """The ZIP of the batch's stored results, in pieces, built as it is sent; a result
+    purged meanwhile is left out."""
     jobs = batch.jobs.filter(state=ColorizationJob.State.SUCCEEDED).exclude(result_file="")
-    # Images are already compressed: stored, not deflated again.
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as bundle:
-        for job, name in result_names(jobs.order_by("id").iterator()):
-            try:
-                source = job.result_file.open("rb")
-            except FileNotFoundError:  # purged meanwhile: the ZIP holds what is left
-                continue
-            moment = timezone.localtime(job.completed_at or timezone.now())
-            entry = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-            with source, bundle.open(entry, "w", force_zip64=True) as target:
-                while chunk := source.read(_ZIP_CHUNK_BYTES):
-                    target.write(chunk)
-                    yield pipe.take()
-            yield pipe.take()
-    yield pipe.take()
+    return stream_zip(
+        (
+            name,
+            timezone.localtime(job.completed_at or timezone.now()),
+            partial(job.result_file.open, "rb"),
+        )
+        for job, name in result_names(jobs.order_by("id").iterator())
+    )
 
 
 def zip_response(batch: Batch) -> StreamingHttpResponse:
@@ -295,29 +292,3 @@ def zip_response(batch: Batch) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream_results_zip(batch), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="colorized-{batch.batch_id[:8]}.zip"'
     return response
-
-
-class _Pipe(io.RawIOBase):
-    """A write-only, unseekable file that hands over what was written since the last take."""
-
-    def __init__(self) -> None:
-        self._pieces: list[bytes] = []
-        self._written = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._pieces.append(bytes(data))
-        self._written += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        # zipfile records offsets from tell(); seek() stays unsupported, so it writes
-        # each entry's sizes after its data instead of going back for them.
-        return self._written
-
-    def take(self) -> bytes:
-        data = b"".join(self._pieces)
-        self._pieces.clear()
-        return data

@@ -4,7 +4,6 @@ from colorizer_site.web.views import (
     adjust,
     batches,
     colorize,
-    docs,
     gallery,
     home,
     jobs,
@@ -42,7 +41,6 @@ urlpatterns = [
     # Batches (issue 11).
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
-    path("docs/", docs.docs, name="docs"),
     # Share links (issue 11): the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
     path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_POST
 from colorizer_site.api.decorators import credits_header, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, renders_errors
-from colorizer_site.api.forms import TaskListRequest, parse_list_tasks, task_cursor
-from colorizer_site.jobs import services as jobs
+from colorizer_site.api.parsing import TaskListRequest, parse_list_tasks, task_cursor
+from colorizer_site.jobs.endings import cancel_job
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.task_data import listed_task
 from colorizer_site.keys.decorators import api_key_required
@@ -54,7 +54,7 @@ def task_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
     job = ColorizationJob.objects.visible_to(request.user).filter(task_id=task_id).first()
     if job is None:
         raise ApiError(404, "No task with this task_id belongs to your account.")
-    job = jobs.cancel_job(job)
+    job = cancel_job(job)
     return JsonResponse(
         listed_task(job, base_url=absolute_base(request)), status=200 if job.is_finished else 202
     )

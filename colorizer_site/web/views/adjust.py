@@ -1,5 +1,5 @@
 """The "Adjust colours" panel of a job page: free previews, the model's colours at a point, the
-confidence view, and Apply (a charged refinement job). The rules are in jobs.guidance."""
+confidence view, and Apply (a charged refinement job). The rules are in jobs.adjustments."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
-from colorizer_site.jobs import guidance
+from colorizer_site.jobs import adjustments
 from colorizer_site.web.job_forms import GuidanceForm
 from colorizer_site.web.views.jobs import owned_job
 
@@ -27,9 +27,9 @@ def free_and_limited(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            guidance.check_preview_rate(request.user)
+            adjustments.check_preview_rate(request.user)
             return view(request, *args, **kwargs)
-        except guidance.PreviewRateLimited as error:
+        except adjustments.PreviewRateLimited as error:
             response = JsonResponse({"error": str(error)}, status=429)
             response["Retry-After"] = str(error.retry_after)
             return response
@@ -47,7 +47,7 @@ def job_preview(request: HttpRequest, task_id: str) -> HttpResponse:
     form = GuidanceForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    data = guidance.preview(
+    data = adjustments.preview(
         job,
         hints=form.cleaned_data["hints"],
         vividness=form.cleaned_data["vividness"],
@@ -65,7 +65,7 @@ def job_palette(request: HttpRequest, task_id: str) -> HttpResponse:
         x, y = float(request.GET.get("x", "")), float(request.GET.get("y", ""))
     except ValueError:
         return JsonResponse({"error": "x and y must be numbers of pixels."}, status=400)
-    colours = guidance.alternatives(job, x=x, y=y)
+    colours = adjustments.alternatives(job, x=x, y=y)
     return JsonResponse(
         {"colors": [{"color": c.color, "probability": c.probability} for c in colours]}
     )
@@ -76,7 +76,7 @@ def job_palette(request: HttpRequest, task_id: str) -> HttpResponse:
 @free_and_limited
 def job_confidence(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
-    return _private(HttpResponse(guidance.unsure_overlay(job), content_type="image/png"))
+    return _private(HttpResponse(adjustments.unsure_overlay(job), content_type="image/png"))
 
 
 @login_required
@@ -88,7 +88,7 @@ def job_refine(request: HttpRequest, task_id: str) -> HttpResponse:
         messages.error(request, form.first_error())
         return redirect("web:job_detail", task_id=job.task_id)
     try:
-        refinement = guidance.refine_job(
+        refinement = adjustments.refine_job(
             job, hints=form.cleaned_data["hints"], vividness=form.cleaned_data["vividness"]
         )
     except (InsufficientCredits, EngineError) as error:

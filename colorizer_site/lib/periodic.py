@@ -1,9 +1,9 @@
-"""Duties the job worker runs on a timer beside the jobs, registered by other apps.
+"""Duties the job worker runs on a timer beside the jobs, registered by the apps.
 
-`jobs` does not import the apps that build on it (DESIGN.md's arrows), so an
-app that needs the worker's time (webhooks' outbox sender) registers a duty
-here from its AppConfig.ready, and `manage.py run_worker` runs each one in a
-thread of its own.
+The worker's command does not import the apps that need its time (DESIGN.md's
+arrows), so each of them (webhooks' outbox sender, privacy's export expiry, ops'
+heartbeat) registers a duty here from its AppConfig.ready, and `manage.py
+run_worker` runs each one in a thread of its own. It imports no app.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from colorizer_site.jobs.apispec.params import (
+from colorizer_site.api.spec.params import (
     BATCH_INPUT_LIMITS,
     CLEAN_SCRATCHES,
     FACE_REMASTER,
