@@ -2,6 +2,7 @@ from django.urls import path
 
 from colorizer_site.web.views import (
     adjust,
+    albums,
     batches,
     colorize,
     gallery,
@@ -15,7 +16,7 @@ app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
     path("gallery/", gallery.gallery, name="gallery"),
-    # Jobs and the gallery (issue 5).
+    # Jobs and the gallery.
     path("colorize/", colorize.colorize, name="colorize"),
     path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
     path("jobs/<str:task_id>/", jobs.job_detail, name="job_detail"),
@@ -33,15 +34,41 @@ urlpatterns = [
         jobs.job_download,
         name="job_download",
     ),
-    # Adjust colours (issue 10).
+    # Adjust colours.
     path("jobs/<str:task_id>/preview", adjust.job_preview, name="job_preview"),
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
+    path("jobs/<str:task_id>/suggestions", adjust.job_suggestions, name="job_suggestions"),
+    path("jobs/<str:task_id>/reach", adjust.job_reach, name="job_reach"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
-    # Batches (issue 11).
+    # Batches.
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
-    # Share links (issue 11): the owner's side, then the public pages.
+    # Albums and captions.
+    path("albums/", albums.album_list, name="album_list"),
+    path("albums/<str:album_id>/", albums.album_detail, name="album_detail"),
+    path("albums/<str:album_id>/rename/", albums.album_rename, name="album_rename"),
+    path("albums/<str:album_id>/delete/", albums.album_delete, name="album_delete"),
+    path("albums/<str:album_id>/photo/", albums.album_photo, name="album_photo"),
+    path("albums/<str:album_id>/download.zip", albums.album_download, name="album_download"),
+    path("albums/<str:album_id>/captions.csv", albums.album_captions, name="album_captions"),
+    path(
+        "albums/<str:album_id>/captions/",
+        albums.album_captions_import,
+        name="album_captions_import",
+    ),
+    path("albums/<str:album_id>/share/", sharing.share_album, name="share_album"),
+    path("gallery/album/", albums.gallery_to_album, name="gallery_to_album"),
+    path("gallery/facts/", albums.gallery_facts, name="gallery_facts"),
+    path("jobs/<str:task_id>/facts/", albums.job_facts, name="job_facts"),
+    path("batches/<str:batch_id>/captions.csv", albums.batch_captions, name="batch_captions"),
+    path(
+        "batches/<str:batch_id>/captions/",
+        albums.batch_captions_import,
+        name="batch_captions_import",
+    ),
+    path("batches/<str:batch_id>/album/", albums.batch_album, name="batch_album"),
+    # Share links: the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
     path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),
     path("shares/", sharing.shares, name="shares"),
