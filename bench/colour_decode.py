@@ -58,8 +58,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    from colorizer_site.engine import models as model_registry
-    from colorizer_site.engine import pooling
+    from colorizer_site.engine import model_registry, pooling
     from colorizer_site.engine.pins import pin_spread, spread_pins
     from colorizer_site.engine.pipeline import colour_field
     from colorizer_site.engine.surfaces import find_surfaces

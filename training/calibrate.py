@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from colorizer_site.engine.confidence import CONFIDENCE_RADIUS
-from colorizer_site.engine.models import bundled_models, file_sha256, predict
+from colorizer_site.engine.model_registry import bundled_models, file_sha256, predict
 from colorizer_site.engine.pipeline import full_size_ab
 from colorizer_site.engine.types import EngineConfig, ModelEntry
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from colorizer_site.engine.models import bundled_models
+from colorizer_site.engine.model_registry import bundled_models
 from colorizer_site.engine.types import ModelEntry
 from training.cache import CACHE_DIR
 

@@ -18,14 +18,14 @@ edges:
 It is computed once on the surface map (a couple of hundred pixels a side) and
 enlarged to the photo a strip of rows at a time, so a 60-megapixel scan costs
 what its strips cost. The exact colour of the pinned spot itself is still set
-afterwards (engine.guidance.apply_pins).
+afterwards (engine.hints.apply_pins).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from colorizer_site.engine.guidance import ab_of_hex
+from colorizer_site.engine.hints import ab_of_hex
 from colorizer_site.engine.surfaces import Surfaces
 from colorizer_site.engine.types import ColourHint
 from colorizer_site.engine.upsampling import resize_rows

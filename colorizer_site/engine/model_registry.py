@@ -31,7 +31,7 @@ from colorizer_site.engine.color import gray_rgb_of_lightness
 from colorizer_site.engine.confidence import calmed
 from colorizer_site.engine.distribution import ColourDistribution
 from colorizer_site.engine.errors import EngineError, ModelNotInstalled
-from colorizer_site.engine.guidance import hint_map
+from colorizer_site.engine.hints import hint_map
 from colorizer_site.engine.pooling import coherent
 from colorizer_site.engine.surfaces import Surfaces, find_surfaces
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
