@@ -39,4 +39,3 @@ def compiled_catalogues() -> None:
         # What Django's own setting_changed receiver does when LOCALE_PATHS change.
         trans_real._translations = {}
         trans_real._default = None
-        trans_real.check_for_language.cache_clear()
