@@ -55,9 +55,7 @@ def test_every_page_carries_the_switcher_and_it_changes_the_language(client):
         assert f">{name}</option>" in home
     assert '<option value="de" lang="de" selected>' in home
 
-    response = client.post(
-        reverse("web:set_language"), {"language": "fr", "next": reverse("docs")}
-    )
+    response = client.post(reverse("web:set_language"), {"language": "fr", "next": reverse("docs")})
     assert response.status_code == 302 and response["Location"] == reverse("docs")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     # The cookie now outranks the browser's wish.
