@@ -9,7 +9,8 @@ The photo is --photo or a real black-and-white one from shared/datasets/bw_sampl
 synthetic picture, one plain surface, when neither is there), resized so its long side
 is --photo-side and saved as a greyscale JPEG, as a job's stored input would be. The
 reach is asked at --points random points, as a pointer moving over the photo would;
-p50 and p95 are printed, and the outlines' point counts. No figure is asserted; compare runs on the same machine.
+p50 and p95 are printed, and the outlines' point counts. No figure is asserted;
+compare runs on the same machine.
 """
 
 from __future__ import annotations
