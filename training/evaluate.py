@@ -5,7 +5,7 @@
     python -m training.evaluate --run-sizes 128 160 256 --temperatures 0.3 0.5
     python -m training.evaluate --dev val --temperatures 0.2 0.3 0.4 0.6   # tune T off dev_eval
 
-Every model runs through the engine itself (`engine.models.predict`, the same
+Every model runs through the engine itself (`engine.model_registry.predict`, the same
 decoding and upsampling as a job), so the figures are the product's. Each run
 also measures "gray" and "mean colour", and the v1 models of the previous
 release (read from git history, never shipped again) as rows to beat. Beside the
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from colorizer_site.engine.models import bundled_models, predict, takes_hints
+from colorizer_site.engine.model_registry import bundled_models, predict, takes_hints
 from colorizer_site.engine.pipeline import full_size_ab
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 from training.cache import CACHE_DIR, DATASETS

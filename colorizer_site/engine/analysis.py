@@ -23,7 +23,7 @@ from colorizer_site.engine.distribution import (
     vividness_of_temperature,
 )
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.engine.models import predict
+from colorizer_site.engine.model_registry import predict
 from colorizer_site.engine.pipeline import checked_lightness
 from colorizer_site.engine.surfaces import Surfaces, find_surfaces
 from colorizer_site.engine.types import ColorizeOptions, EngineConfig

@@ -18,8 +18,8 @@ from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
-from colorizer_site.engine.guidance import apply_pins, check_hints_inside, check_vividness
-from colorizer_site.engine.models import Prediction, predict, takes_hints
+from colorizer_site.engine.hints import apply_pins, check_hints_inside, check_vividness
+from colorizer_site.engine.model_registry import Prediction, predict, takes_hints
 from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from colorizer_site.engine import ColorizeOptions, ColourHint, EngineConfig, colorize
-from colorizer_site.engine.models import bundled_models
+from colorizer_site.engine.model_registry import bundled_models
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "colorizer_site" / "engine" / "weights"
 MAX_PARAMETERS = 12_000_000  # with float16 storage both files stay far under 40 MB

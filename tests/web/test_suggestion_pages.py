@@ -177,7 +177,7 @@ def test_requests_at_once_for_a_new_photo_run_the_model_once(
     user: Any, job_of: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from colorizer_site import engine
-    from colorizer_site.jobs import guidance
+    from colorizer_site.jobs import adjustments
 
     job = job_of(user)
     runs = []
@@ -190,7 +190,7 @@ def test_requests_at_once_for_a_new_photo_run_the_model_once(
     monkeypatch.setattr(engine, "analyze", counted)  # counts the real engine's runs
     answers: list[Any] = []
     threads = [
-        threading.Thread(target=lambda x=x: answers.append(guidance.reach(job, x=x, y=50)))
+        threading.Thread(target=lambda x=x: answers.append(adjustments.reach(job, x=x, y=50)))
         for x in (10, 200, 400, 640)
     ]
     for thread in threads:

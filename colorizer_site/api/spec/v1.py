@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from colorizer_site.jobs.apispec.params import (
+from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
     FACE_REMASTER,

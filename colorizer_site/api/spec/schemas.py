@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from colorizer_site.jobs.guidance import MAX_HINTS
+from colorizer_site.engine.hints import MAX_HINTS
 
 FILE_SCHEMA = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 _UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}

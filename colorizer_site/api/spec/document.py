@@ -1,4 +1,4 @@
-"""Build the OpenAPI 3.1 document from the operation tables in `jobs.apispec`."""
+"""Build the OpenAPI 3.1 document from the operation tables in `api.spec`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
-from colorizer_site.api.openapi_schemas import (
+from colorizer_site.api.spec import OPERATIONS, Operation, Param, Reply
+from colorizer_site.api.spec.schemas import (
     FILE_SCHEMA,
     HEADERS,
     HINTS_SCHEMA,
@@ -14,7 +15,6 @@ from colorizer_site.api.openapi_schemas import (
     SCHEMAS,
 )
 from colorizer_site.engine import formats
-from colorizer_site.jobs.apispec import OPERATIONS, Operation, Param, Reply
 from colorizer_site.webhooks.models import Event
 
 _BODY_SCHEMAS = {

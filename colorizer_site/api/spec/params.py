@@ -12,8 +12,8 @@ import shlex
 from dataclasses import dataclass, field
 
 from colorizer_site.engine import formats
+from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.jobs import options
-from colorizer_site.jobs.guidance import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.jobs.limits import Surface, limits_for
 
 # The accepted formats in words and file extensions, from the engine's format table.

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from colorizer_site.jobs.apispec import OPERATIONS, Operation, Param
+from colorizer_site.api.spec import OPERATIONS, Operation, Param
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.models import ApiKey
 from colorizer_site.webhooks import services as webhooks

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from colorizer_site.engine import models
+from colorizer_site.engine import model_registry
 from colorizer_site.engine.errors import ModelNotInstalled
 from colorizer_site.engine.types import EngineConfig, ModelEntry
 from tests.engine.conftest import A_SLOPE, B_VALUE, ddcolor_graph, own_graph, zhang_graph
@@ -21,7 +21,7 @@ def _lightness(height: int, width: int) -> np.ndarray:
 
 def test_own_family_keeps_the_aspect_in_multiples_of_16(own_entry: ModelEntry) -> None:
     config = EngineConfig(models={}, threads=1)
-    ab = models.predict_ab(_lightness(300, 500), own_entry, config)
+    ab = model_registry.predict_ab(_lightness(300, 500), own_entry, config)
 
     # input_size 64: long side 64, short side 300 * 64 / 500 = 38.4 -> 32 or 48.
     assert ab.shape[1] == 64 and ab.shape[0] % 16 == 0 and ab.shape[2] == 2
@@ -36,7 +36,7 @@ def test_zhang_families_get_a_fixed_square_input(model_dir: Path, family: str) -
         name=family, family=family, path=zhang_graph(model_dir / f"{family}.onnx"), input_size=256
     )
     lightness = np.full((120, 200), 40.0, np.float32)
-    ab = models.predict_ab(lightness, entry, EngineConfig(models={}, threads=1))
+    ab = model_registry.predict_ab(lightness, entry, EngineConfig(models={}, threads=1))
     assert ab.shape == (256, 256, 2)
     assert np.allclose(ab[..., 0], 8.0, atol=1e-3) and np.allclose(ab[..., 1], -10.0)
 
@@ -49,7 +49,7 @@ def test_ddcolor_gets_grey_rgb_of_the_lightness(model_dir: Path) -> None:
         input_size=64,
     )
     lightness = np.full((50, 80), 53.59, np.float32)  # sRGB grey 128
-    ab = models.predict_ab(lightness, entry, EngineConfig(models={}, threads=1))
+    ab = model_registry.predict_ab(lightness, entry, EngineConfig(models={}, threads=1))
     assert ab.shape == (64, 64, 2)
     # a* = 40 (R - B) is zero only for neutral input; b* = 30 G reads back the grey level.
     assert np.abs(ab[..., 0]).max() < 1e-4
@@ -63,14 +63,14 @@ def test_a_graph_breaking_its_family_contract_is_reported(model_dir: Path) -> No
         path=own_graph(model_dir / "own.onnx"),
         input_size=64,
     )
-    with pytest.raises(models.ModelContractError, match=r"\[1,3,H,W\]"):
-        models.session_for(wrong, 1)
+    with pytest.raises(model_registry.ModelContractError, match=r"\[1,3,H,W\]"):
+        model_registry.session_for(wrong, 1)
 
 
 def test_missing_model_file_raises_model_not_installed(model_dir: Path) -> None:
     entry = ModelEntry(name="eccv16", family="eccv16", path=model_dir / "nope.onnx", input_size=256)
     with pytest.raises(ModelNotInstalled, match="fetch_models"):
-        models.session_for(entry, 1)
+        model_registry.session_for(entry, 1)
 
 
 def test_checksum_mismatch_is_refused(own_entry: ModelEntry) -> None:
@@ -78,15 +78,15 @@ def test_checksum_mismatch_is_refused(own_entry: ModelEntry) -> None:
         name="own-tampered", family="own", path=own_entry.path, input_size=64, sha256="0" * 64
     )
     with pytest.raises(ModelNotInstalled, match="sha256"):
-        models.session_for(tampered, 3)
+        model_registry.session_for(tampered, 3)
     good = ModelEntry(
         name="own-good",
         family="own",
         path=own_entry.path,
         input_size=64,
-        sha256=models.file_sha256(own_entry.path),
+        sha256=model_registry.file_sha256(own_entry.path),
     )
-    assert models.session_for(good, 3) is not None
+    assert model_registry.session_for(good, 3) is not None
 
 
 def test_not_a_model_file_is_not_installed(model_dir: Path) -> None:
@@ -94,11 +94,11 @@ def test_not_a_model_file_is_not_installed(model_dir: Path) -> None:
     junk.write_bytes(b"this is not protobuf")
     entry = ModelEntry(name="junk", family="own", path=junk, input_size=64)
     with pytest.raises(ModelNotInstalled, match="could not be loaded"):
-        models.session_for(entry, 1)
+        model_registry.session_for(entry, 1)
 
 
 def test_sessions_are_created_once_even_under_concurrent_first_use(model_dir: Path) -> None:
-    models.forget_sessions()
+    model_registry.forget_sessions()
     entry = ModelEntry(
         name="own-race", family="own", path=own_graph(model_dir / "race.onnx"), input_size=64
     )
@@ -107,7 +107,7 @@ def test_sessions_are_created_once_even_under_concurrent_first_use(model_dir: Pa
 
     def use() -> None:
         start.wait()
-        sessions.append(models.session_for(entry, 2))
+        sessions.append(model_registry.session_for(entry, 2))
 
     threads = [threading.Thread(target=use) for _ in range(6)]
     for thread in threads:
@@ -135,7 +135,7 @@ def test_bundled_models_are_read_from_models_json(tmp_path: Path) -> None:
             }
         )
     )
-    entries = models.bundled_models(tmp_path)
+    entries = model_registry.bundled_models(tmp_path)
     assert set(entries) == {"own-tiny", "own-large"}
     assert entries["own-tiny"].input_size == 192 and entries["own-tiny"].path.is_file()
     assert entries["own-large"].sha256 == "ab"
@@ -154,24 +154,24 @@ def test_catalog_entries_join_and_user_names_map_onto_entries(tmp_path: Path) ->
         )
     )
     available = {
-        **models.catalog_models(tmp_path / "fetched", catalog),
-        **models.bundled_models(weights),
+        **model_registry.catalog_models(tmp_path / "fetched", catalog),
+        **model_registry.bundled_models(weights),
     }
-    chosen = models.choose_models({"tiny": "own-tiny", "large": "eccv16"}, available)
+    chosen = model_registry.choose_models({"tiny": "own-tiny", "large": "eccv16"}, available)
     assert chosen["tiny"].name == "own-tiny"
     assert chosen["large"].family == "eccv16"
     assert chosen["large"].path == tmp_path / "fetched" / "e.onnx"
     with pytest.raises(ModelNotInstalled, match="not a known model"):
-        models.choose_models({"large": "ddcolor-huge"}, available)
+        model_registry.choose_models({"large": "ddcolor-huge"}, available)
 
 
 def test_the_shipped_catalog_describes_every_third_party_family() -> None:
-    entries = models.catalog_models(Path("/nonexistent"))
+    entries = model_registry.catalog_models(Path("/nonexistent"))
     assert {entry.family for entry in entries.values()} >= {"eccv16", "siggraph17", "ddcolor"}
     assert {"ddcolor-tiny", "ddcolor-large"} <= set(entries)
 
 
 def test_working_size_rounds_to_multiples_of_16() -> None:
-    assert models.working_size(1000, 1000, 256) == (256, 256)
-    assert models.working_size(3000, 4000, 256) == (192, 256)
-    assert models.working_size(10, 4000, 256) == (16, 256)
+    assert model_registry.working_size(1000, 1000, 256) == (256, 256)
+    assert model_registry.working_size(3000, 4000, 256) == (192, 256)
+    assert model_registry.working_size(10, 4000, 256) == (16, 256)

@@ -30,7 +30,7 @@ import onnxruntime as ort
 from colorizer_site.engine.color import gray_rgb_of_lightness
 from colorizer_site.engine.distribution import ColourDistribution
 from colorizer_site.engine.errors import EngineError, ModelNotInstalled
-from colorizer_site.engine.guidance import hint_map
+from colorizer_site.engine.hints import hint_map
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 
 FAMILIES = ("own", "eccv16", "siggraph17", "ddcolor")

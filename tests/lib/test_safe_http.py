@@ -1,5 +1,5 @@
-"""fetch_image: real downloads from a loopback server, and every refusal listed under
-"Image URLs" in docs/api.md.
+"""The safe HTTP client (lib.safe_http, and jobs' fetch_image over it): real downloads
+from a loopback server, and every refusal listed under "Image URLs" in docs/api.md.
 
 Nothing here sends traffic beyond 127.0.0.1: a guard on socket.connect fails the
 test if the code under test ever tries, which is also how "refused before
@@ -21,13 +21,8 @@ from typing import Any
 import pytest
 from django.test.utils import override_settings
 
-from colorizer_site.jobs.fetching import (
-    FetchLimits,
-    ImageFetchError,
-    InvalidImageUrl,
-    fetch_image,
-    refusal_reason,
-)
+from colorizer_site.jobs.image_fetch import ImageFetchError, fetch_image
+from colorizer_site.lib.safe_http import FetchError, FetchLimits, RefusedUrl, fetch, refusal_reason
 from tests.api.conftest import ImageServer
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"pretend-jpeg-bytes" * 100
@@ -79,7 +74,7 @@ def limits(**changes: Any) -> FetchLimits:
 def test_downloads_the_body_from_a_loopback_server_when_allowed(image_server: ImageServer) -> None:
     url = image_server.add("/photo.jpg", body=PHOTO, headers={"Content-Type": "image/jpeg"})
 
-    assert fetch_image(url, limits=limits()) == PHOTO
+    assert fetch(url, limits=limits()) == PHOTO
 
 
 def test_limits_default_to_the_settings(image_server: ImageServer) -> None:
@@ -98,7 +93,7 @@ def test_follows_up_to_three_redirects(image_server: ImageServer) -> None:
     image_server.redirect("/b", image_server.url("/c"), status=301)
     url = image_server.redirect("/a", "/b")
 
-    assert fetch_image(url, limits=limits()) == PHOTO
+    assert fetch(url, limits=limits()) == PHOTO
     assert [path for path, _ in image_server.requests] == ["/a", "/b", "/c", "/photo.jpg"]
 
 
@@ -107,8 +102,8 @@ def test_refuses_a_fourth_redirect(image_server: ImageServer) -> None:
     for source, target in [("/a", "/b"), ("/b", "/c"), ("/c", "/d"), ("/d", "/photo.jpg")]:
         image_server.redirect(source, target)
 
-    with pytest.raises(ImageFetchError, match="redirected more than 3 times"):
-        fetch_image(image_server.url("/a"), limits=limits())
+    with pytest.raises(FetchError, match="redirected more than 3 times"):
+        fetch(image_server.url("/a"), limits=limits())
     assert "/photo.jpg" not in [path for path, _ in image_server.requests]
 
 
@@ -120,8 +115,8 @@ def test_refuses_a_redirect_to_a_private_address_before_connecting(
 ) -> None:
     url = image_server.redirect("/innocent.jpg", target)
 
-    with pytest.raises(ImageFetchError, match=r"(private|link-local) address"):
-        fetch_image(url, limits=limits())
+    with pytest.raises(FetchError, match=r"(private|link-local) address"):
+        fetch(url, limits=limits())
     assert set(connections) == {"127.0.0.1"}
 
 
@@ -130,8 +125,8 @@ def test_refuses_a_host_name_that_resolves_to_a_private_address(
 ) -> None:
     fake_dns(monkeypatch, {"photos.intranet.example": ["192.168.1.20"]})
 
-    with pytest.raises(ImageFetchError, match="private address") as raised:
-        fetch_image("https://photos.intranet.example/cat.jpg", limits=limits())
+    with pytest.raises(FetchError, match="private address") as raised:
+        fetch("https://photos.intranet.example/cat.jpg", limits=limits())
     assert "192.168" not in str(raised.value)  # internal DNS answers are not echoed
     assert connections == []
 
@@ -143,7 +138,7 @@ def test_connects_to_the_vetted_address_even_if_dns_changes_its_answer(
     asked = fake_dns(monkeypatch, {"rebind.example": ["127.0.0.1", "10.0.0.1"]})
     image_server.add("/photo.jpg", body=PHOTO)
 
-    body = fetch_image(f"http://rebind.example:{image_server.port}/photo.jpg", limits=limits())
+    body = fetch(f"http://rebind.example:{image_server.port}/photo.jpg", limits=limits())
 
     assert body == PHOTO
     assert asked == ["rebind.example"]  # resolved once, by the check, never again
@@ -157,8 +152,8 @@ def test_loopback_is_refused_unless_the_setting_allows_it(
 ) -> None:
     url = image_server.add("/photo.jpg", body=PHOTO)
 
-    with pytest.raises(ImageFetchError, match="loopback address"):
-        fetch_image(url, limits=limits(allow_loopback=False))
+    with pytest.raises(FetchError, match="loopback address"):
+        fetch(url, limits=limits(allow_loopback=False))
     assert connections == []
 
 
@@ -206,8 +201,8 @@ def test_loopback_allowance_does_not_cover_mapped_private_addresses() -> None:
     "url", ["ftp://example.com/a.jpg", "file:///etc/passwd", "gopher://x/", "not a url", "http://"]
 )
 def test_only_http_and_https_urls_are_fetched(url: str, connections: list[str]) -> None:
-    with pytest.raises(InvalidImageUrl, match=r"http|host|valid URL"):
-        fetch_image(url, limits=limits())
+    with pytest.raises(RefusedUrl, match=r"http|host|valid URL"):
+        fetch(url, limits=limits())
     assert connections == []
 
 
@@ -218,31 +213,31 @@ def test_a_redirect_to_another_scheme_is_refused_like_the_url_itself(
     # as for a private address: only a server failing to deliver is a 502.
     url = image_server.redirect("/photo.jpg", "file:///etc/passwd")
 
-    with pytest.raises(InvalidImageUrl, match="http:// or https://"):
-        fetch_image(url, limits=limits())
+    with pytest.raises(RefusedUrl, match="http:// or https://"):
+        fetch(url, limits=limits())
 
 
 def test_refuses_a_body_declared_larger_than_the_cap(image_server: ImageServer) -> None:
     url = image_server.add("/big.jpg", body=b"x" * 20_000)
 
-    with pytest.raises(ImageFetchError, match="larger than"):
-        fetch_image(url, limits=limits(max_bytes=10_000))
+    with pytest.raises(FetchError, match="larger than"):
+        fetch(url, limits=limits(max_bytes=10_000))
 
 
 def test_stops_reading_an_undeclared_body_past_the_cap(image_server: ImageServer) -> None:
     # No Content-Length: the cap has to be enforced while streaming.
     url = image_server.add("/endless.jpg", body=b"x" * 200_000, declare_length=False, chunk=4096)
 
-    with pytest.raises(ImageFetchError, match="larger than"):
-        fetch_image(url, limits=limits(max_bytes=10_000))
+    with pytest.raises(FetchError, match="larger than"):
+        fetch(url, limits=limits(max_bytes=10_000))
 
 
 def test_gives_up_on_a_server_that_drips_bytes_past_the_timeout(image_server: ImageServer) -> None:
     url = image_server.add("/slow.jpg", body=b"x" * 40, chunk=1, pause=0.1)
 
     started = time.monotonic()
-    with pytest.raises(ImageFetchError, match="too long"):
-        fetch_image(url, limits=limits(timeout=1.0))
+    with pytest.raises(FetchError, match="too long"):
+        fetch(url, limits=limits(timeout=1.0))
     assert time.monotonic() - started < 3
 
 
@@ -252,20 +247,20 @@ def test_an_error_status_is_a_fetch_error(
 ) -> None:
     url = image_server.add("/missing.jpg", status=status, body=b"nope")
 
-    with pytest.raises(ImageFetchError, match=words):
-        fetch_image(url, limits=limits())
+    with pytest.raises(FetchError, match=words):
+        fetch(url, limits=limits())
 
 
 def test_an_empty_body_is_a_fetch_error(image_server: ImageServer) -> None:
     url = image_server.add("/empty.jpg", body=b"")
 
-    with pytest.raises(ImageFetchError, match="empty"):
-        fetch_image(url, limits=limits())
+    with pytest.raises(FetchError, match="empty"):
+        fetch(url, limits=limits())
 
 
 def test_an_unresolvable_host_is_a_fetch_error(connections: list[str]) -> None:
-    with pytest.raises(ImageFetchError, match="could not be resolved"):
-        fetch_image("http://no-such-host.invalid/a.jpg", limits=limits())
+    with pytest.raises(FetchError, match="could not be resolved"):
+        fetch("http://no-such-host.invalid/a.jpg", limits=limits())
     assert connections == []
 
 
@@ -349,7 +344,7 @@ def test_https_connects_to_the_vetted_address_and_checks_the_certificate_name(
     fake_dns(monkeypatch, {"photos.example": ["127.0.0.1"]})
     tls_image_server.add("/photo.jpg", body=PHOTO)
 
-    body = fetch_image(f"https://photos.example:{tls_image_server.port}/photo.jpg", limits=limits())
+    body = fetch(f"https://photos.example:{tls_image_server.port}/photo.jpg", limits=limits())
 
     assert body == PHOTO
     assert connections == ["127.0.0.1"]
@@ -363,6 +358,6 @@ def test_https_refuses_a_certificate_for_another_name(
     fake_dns(monkeypatch, {"elsewhere.example": ["127.0.0.1"]})
     tls_image_server.add("/photo.jpg", body=PHOTO)
 
-    with pytest.raises(ImageFetchError, match=r"certificate|hostname"):
-        fetch_image(f"https://elsewhere.example:{tls_image_server.port}/photo.jpg", limits=limits())
+    with pytest.raises(FetchError, match=r"certificate|hostname"):
+        fetch(f"https://elsewhere.example:{tls_image_server.port}/photo.jpg", limits=limits())
     assert tls_image_server.requests == []

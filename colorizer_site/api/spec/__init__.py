@@ -3,14 +3,14 @@
 The API's parsers and OpenAPI document, and the pages' Docs view, read these tables.
 """
 
-from colorizer_site.jobs.apispec.integrations import (
+from colorizer_site.api.spec.integrations import (
     CANCEL_TASK,
     CREATE_BATCH,
     GET_BATCH,
     GET_SUGGESTIONS,
     LIST_TASKS,
 )
-from colorizer_site.jobs.apispec.params import (
+from colorizer_site.api.spec.params import (
     FLAG_CHOICES,
     INPUT_FORMATS,
     INPUT_LIMITS,
@@ -23,8 +23,8 @@ from colorizer_site.jobs.apispec.params import (
     Param,
     Reply,
 )
-from colorizer_site.jobs.apispec.tasks import CREATE_TASK, GET_PALETTE, GET_TASK
-from colorizer_site.jobs.apispec.v1 import ACCOUNT, COLORIZE
+from colorizer_site.api.spec.tasks import CREATE_TASK, GET_PALETTE, GET_TASK
+from colorizer_site.api.spec.v1 import ACCOUNT, COLORIZE
 
 OPERATIONS = (
     CREATE_TASK,

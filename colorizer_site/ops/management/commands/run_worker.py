@@ -3,7 +3,7 @@
 It is `db_worker` in this process plus a reaper thread, so one long-lived
 process keeps the ONNX sessions loaded between jobs and nothing else has to be
 scheduled for timed-out jobs to be failed and refunded. Duties other apps
-register with `jobs.periodic` (webhook deliveries) get a thread each too.
+register with `lib.periodic` (webhook deliveries) get a thread each too.
 """
 
 import io
@@ -23,7 +23,10 @@ from django.db import (
 
 from colorizer_site import engine
 from colorizer_site.engine.types import ColorizeOptions
-from colorizer_site.jobs import heartbeat, periodic, services
+from colorizer_site.jobs.endings import reap_stuck_jobs
+from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib import periodic
+from colorizer_site.ops import heartbeat
 
 logger = logging.getLogger(__name__)
 DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
@@ -97,7 +100,7 @@ def _reap_forever(every: float, stop: threading.Event) -> None:
     # up what its predecessor left in processing.
     while not stop.is_set():
         try:
-            reaped = services.reap_stuck_jobs()
+            reaped = reap_stuck_jobs()
             if reaped:
                 logger.warning("reaped %d stuck job(s)", reaped)
         except Exception:
@@ -128,7 +131,7 @@ def _warm_up() -> None:
 
     buffer = io.BytesIO()
     Image.new("L", (64, 64), 128).save(buffer, "PNG")
-    config = services.engine_config()
+    config = engine_config()
     for name in settings.COLORIZER_MODEL_CHOICES:
         try:
             engine.colorize(buffer.getvalue(), ColorizeOptions(model=name), config)

@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
-from django.conf import settings
 
 ALLOWED_SCHEMES = ("http", "https")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -30,19 +29,13 @@ WEBHOOK_USER_AGENT = "Colorizer webhooks (+https://github.com/colorizer)"
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class ImageFetchError(Exception):
-    """The image URL could not be downloaded; `str()` says why in plain words."""
-
-    code = "download_failed"
-    # The task dialect's state for it, like the engine errors'
-    # (docs/architecture.md, "A job's life").
-    task_state = -3
+class FetchError(Exception):
+    """The URL could not be fetched (or posted to); `str()` says why in plain words."""
 
 
-class InvalidImageUrl(ImageFetchError):
-    """The URL the user gave is not one we fetch (not http/https, no host, or it or a
-    redirect leads to an address we refuse): their request is at fault, not the
-    remote server, so both API dialects answer 400 rather than 502."""
+class RefusedUrl(FetchError):
+    """The URL is not one we fetch (not http/https, no host, or it or a redirect leads
+    to an address we refuse): the caller's input is at fault, not the remote server."""
 
 
 @dataclass(frozen=True)
@@ -52,21 +45,11 @@ class FetchLimits:
     max_redirects: int
     allow_loopback: bool
 
-    @classmethod
-    def from_settings(cls) -> "FetchLimits":
-        return cls(
-            max_bytes=settings.COLORIZER_MAX_UPLOAD_BYTES,
-            timeout=settings.COLORIZER_URL_FETCH_TIMEOUT,
-            max_redirects=settings.COLORIZER_URL_FETCH_MAX_REDIRECTS,
-            allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK,
-        )
 
-
-def fetch_image(url: str, *, limits: FetchLimits | None = None) -> bytes:
-    """Return the body at `url` (http/https, public addresses only) or raise ImageFetchError."""
-    limits = limits or FetchLimits.from_settings()
+def fetch(url: str, *, limits: FetchLimits) -> bytes:
+    """Return the body at `url` (http/https, public addresses only) or raise FetchError."""
     deadline = time.monotonic() + limits.timeout
-    current = _parse_url(url, refusal=InvalidImageUrl)
+    current = _parse_url(url, refusal=RefusedUrl)
     try:
         with httpx.Client(
             # Proxies from the environment would connect on our behalf to whatever
@@ -81,12 +64,10 @@ def fetch_image(url: str, *, limits: FetchLimits | None = None) -> bytes:
                     return outcome
                 current = outcome
     except httpx.TimeoutException as error:
-        raise ImageFetchError("The image URL took too long to answer.") from error
+        raise FetchError("The image URL took too long to answer.") from error
     except httpx.HTTPError as error:
-        raise ImageFetchError(f"The image URL could not be reached: {error}") from error
-    raise ImageFetchError(
-        f"The image URL redirected more than {limits.max_redirects} times; giving up."
-    )
+        raise FetchError(f"The image URL could not be reached: {error}") from error
+    raise FetchError(f"The image URL redirected more than {limits.max_redirects} times; giving up.")
 
 
 @dataclass(frozen=True)
@@ -107,9 +88,9 @@ class PostResult:
 
 def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimits) -> PostResult:
     """POST `content` to `url` (http/https, public addresses only) and return the answer,
-    whatever its status; raise ImageFetchError when it cannot be sent or times out."""
+    whatever its status; raise FetchError when it cannot be sent or times out."""
     deadline = time.monotonic() + limits.timeout
-    current = _parse_url(url, refusal=InvalidImageUrl, what="The URL")
+    current = _parse_url(url, refusal=RefusedUrl, what="The URL")
     checks = FetchLimits(
         max_bytes=limits.max_response_bytes,
         timeout=limits.timeout,
@@ -142,10 +123,10 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
                     body = _read_some(response, limits.max_response_bytes, deadline)
                     return PostResult(response.status_code, body, dict(response.headers))
     except httpx.TimeoutException as error:
-        raise ImageFetchError("The URL took too long to answer.") from error
+        raise FetchError("The URL took too long to answer.") from error
     except httpx.HTTPError as error:
-        raise ImageFetchError(f"The URL could not be reached: {error}") from error
-    raise ImageFetchError(f"The URL redirected more than {limits.max_redirects} times.")
+        raise FetchError(f"The URL could not be reached: {error}") from error
+    raise FetchError(f"The URL redirected more than {limits.max_redirects} times.")
 
 
 def _read_some(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
@@ -180,11 +161,11 @@ def _fetch_hop(
         if response.status_code in REDIRECT_STATUSES:
             location = response.headers.get("Location")
             if not location:
-                raise ImageFetchError("The image URL redirected without saying where to.")
+                raise FetchError("The image URL redirected without saying where to.")
             # A redirect to somewhere we refuse is the URL's fault, like the URL itself.
-            return _parse_url(str(url.join(location)), refusal=InvalidImageUrl)
+            return _parse_url(str(url.join(location)), refusal=RefusedUrl)
         if response.status_code != 200:
-            raise ImageFetchError(
+            raise FetchError(
                 f"The image URL answered HTTP {response.status_code} instead of an image."
             )
         return _read_capped(response, limits.max_bytes, deadline)
@@ -201,19 +182,17 @@ def vet_host(
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise ImageFetchError(f"{what}'s host {host!r} could not be resolved.") from error
+        raise FetchError(f"{what}'s host {host!r} could not be resolved.") from error
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
-        raise ImageFetchError(f"{what}'s host {host!r} could not be resolved.")
+        raise FetchError(f"{what}'s host {host!r} could not be resolved.")
     for address in addresses:
         reason = refusal_reason(address, allow_loopback=limits.allow_loopback)
         if reason:
             # Name the address only when the URL itself held it: for a host name it
             # would tell an outsider what our internal DNS answers.
             shown = f" ({address})" if _is_ip_literal(host) else ""
-            raise InvalidImageUrl(
-                f"{what} points to {reason} address{shown}, which is not allowed."
-            )
+            raise RefusedUrl(f"{what} points to {reason} address{shown}, which is not allowed.")
     return addresses[0]
 
 
@@ -256,7 +235,7 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
 
 
 def _parse_url(
-    url: str, *, refusal: type[ImageFetchError] = ImageFetchError, what: str = "The image URL"
+    url: str, *, refusal: type[FetchError] = FetchError, what: str = "The image URL"
 ) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
@@ -270,16 +249,16 @@ def _parse_url(
 
 
 def check_url(url: str, *, allow_loopback: bool, what: str = "The URL") -> None:
-    """Raise InvalidImageUrl (with `what` in the sentence) unless `url` is http(s) with a
+    """Raise RefusedUrl (with `what` in the sentence) unless `url` is http(s) with a
     host whose every address is public: the check a URL gets when it is saved."""
-    parsed = _parse_url(url, refusal=InvalidImageUrl, what=what)
+    parsed = _parse_url(url, refusal=RefusedUrl, what=what)
     limits = FetchLimits(max_bytes=0, timeout=0, max_redirects=0, allow_loopback=allow_loopback)
     try:
         vet_host(parsed.host, parsed.port or _default_port(parsed), limits, what=what)
-    except InvalidImageUrl:
+    except RefusedUrl:
         raise
-    except ImageFetchError as error:
-        raise InvalidImageUrl(str(error)) from error
+    except FetchError as error:
+        raise RefusedUrl(str(error)) from error
 
 
 def _default_port(url: httpx.URL) -> int:
@@ -289,24 +268,24 @@ def _default_port(url: httpx.URL) -> int:
 def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise ImageFetchError(_too_large(max_bytes))
+        raise FetchError(_too_large(max_bytes))
     chunks: list[bytes] = []
     received = 0
     try:
         for chunk in response.iter_bytes():
             received += len(chunk)
             if received > max_bytes:
-                raise ImageFetchError(_too_large(max_bytes))
+                raise FetchError(_too_large(max_bytes))
             # The per-read timeout alone lets a server drip one byte at a time forever.
             if time.monotonic() > deadline:
-                raise ImageFetchError("The image URL took too long to download.")
+                raise FetchError("The image URL took too long to download.")
             chunks.append(chunk)
     except httpx.TimeoutException as error:
-        raise ImageFetchError("The image URL took too long to download.") from error
+        raise FetchError("The image URL took too long to download.") from error
     except httpx.HTTPError as error:
-        raise ImageFetchError(f"The image download broke off: {error}") from error
+        raise FetchError(f"The image download broke off: {error}") from error
     if not received:
-        raise ImageFetchError("The image URL returned an empty body.")
+        raise FetchError("The image URL returned an empty body.")
     return b"".join(chunks)
 
 

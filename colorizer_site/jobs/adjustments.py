@@ -21,39 +21,17 @@ from colorizer_site import engine
 from colorizer_site.engine.analysis import Alternative, ColourAnalysis, PinSuggestion
 from colorizer_site.engine.distribution import vividness_of_temperature
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.engine.guidance import MAX_HINTS, VIVIDNESS_RANGE, check_vividness, parse_hints
-from colorizer_site.engine.models import takes_hints
+from colorizer_site.engine.model_registry import takes_hints
 from colorizer_site.engine.pipeline import resolve_model
-from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE, PREVIEW_SIZES
+from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE
 from colorizer_site.engine.types import ColourHint
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import JobOptions, engine_config, rerun_job, stored_input
+from colorizer_site.jobs.options import JobOptions
+from colorizer_site.jobs.registry import engine_config
+from colorizer_site.jobs.services import rerun_job, stored_input
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
-
-# The engine's facts that pages and the API show, passed on so that they import jobs only.
-__all__ = [
-    "DEFAULT_PREVIEW_SIZE",
-    "MAX_HINTS",
-    "PREVIEW_SIZES",
-    "VIVIDNESS_RANGE",
-    "InvalidOptions",
-    "PreviewRateLimited",
-    "alternatives",
-    "can_adjust",
-    "check_preview_rate",
-    "check_vividness",
-    "chosen_vividness",
-    "default_vividness",
-    "parse_hints",
-    "preview",
-    "reach",
-    "refine_job",
-    "suggestion_data",
-    "suggestions",
-    "unsure_overlay",
-]
 
 PALETTE_SIZE = 5  # swatches offered at a point, best first
 MAX_PALETTE_SIZE = 8

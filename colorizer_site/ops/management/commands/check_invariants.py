@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from colorizer_site.jobs import invariants
+from colorizer_site.ops import invariants
 
 
 class Command(BaseCommand):

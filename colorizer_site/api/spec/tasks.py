@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from colorizer_site.jobs.apispec.params import (
+from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
     EXAMPLE_HINTS,
@@ -18,7 +18,7 @@ from colorizer_site.jobs.apispec.params import (
     Param,
     Reply,
 )
-from colorizer_site.jobs.guidance import MAX_PALETTE_SIZE, PALETTE_SIZE
+from colorizer_site.jobs.adjustments import MAX_PALETTE_SIZE, PALETTE_SIZE
 
 CREATE_TASK = Operation(
     operation_id="createColorizationTask",

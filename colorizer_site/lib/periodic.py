@@ -1,9 +1,10 @@
-"""Duties the job worker runs on a timer beside the jobs, registered by other apps.
+"""Duties the job worker runs on a timer beside the jobs, registered by the apps.
 
-`jobs` does not import the apps that build on it (docs/architecture.md, "The apps"), so an
-app that needs the worker's time (webhooks' outbox sender) registers a duty
-here from its AppConfig.ready, and `manage.py run_worker` runs each one in a
-thread of its own.
+The worker's command does not import the apps that need its time
+(docs/architecture.md, "The apps"), so each of them (webhooks' outbox sender,
+privacy's export expiry, ops' heartbeat) registers a duty here from its
+AppConfig.ready, and `manage.py run_worker` runs each one in a thread of its own.
+It imports no app.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from colorizer_site.jobs.apispec.params import (
+from colorizer_site.api.spec.params import (
     BATCH_INPUT_LIMITS,
     CLEAN_SCRATCHES,
     FACE_REMASTER,
@@ -20,7 +20,7 @@ from colorizer_site.jobs.apispec.params import (
     Param,
     Reply,
 )
-from colorizer_site.jobs.guidance import MAX_SUGGESTIONS, SUGGESTION_COUNT
+from colorizer_site.jobs.adjustments import MAX_SUGGESTIONS, SUGGESTION_COUNT
 from colorizer_site.jobs.options import DEFAULT_OUTPUT_FORMAT
 
 TASK_ID_PARAM = Param(

@@ -1,4 +1,4 @@
-"""`jobs.invariants` (and `manage.py check_invariants`): quiet when the books agree, and
+"""`ops.invariants` (and `manage.py check_invariants`): quiet when the books agree, and
 naming each kind of breakage a soak or a fault could leave behind."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from colorizer_site.credits.models import CreditEntry, Wallet
-from colorizer_site.jobs import invariants, services
+from colorizer_site.jobs.endings import cancel_job
+from colorizer_site.ops import invariants
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def books(own_media, make_user, submit):
     owner = make_user(credits=10)
     done = submit(owner)
     with_addon = submit(owner, clean_scratches=True)
-    cancelled = services.cancel_job(submit(owner, run=False))
+    cancelled = cancel_job(submit(owner, run=False))
     return owner, done, with_addon, cancelled
 
 

@@ -1,6 +1,6 @@
 """Parsing the two dialects' requests into what `jobs.services` takes.
 
-Choices and defaults come from the operation tables (`jobs.apispec`), so the
+Choices and defaults come from the operation tables (`api.spec`), so the
 parser accepts exactly what the OpenAPI document and the Docs page promise.
 Every refusal is an ApiError with a sentence that says what to send instead.
 """
@@ -21,16 +21,16 @@ from django.http import HttpRequest, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 
+from colorizer_site.api import spec as operations
 from colorizer_site.api.errors import ApiError
+from colorizer_site.api.spec import Operation, Param
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.jobs import apispec as operations
-from colorizer_site.jobs.apispec import Operation, Param
+from colorizer_site.engine.hints import check_vividness, parse_hints
 from colorizer_site.jobs.batches import PhotoSource, sources_from_zip, upload_reader
-from colorizer_site.jobs.guidance import check_vividness, parse_hints
 from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import JobOptions, check_callback_url
+from colorizer_site.jobs.options import JobOptions, check_callback_url
 
 State = ColorizationJob.State
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
