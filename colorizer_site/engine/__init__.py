@@ -32,8 +32,8 @@ from colorizer_site.engine.errors import (
     ModelNotInstalled,
     UnsupportedFormat,
 )
-from colorizer_site.engine.guidance import MAX_HINTS, check_vividness, parse_hints
-from colorizer_site.engine.models import available_models, bundled_models, choose_models
+from colorizer_site.engine.hints import MAX_HINTS, check_vividness, parse_hints
+from colorizer_site.engine.model_registry import available_models, bundled_models, choose_models
 from colorizer_site.engine.pipeline import colorize
 from colorizer_site.engine.preview import preview
 from colorizer_site.engine.types import (

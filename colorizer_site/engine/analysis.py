@@ -23,7 +23,7 @@ from colorizer_site.engine.distribution import (
     vividness_of_temperature,
 )
 from colorizer_site.engine.errors import InvalidOptions
-from colorizer_site.engine.models import predict
+from colorizer_site.engine.model_registry import predict
 from colorizer_site.engine.pipeline import checked_lightness
 from colorizer_site.engine.surfaces import Surfaces, find_surfaces
 from colorizer_site.engine.types import ColorizeOptions, EngineConfig
@@ -177,7 +177,7 @@ def analyze(data: bytes, options: ColorizeOptions, config: EngineConfig) -> Colo
         )
     rows, columns = prediction.distribution.grid_size
     small = cv2.resize(lightness, (columns, rows), interpolation=cv2.INTER_AREA)
-    surfaces = find_surfaces(lightness)
+    surfaces = prediction.surfaces or find_surfaces(lightness)
     shown = prediction.decode(entry.temperature)
     return ColourAnalysis(
         width=width,

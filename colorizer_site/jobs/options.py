@@ -13,7 +13,7 @@ from django.conf import settings
 
 from colorizer_site.engine import clarity
 from colorizer_site.engine.errors import ModelNotInstalled
-from colorizer_site.engine.guidance import check_hints, check_vividness
+from colorizer_site.engine.hints import check_hints, check_vividness
 from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, ColourHint, EngineConfig
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
@@ -135,7 +135,7 @@ def check_callback_url(url: str) -> None:
     address public (the same rules as image URLs, checked again at each delivery)."""
     if not url:
         return
-    from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
+    from colorizer_site.lib.safe_http import RefusedUrl, check_url
 
     if len(url) > 2000:
         raise InvalidJobOptions("callback_url is longer than 2000 characters.")
@@ -143,7 +143,7 @@ def check_callback_url(url: str) -> None:
         check_url(
             url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="callback_url"
         )
-    except InvalidImageUrl as error:
+    except RefusedUrl as error:
         raise InvalidJobOptions(str(error)) from error
 
 

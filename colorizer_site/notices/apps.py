@@ -9,9 +9,9 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from colorizer_site.jobs import periodic
         from colorizer_site.jobs.models import Batch
         from colorizer_site.jobs.signals import batch_completed
+        from colorizer_site.lib import periodic
         from colorizer_site.notices import sending, services
 
         # jobs knows nothing of this app (DESIGN.md's arrows point into jobs): it sends

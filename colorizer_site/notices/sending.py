@@ -1,6 +1,6 @@
 """Sending the email outbox from the worker: in each person's language, with retries.
 
-The worker calls `send_due` every COLORIZER_NOTICE_POLL_SECONDS (a `jobs.periodic`
+The worker calls `send_due` every COLORIZER_NOTICE_POLL_SECONDS (a `lib.periodic`
 duty). Due rows are claimed with SKIP LOCKED and leased, as webhooks' deliveries are, so
 several workers share the outbox and one killed mid-send leaves its rows to the others.
 A failed send keeps the row: it is tried again after each delay of

@@ -7,7 +7,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "People's data"
 
     def ready(self) -> None:
-        from colorizer_site.jobs import periodic
+        from colorizer_site.lib import periodic
         from colorizer_site.privacy import exports
 
         # The worker removes expired exports beside its other duties (jobs runs them,

@@ -7,10 +7,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.engine import formats
-from colorizer_site.jobs import albums, guidance, options
+from colorizer_site.engine.errors import InvalidOptions
+from colorizer_site.engine.hints import VIVIDNESS_RANGE, parse_hints
+from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE, PREVIEW_SIZES
+from colorizer_site.jobs import albums, options
 from colorizer_site.jobs.captions_csv import MAX_CSV_BYTES
 from colorizer_site.jobs.limits import Surface, limits_for
-from colorizer_site.jobs.services import JobOptions
+from colorizer_site.jobs.options import JobOptions
 
 FORMAT_CHOICES = [(name, formats.OUTPUT_LABELS[name]) for name in formats.OUTPUT_CONTENT_TYPES]
 
@@ -31,10 +34,10 @@ class OptionsForm(forms.Form):
     vividness = forms.IntegerField(
         label="Vividness",
         required=False,
-        min_value=guidance.VIVIDNESS_RANGE[0],
-        max_value=guidance.VIVIDNESS_RANGE[1],
+        min_value=VIVIDNESS_RANGE[0],
+        max_value=VIVIDNESS_RANGE[1],
         help_text=(
-            f"{guidance.VIVIDNESS_RANGE[0]} muted to {guidance.VIVIDNESS_RANGE[1]} vivid; "
+            f"{VIVIDNESS_RANGE[0]} muted to {VIVIDNESS_RANGE[1]} vivid; "
             "leave empty for the model's best. Free."
         ),
         widget=forms.NumberInput(attrs={"placeholder": "model's best"}),
@@ -183,20 +186,20 @@ class GuidanceForm(forms.Form):
     vividness = forms.IntegerField(
         label="Vividness",
         required=False,
-        min_value=guidance.VIVIDNESS_RANGE[0],
-        max_value=guidance.VIVIDNESS_RANGE[1],
+        min_value=VIVIDNESS_RANGE[0],
+        max_value=VIVIDNESS_RANGE[1],
     )
     size = forms.TypedChoiceField(
-        choices=[(size, size) for size in guidance.PREVIEW_SIZES],
+        choices=[(size, size) for size in PREVIEW_SIZES],
         coerce=int,
         required=False,
-        empty_value=guidance.DEFAULT_PREVIEW_SIZE,
+        empty_value=DEFAULT_PREVIEW_SIZE,
     )
 
     def clean_hints(self) -> tuple:
         try:
-            return guidance.parse_hints(self.cleaned_data.get("hints"))
-        except guidance.InvalidOptions as error:
+            return parse_hints(self.cleaned_data.get("hints"))
+        except InvalidOptions as error:
             raise forms.ValidationError(str(error)) from error
 
     def first_error(self) -> str:

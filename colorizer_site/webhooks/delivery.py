@@ -1,7 +1,7 @@
 """Sending the outbox: Standard Webhooks signatures, retries with backoff, disabling.
 
 The only module that imports `standardwebhooks`. The worker calls `send_due`
-every COLORIZER_WEBHOOK_POLL_SECONDS (a `jobs.periodic` duty); it claims due
+every COLORIZER_WEBHOOK_POLL_SECONDS (a `lib.periodic` duty); it claims due
 rows with SKIP LOCKED, so any number of workers share the outbox, and leases
 them (COLORIZER_WEBHOOK_LEASE_SECONDS, renewed just before each attempt): a
 worker killed mid-send leaves its rows to be sent again once the lease runs out
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from colorizer_site.jobs.fetching import ImageFetchError, PostLimits, post
+from colorizer_site.lib.safe_http import FetchError, PostLimits, post
 from colorizer_site.webhooks.models import WebhookDelivery, WebhookEndpoint
 from colorizer_site.webhooks.services import signing_secret
 
@@ -96,7 +96,7 @@ def attempt(delivery: WebhookDelivery) -> bool:
         status_code = answer.status
         if not 200 <= answer.status < 300:
             error = f"HTTP {answer.status}"
-    except ImageFetchError as failure:
+    except FetchError as failure:
         error = str(failure)
     except Exception:
         # Counted as a failed attempt like any other: a row that crashed its sender

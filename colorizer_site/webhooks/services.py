@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
-from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.task_data import batch_data, listed_task
+from colorizer_site.lib.safe_http import RefusedUrl, check_url
 from colorizer_site.webhooks.models import TEST_EVENT, Event, WebhookDelivery, WebhookEndpoint
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def callback_secret(user: User) -> str:
 
 
 def check_target(url: str) -> None:
-    """InvalidImageUrl unless `url` may receive webhooks (http/https, public address)."""
+    """RefusedUrl unless `url` may receive webhooks (http/https, public address)."""
     check_url(
         url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="The webhook URL"
     )
@@ -70,7 +70,7 @@ def create_endpoint(
         raise InvalidEndpoint(f"You can have at most {MAX_ENDPOINTS} webhook endpoints.")
     try:
         check_target(url)
-    except InvalidImageUrl as error:
+    except RefusedUrl as error:
         raise InvalidEndpoint(str(error), field="url") from error
     return WebhookEndpoint.objects.create(
         owner=owner,

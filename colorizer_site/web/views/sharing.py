@@ -3,6 +3,10 @@
 The public views answer 404 for every link that does not open (wrong, revoked,
 expired, photo removed), the same page whatever the reason, and tell search
 engines to stay away (`noindex` in the page and in an X-Robots-Tag header).
+
+That 404 is the site's own page also when DEBUG is on (the `make run` default):
+a revoked link is a normal outcome a stranger meets, not a developer's error, and
+Django's debug 404 would show them every URL pattern of the site.
 """
 
 from collections.abc import Callable
@@ -30,9 +34,9 @@ def public_share(view: View) -> View:
     def wrapper(request: HttpRequest, token: str, *args: object, **kwargs: object) -> HttpResponse:
         try:
             link = sharing.open_share(token, count_view=view.__name__ == "shared")
-        except sharing.ShareNotFound as error:
-            raise Http404("This link does not exist, was revoked or has expired.") from error
-        response = view(request, link, token, *args, **kwargs)
+            response = view(request, link, token, *args, **kwargs)
+        except (sharing.ShareNotFound, Http404):
+            response = render(request, "404.html", status=404)
         response["X-Robots-Tag"] = "noindex, nofollow"
         # The token is in the path: never hand it to another site in a Referer header.
         response["Referrer-Policy"] = "no-referrer"
