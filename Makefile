@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
 
-.PHONY: run install setup test test-fast lint bench train export-model train-defects export-defects evaluate \
+.PHONY: run install setup test test-fast lint bench train export-model train-defects export-defects evaluate calibrate \
 	postgres chromium exiftool clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
@@ -94,10 +94,17 @@ train-defects:
 export-defects:
 	$(BIN)/python -m training.train_defects --export training/checkpoints/defects/final.pt
 
+# Refits the confidence calibration first when the weights changed (training/calibrate.py).
 evaluate:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
-	$(BIN)/python -m training.evaluate --hints
+	$(BIN)/python -m training.calibrate --if-stale
+	$(BIN)/python -m training.evaluate --hints --colour --colour-step $(or $(COLOUR_STEP),2)
+
+calibrate:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
+	$(BIN)/python -m training.calibrate
 
 # Speed and memory figures (see each script's docstring); the engine and scratch
 # benchmarks read photos from ../shared/datasets.

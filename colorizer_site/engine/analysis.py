@@ -177,7 +177,7 @@ def analyze(data: bytes, options: ColorizeOptions, config: EngineConfig) -> Colo
         )
     rows, columns = prediction.distribution.grid_size
     small = cv2.resize(lightness, (columns, rows), interpolation=cv2.INTER_AREA)
-    surfaces = find_surfaces(lightness)
+    surfaces = prediction.surfaces or find_surfaces(lightness)
     shown = prediction.decode(entry.temperature)
     return ColourAnalysis(
         width=width,

@@ -20,6 +20,7 @@ from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.hints import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.model_registry import Prediction, predict, takes_hints
+from colorizer_site.engine.pins import PinSpread, pin_spread, spread_pins
 from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
@@ -71,13 +72,31 @@ def colour_field(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndar
     return plain_field(ab_grid, lightness)
 
 
-def full_size_ab(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndarray) -> np.ndarray:
-    """The whole a*, b* [H, W, 2] (for previews, which are small)."""
-    return colour_field(prediction, ab_grid, lightness).whole()
+def spread_of(prediction: Prediction, hints: tuple[ColourHint, ...]) -> PinSpread | None:
+    """How the pins colour their surfaces (engine.pins); None without pins or surfaces."""
+    if not hints or prediction.surfaces is None:
+        return None
+    return pin_spread(hints, prediction.surfaces)
+
+
+def full_size_ab(
+    prediction: Prediction,
+    ab_grid: np.ndarray,
+    lightness: np.ndarray,
+    hints: tuple[ColourHint, ...] = (),
+) -> np.ndarray:
+    """The whole a*, b* [H, W, 2] with the pins applied (for previews, which are small, and
+    the evaluation): exactly what `colour_pixels` gives a job, strip by strip."""
+    ab = colour_field(prediction, ab_grid, lightness).whole()
+    ab = spread_pins(ab, spread_of(prediction, hints), lightness.shape)
+    return apply_pins(ab, lightness, hints)
 
 
 def colour_pixels(
-    field: ColourField, lightness: np.ndarray, hints: tuple[ColourHint, ...]
+    field: ColourField,
+    lightness: np.ndarray,
+    hints: tuple[ColourHint, ...],
+    spread: PinSpread | None = None,
 ) -> np.ndarray:
     """uint8 sRGB of the photo, strip by strip: the full-size a*, b* (8 bytes a pixel, half
     a gigabyte for a 60-megapixel scan) never exist at once."""
@@ -85,7 +104,8 @@ def colour_pixels(
     rgb = np.empty((height, width, 3), np.uint8)
     for top in range(0, height, COLOUR_STRIP_ROWS):
         bottom = min(height, top + COLOUR_STRIP_ROWS)
-        ab = apply_pins(field.rows(top, bottom), lightness, hints, first_row=top)
+        ab = spread_pins(field.rows(top, bottom), spread, (height, width), first_row=top)
+        ab = apply_pins(ab, lightness, hints, first_row=top)
         rgb[top:bottom] = srgb8_of_lab(lightness[top:bottom], ab)
     return rgb
 
@@ -199,7 +219,7 @@ def colorize(
         ab_small = decode_colour(prediction, entry, options.vividness)
         run.report("colorize", 55)
         field = colour_field(prediction, ab_small, lightness)
-        rgb = colour_pixels(field, lightness, options.hints)
+        rgb = colour_pixels(field, lightness, options.hints, spread_of(prediction, options.hints))
         del field, lightness
 
     if options.face_remaster:
