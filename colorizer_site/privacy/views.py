@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
+from colorizer_site.accounts.services import preferences_of
 from colorizer_site.privacy import exports, policy
 from colorizer_site.privacy.deletion import delete_account
 from colorizer_site.privacy.forms import DeleteAccountForm
@@ -53,13 +54,14 @@ def your_data(request: HttpRequest) -> HttpResponse:
 @require_POST
 def export_request(request: HttpRequest) -> HttpResponse:
     exports.request_export(request.user)
-    messages.success(
-        request,
-        gettext(
+    if preferences_of(request.user).email_when_ready:
+        said = gettext(
             "Your export is being prepared. This page shows the link when it is ready, "
             "and we email it to you too."
-        ),
-    )
+        )
+    else:
+        said = gettext("Your export is being prepared. This page shows the link when it is ready.")
+    messages.success(request, said)
     return redirect("privacy:your_data")
 
 
