@@ -5,12 +5,15 @@ apps. The public surface:
 
     probe_image(data, config) -> ImageInfo        header check, no full decode
     colorize(data, options, config, progress=None) -> ColorizeResult
+                                                  options.mode "restore": repair a faded
+                                                  colour print instead (docs/restore.md)
     analyze(data, options, config) -> ColourAnalysis
                                                   the model's distribution of one photo:
                                                   alternatives at a point, confidence map
     preview(data, options, config, max_side) -> ColorizeResult
                                                   the same colour at a reduced size, as a JPEG
     make_thumbnail(data, size=320, config=None) -> bytes  small WebP for the gallery
+    detect_kind(rgb) -> str                       bw | toned | faded | colour (PHOTO_KINDS)
     parse_hints(json_text) -> tuple[ColourHint]   colour pins, checked (InvalidOptions)
     check_vividness(value)                        0..100 or None (InvalidOptions)
 
@@ -32,9 +35,12 @@ from colorizer_site.engine.errors import (
 )
 from colorizer_site.engine.guidance import MAX_HINTS, check_vividness, parse_hints
 from colorizer_site.engine.models import available_models, bundled_models, choose_models
+from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
+from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, detect_kind, kind_of_image
 from colorizer_site.engine.pipeline import colorize
 from colorizer_site.engine.preview import preview
 from colorizer_site.engine.types import (
+    MODES,
     OUTPUT_FORMATS,
     ColorizeOptions,
     ColorizeResult,
@@ -47,7 +53,10 @@ from colorizer_site.engine.types import (
 
 __all__ = [
     "MAX_HINTS",
+    "MODES",
+    "MONOCHROME_KINDS",
     "OUTPUT_FORMATS",
+    "PHOTO_KINDS",
     "ColorizeOptions",
     "ColorizeResult",
     "ColourAnalysis",
@@ -69,6 +78,8 @@ __all__ = [
     "check_vividness",
     "choose_models",
     "colorize",
+    "detect_kind",
+    "kind_of_image",
     "make_thumbnail",
     "parse_hints",
     "preview",
