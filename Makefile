@@ -53,7 +53,7 @@ postgres:
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-# Own models (MODEL_CARD.md). Training needs the `train` extra and the shared datasets;
+# Own models (docs/models/colorizer.md). Training needs the `train` extra and the shared datasets;
 # the shards are decoded once into training/cache/. TRAIN_MINUTES is a wall-clock budget.
 # INIT=shipped continues the released model (training/release/$(MODEL).pt); INIT=imagenet
 # starts over from the pretrained encoder. An interrupted run resumes from its last.pt.
@@ -102,7 +102,7 @@ bench:
 	$(BIN)/python bench/data_export.py
 
 # A production-shaped stack on loopback (gunicorn, workers, PostgreSQL, S3 through
-# moto); see README, "Deploying". Pids and logs under var/stack/.
+# moto); see docs/operations.md. Pids and logs under var/stack/.
 deploy-local: postgres
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test$(comma)ops)
 	$(BIN)/python deploy/local_stack.py up

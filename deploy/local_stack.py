@@ -77,7 +77,7 @@ class Config:
 
 
 def environment(config: Config) -> dict[str, str]:
-    """The settings every process of the stack runs with (see README, "Deploying")."""
+    """The settings every process of the stack runs with (see docs/operations.md)."""
     secret_file = STACK_DIR / "secret_key"
     if not secret_file.exists():
         STACK_DIR.mkdir(parents=True, exist_ok=True)
@@ -310,7 +310,7 @@ def up(config: Config | None = None) -> Config:
         start_s3(config)
     else:
         Path(config.media_dir).mkdir(parents=True, exist_ok=True)
-    # Upgrades run the same three steps before the new code serves (README, "Deploying").
+    # Upgrades run the same three steps before the new code serves (docs/operations.md, "Upgrades").
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")

@@ -22,8 +22,8 @@ from colorizer_site.credits.models import CreditEntry, Wallet
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
 
-# The ledger sits below jobs and keys (DESIGN.md's arrows): an entry points at a job
-# and a key by foreign key, and this module knows them only as model rows.
+# The ledger sits below jobs and keys (docs/architecture.md, "The apps"): an entry points
+# at a job and a key by foreign key, and this module knows them only as model rows.
 ColorizationJob = Model
 ApiKey = Model
 

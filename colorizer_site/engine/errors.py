@@ -1,7 +1,7 @@
 """Typed errors the engine raises; the web and API layers map them to messages and codes.
 
 `task_state` is the task dialect's published state code for a job that ends with
-the error (DESIGN.md 4.1): the one place that mapping is written.
+the error (docs/architecture.md, "A job's life"): the one place that mapping is written.
 """
 
 

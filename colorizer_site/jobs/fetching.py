@@ -34,7 +34,8 @@ class ImageFetchError(Exception):
     """The image URL could not be downloaded; `str()` says why in plain words."""
 
     code = "download_failed"
-    # The task dialect's state for it, like the engine errors' (DESIGN.md 4.1).
+    # The task dialect's state for it, like the engine errors'
+    # (docs/architecture.md, "A job's life").
     task_state = -3
 
 

@@ -1,6 +1,6 @@
 """Duties the job worker runs on a timer beside the jobs, registered by other apps.
 
-`jobs` does not import the apps that build on it (DESIGN.md's arrows), so an
+`jobs` does not import the apps that build on it (docs/architecture.md, "The apps"), so an
 app that needs the worker's time (webhooks' outbox sender) registers a duty
 here from its AppConfig.ready, and `manage.py run_worker` runs each one in a
 thread of its own.
