@@ -27,6 +27,7 @@ STAGE_LABELS = {
     "decode": "Reading your photo",
     "clean_scratches": "Repairing scratches and dust",
     "colorize": "Adding colour",
+    "restore": "Restoring the colours",
     "face_remaster": "Sharpening faces",
     "encode": "Saving the result",
     "done": "Done",

@@ -4,8 +4,10 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.engine import formats
+from colorizer_site.engine.types import MODES
 from colorizer_site.jobs import guidance, options
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.services import JobOptions
@@ -17,9 +19,25 @@ def _addon_label(name: str) -> str:
     return f"{options.ADDON_LABELS[name]} ({options.price_words(options.ADDON_PRICES[name])})"
 
 
+def mode_choices() -> list[tuple[str, str]]:
+    return [(mode, options.MODE_LABELS[mode]) for mode in MODES]
+
+
 class OptionsForm(forms.Form):
     """The options of a job; used alone by "Run again with other options"."""
 
+    mode = forms.ChoiceField(
+        label=_("What to do"),
+        choices=mode_choices,
+        initial=options.DEFAULT_MODE,
+        # Absent (an older page, a script posting the form) means colorize.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Colorize black-and-white photos; restore faded colour prints (they keep their "
+            "own colours). The same price."
+        ),
+    )
     model = forms.ChoiceField(label="Model", initial=options.DEFAULT_MODEL)
     clean_scratches = forms.BooleanField(label=_addon_label("clean_scratches"), required=False)
     face_remaster = forms.BooleanField(label=_addon_label("face_remaster"), required=False)
@@ -55,6 +73,7 @@ class OptionsForm(forms.Form):
             face_remaster=data["face_remaster"],
             output_format=data["output_format"],
             vividness=data["vividness"],
+            mode=data["mode"] or options.DEFAULT_MODE,
         )
 
 
@@ -89,6 +108,7 @@ class ColorizeForm(OptionsForm):
     field_order = [
         "image",
         "image_url",
+        "mode",
         "model",
         "clean_scratches",
         "face_remaster",

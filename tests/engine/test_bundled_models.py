@@ -142,7 +142,5 @@ def test_large_runs_its_own_network_with_tinys():
     # The shipped large averages two networks; tiny's weights ship once, in tiny.onnx.
     entries = bundled_models(WEIGHTS)
     assert manifest()["large"]["ensemble_with"] == ["tiny"]
-    assert [partner.path for partner in entries["own-large"].partners] == [
-        entries["own-tiny"].path
-    ]
+    assert [partner.path for partner in entries["own-large"].partners] == [entries["own-tiny"].path]
     assert entries["own-tiny"].partners == ()

@@ -116,9 +116,10 @@ def test_a_toned_print_keeps_its_tone_and_gets_its_contrast_back(tone: str) -> N
     source_hue = np.arctan2(source[..., 2].mean(), source[..., 1].mean())
     made_hue = np.arctan2(made[..., 2].mean(), made[..., 1].mean())
     assert abs(np.angle(np.exp(1j * (made_hue - source_hue)))) < 0.3
-    assert np.ptp(np.percentile(made[..., 0], [1, 99])) > np.ptp(
-        np.percentile(source[..., 0], [1, 99])
-    ) + 15
+    assert (
+        np.ptp(np.percentile(made[..., 0], [1, 99]))
+        > np.ptp(np.percentile(source[..., 0], [1, 99])) + 15
+    )
 
 
 def test_vividness_scales_the_restored_chroma() -> None:

@@ -49,8 +49,11 @@ def submit(django_capture_on_commit_callbacks: Any, gray_photo_jpeg: bytes) -> C
         extra = {k: v for k, v in kwargs.items() if k not in option_names}
         with django_capture_on_commit_callbacks(execute=run):
             job = services.submit_job(
-                owner=owner, image=image or gray_photo_jpeg, filename="photo.jpg",
-                options=options, **extra,
+                owner=owner,
+                image=image or gray_photo_jpeg,
+                filename="photo.jpg",
+                options=options,
+                **extra,
             )
         job.refresh_from_db()
         return job

@@ -99,8 +99,11 @@ def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goe
             filename="small.jpg",
             options=services.JobOptions(model="tiny"),
         )
-    _wait_until(lambda: _state(quick) != State.QUEUED and quick.is_finished, 120,
-                "the new worker to finish a job")
+    _wait_until(
+        lambda: _state(quick) != State.QUEUED and quick.is_finished,
+        120,
+        "the new worker to finish a job",
+    )
     assert quick.state == State.SUCCEEDED
     assert quick.result_file.storage.exists(quick.result_file.name)
 

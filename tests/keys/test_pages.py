@@ -34,8 +34,16 @@ def test_list_shows_name_prefix_created_last_used_status(client_user, user):
     dead, _ = services.create_key(user=user, name="dead one")
     services.revoke(key=dead)
     html = client_user.get(reverse("keys:list")).content.decode()
-    for text in ["live one", "dead one", f"cz_{live.prefix}_", f"cz_{dead.prefix}_",
-                 "never", "Live", "Revoked", "1 of 20 live keys"]:
+    for text in [
+        "live one",
+        "dead one",
+        f"cz_{live.prefix}_",
+        f"cz_{dead.prefix}_",
+        "never",
+        "Live",
+        "Revoked",
+        "1 of 20 live keys",
+    ]:
         assert text in html, text
     assert reverse("keys:revoke", args=[live.pk]) in html
     assert reverse("keys:revoke", args=[dead.pk]) not in html

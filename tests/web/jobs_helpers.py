@@ -12,13 +12,15 @@ from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
 
 
-def make_job(owner: Any, image: bytes, *, run: bool = True, capture: Any = None,
-             **options: Any) -> ColorizationJob:
+def make_job(
+    owner: Any, image: bytes, *, run: bool = True, capture: Any = None, **options: Any
+) -> ColorizationJob:
     """A job submitted through the service; run by the ImmediateBackend when `run`."""
     job_options = services.JobOptions(**{"model": "tiny", **options})
     with capture(execute=run):
-        job = services.submit_job(owner=owner, image=image, filename="grandma.jpg",
-                                  options=job_options)
+        job = services.submit_job(
+            owner=owner, image=image, filename="grandma.jpg", options=job_options
+        )
     job.refresh_from_db()
     return job
 

@@ -16,8 +16,9 @@ State = ColorizationJob.State
 @pytest.fixture
 def job_for(django_capture_on_commit_callbacks, gray_photo_jpeg):
     def make(owner, **kwargs):
-        return make_job(owner, gray_photo_jpeg, capture=django_capture_on_commit_callbacks,
-                        **kwargs)
+        return make_job(
+            owner, gray_photo_jpeg, capture=django_capture_on_commit_callbacks, **kwargs
+        )
 
     return make
 
@@ -82,8 +83,9 @@ def test_delete_asks_for_confirmation_then_removes_the_files(client_user, user, 
     job.refresh_from_db()
     assert job.deleted_at is None
 
-    response = client_user.post(reverse("web:gallery_delete"),
-                                {"task_id": job.task_id, "confirm": "yes"}, follow=True)
+    response = client_user.post(
+        reverse("web:gallery_delete"), {"task_id": job.task_id, "confirm": "yes"}, follow=True
+    )
 
     job.refresh_from_db()
     assert job.deleted_at is not None
@@ -104,11 +106,13 @@ def test_bulk_delete_confirms_then_deletes_only_finished_jobs(client, make_user,
     assert "Delete 3 photos?" in confirm.content.decode()
     assert ColorizationJob.objects.filter(owner=owner, deleted_at__isnull=False).count() == 0
 
-    response = client.post(reverse("web:gallery_delete"),
-                           {"task_id": chosen, "confirm": "yes"}, follow=True)
+    response = client.post(
+        reverse("web:gallery_delete"), {"task_id": chosen, "confirm": "yes"}, follow=True
+    )
 
-    deleted = set(ColorizationJob.objects.filter(deleted_at__isnull=False)
-                  .values_list("task_id", flat=True))
+    deleted = set(
+        ColorizationJob.objects.filter(deleted_at__isnull=False).values_list("task_id", flat=True)
+    )
     assert deleted == {first.task_id, second.task_id}
     html = response.content.decode()
     assert "Deleted 2 photos." in html

@@ -39,7 +39,11 @@ def colorize(request: HttpRequest) -> HttpResponse:
     request.credits_charged = 0 if job.failed else job.cost
     if job.succeeded:
         return JsonResponse(
-            {"outputUrl": jobs.result_url(job, absolute_base=absolute_base(request))}
+            {
+                "outputUrl": jobs.result_url(job, absolute_base=absolute_base(request)),
+                "mode": form.options.mode,
+                "photoKind": job.result_meta.get("photo_kind") or None,
+            }
         )
     if job.failed:
         raise failed_job_error(job)

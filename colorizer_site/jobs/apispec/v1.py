@@ -7,6 +7,7 @@ from colorizer_site.jobs.apispec.params import (
     CLEAN_SCRATCHES,
     FACE_REMASTER,
     HINTS,
+    MODE,
     MODEL,
     OUTPUT_FORMAT,
     V1_AUTH_REPLIES,
@@ -37,6 +38,7 @@ COLORIZE = Operation(
             required=True,
             example="@photo.jpg",
         ),
+        MODE,
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
@@ -46,7 +48,13 @@ COLORIZE = Operation(
         VIVIDNESS,
     ),
     replies=(
-        Reply(200, "The result's absolute, time-limited URL.", "colorize"),
+        Reply(
+            200,
+            "The result's absolute, time-limited URL, the mode it was made in and the "
+            "photo kind the detector saw (a colour photo sent to colorize is colorized; "
+            "`photoKind` says it had colour).",
+            "colorize",
+        ),
         Reply(
             400,
             "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
@@ -79,6 +87,7 @@ COLORIZE = Operation(
     ),
     examples=(
         Example("Upload a file", {"image": "@photo.jpg"}),
+        Example("Restore a faded colour print", {"image": "@faded-print.jpg", "mode": "restore"}),
         Example(
             "From a URL with the tiny model",
             {"image": "https://example.com/old-photo.jpg", "model": "tiny"},

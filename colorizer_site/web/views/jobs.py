@@ -11,7 +11,16 @@ from django_htmx.http import HttpResponseStopPolling
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
-from colorizer_site.jobs import addon_refunds, files, guidance, progress, services, sharing
+from colorizer_site.jobs import (
+    addon_refunds,
+    files,
+    guidance,
+    options,
+    photo_kinds,
+    progress,
+    services,
+    sharing,
+)
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -38,6 +47,7 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
+        **photo_kind_context(job),
     }
     if not request.htmx:
         context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
@@ -148,6 +158,18 @@ def adjust_context(job: ColorizationJob) -> dict:
         "max_hints": guidance.MAX_HINTS,
         "preview_size": guidance.DEFAULT_PREVIEW_SIZE,
         "apply_cost": services.job_cost(services.JobOptions.from_job(job)),
+    }
+
+
+def photo_kind_context(job: ColorizationJob) -> dict:
+    """The job's mode, the kind of photo the worker found, and a word when they do not fit."""
+    mode = job.options.get("mode", options.DEFAULT_MODE)
+    kind = job.result_meta.get("photo_kind") or None
+    return {
+        "mode_label": options.MODE_LABELS.get(mode, mode),
+        "photo_kind": kind,
+        "photo_kind_label": photo_kinds.LABELS.get(kind, "") if kind else "",
+        "kind_advice": photo_kinds.mismatch_advice(mode, kind),
     }
 
 
