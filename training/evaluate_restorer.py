@@ -130,9 +130,7 @@ def main() -> None:
     RUNS.mkdir(exist_ok=True)
     (RUNS / "restorer_eval.json").write_text(json.dumps(table, indent=2))
     comparison_sheet(rows, ["faded", "restored", "original"], RUNS / "restorer_sheet.png", cell=192)
-    print(
-        f"sheet: {RUNS / 'restorer_sheet.png'} (faded, restored, original; kinds: {titles})"
-    )
+    print(f"sheet: {RUNS / 'restorer_sheet.png'} (faded, restored, original; kinds: {titles})")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from training.color import lab_to_rgb
 from training.data import VALIDATION_PHOTOS, load_cache
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "colorizer_site" / "engine" / "weights"
+RUNS = Path(__file__).resolve().parent / "runs"
 CONDITIONS = ("none", *fading.KINDS, "mixed")
 CONDITION_SHARE = (0.2, 0.14, 0.14, 0.14, 0.14, 0.24)
 HIDDEN = 96
@@ -72,7 +73,6 @@ def restorer_targets(clean: np.ndarray, faded: np.ndarray) -> np.ndarray:
 
 def make_pairs(cache: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> dict:
     inputs, targets, conditions = [], [], []
-    kinds, kind_inputs = [], []
     for number, index in enumerate(indices):
         clean = clean_rgb(cache[index])
         condition = str(rng.choice(CONDITIONS, p=CONDITION_SHARE))
@@ -80,24 +80,40 @@ def make_pairs(cache: np.ndarray, indices: np.ndarray, rng: np.random.Generator)
         inputs.append(features(faded))
         targets.append(restorer_targets(clean, faded))
         conditions.append(condition)
-        kinds.append("colour" if condition == "none" else "faded")
-        kind_inputs.append(inputs[-1])
-        # Every third photo also as a black-and-white and a toned print, for the detector.
-        if number % 3 == 0:
-            kind_inputs.append(features(fading.scan_nuisances(fading.gray(clean, rng), rng)))
-            kinds.append("bw")
-            tone = str(rng.choice(fading.TONES))
-            kind_inputs.append(features(fading.scan_nuisances(fading.toned(clean, tone, rng), rng)))
-            kinds.append("toned")
         if number % 2000 == 0:
             print(f"  {number}/{len(indices)} photos", flush=True)
     return {
         "inputs": np.array(inputs, np.float32),
         "targets": np.array(targets, np.float32),
         "conditions": np.array(conditions),
-        "kind_inputs": np.array(kind_inputs, np.float32),
-        "kinds": np.array([PHOTO_KINDS.index(kind) for kind in kinds]),
     }
+
+
+def aged(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Half the monochrome prints with lifted blacks and dull whites, as old prints come."""
+    if rng.random() < 0.5:
+        return rgb
+    return fading.overall(rgb, rng.uniform(0.03, 0.22), rng.uniform(0.8, 1.0), 0.0)
+
+
+def make_detector_set(cache: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> dict:
+    """Each photo four ways: as it is, faded, black and white, toned; all with scan nuisances."""
+    inputs, kinds = [], []
+    for number, index in enumerate(indices):
+        clean = clean_rgb(cache[index])
+        condition = str(rng.choice(CONDITIONS[1:], p=np.array(CONDITION_SHARE[1:]) / 0.8))
+        renders = {
+            "colour": clean,
+            "faded": faded_version(clean, condition, rng),
+            "bw": aged(fading.gray(clean, rng), rng),
+            "toned": aged(fading.toned(clean, str(rng.choice(fading.TONES)), rng), rng),
+        }
+        for kind, rgb in renders.items():
+            inputs.append(features(fading.scan_nuisances(rgb, rng) if kind != "faded" else rgb))
+            kinds.append(PHOTO_KINDS.index(kind))
+        if number % 2000 == 0:
+            print(f"  {number}/{len(indices)} photos (detector)", flush=True)
+    return {"kind_inputs": np.array(inputs, np.float32), "kinds": np.array(kinds)}
 
 
 class Adam:
@@ -168,62 +184,123 @@ def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int
     }
 
 
-def fit_detector(train: dict, valid: dict, rng: np.random.Generator, epochs: int = 200) -> dict:
+def fit_detector(train: dict, valid: dict, rng: np.random.Generator, epochs: int = 40) -> dict:
+    """One hidden layer and a softmax, trained with cross-entropy (Adam)."""
     x_mean, x_scale = standardizer(train["kind_inputs"])
     x = (train["kind_inputs"] - x_mean) / x_scale
-    labels = train["kinds"]
-    onehot = np.eye(len(PHOTO_KINDS))[labels]
+    onehot = np.eye(len(PHOTO_KINDS))[train["kinds"]]
+    features_count, classes = x.shape[1], len(PHOTO_KINDS)
     params = {
-        "weights": np.zeros((x.shape[1], len(PHOTO_KINDS))),
-        "bias": np.zeros(len(PHOTO_KINDS)),
+        "hidden_weights": rng.normal(0, 1 / np.sqrt(features_count), (features_count, 64)),
+        "hidden_bias": np.zeros(64),
+        "output_weights": rng.normal(0, 0.1 / np.sqrt(64), (64, classes)),
+        "output_bias": np.zeros(classes),
     }
-    optimizer = Adam(params, 1e-2)
-    for _ in range(epochs):
+    optimizer = Adam(params, 2e-3)
+    xv = (valid["kind_inputs"] - x_mean) / x_scale
+    for epoch in range(epochs):
+        if epoch == int(epochs * 0.7):
+            optimizer.rate /= 5
         order = rng.permutation(len(x))
-        for start in range(0, len(x), 512):
-            batch = order[start : start + 512]
-            logits = x[batch] @ params["weights"] + params["bias"]
+        for start in range(0, len(x), 256):
+            batch = order[start : start + 256]
+            hidden = np.tanh(x[batch] @ params["hidden_weights"] + params["hidden_bias"])
+            logits = hidden @ params["output_weights"] + params["output_bias"]
             logits -= logits.max(axis=1, keepdims=True)
             probability = np.exp(logits)
             probability /= probability.sum(axis=1, keepdims=True)
-            d_logits = (probability - onehot[batch]) / len(batch)
+            d_out = (probability - onehot[batch]) / len(batch)
+            d_hidden = (d_out @ params["output_weights"].T) * (1 - hidden**2)
             optimizer.update(
                 {
-                    "weights": x[batch].T @ d_logits + 1e-3 * params["weights"],
-                    "bias": d_logits.sum(axis=0),
+                    "output_weights": hidden.T @ d_out + 1e-4 * params["output_weights"],
+                    "output_bias": d_out.sum(axis=0),
+                    "hidden_weights": x[batch].T @ d_hidden + 1e-4 * params["hidden_weights"],
+                    "hidden_bias": d_hidden.sum(axis=0),
                 }
             )
-    xv = (valid["kind_inputs"] - x_mean) / x_scale
-    predicted = np.argmax(xv @ params["weights"] + params["bias"], axis=1)
-    print(f"  detector held-out accuracy {(predicted == valid['kinds']).mean():.3f}")
-    return {"feature_mean": x_mean, "feature_scale": x_scale, **params}
+        if epoch % 10 == 0 or epoch == epochs - 1:
+            hidden = np.tanh(xv @ params["hidden_weights"] + params["hidden_bias"])
+            predicted = np.argmax(hidden @ params["output_weights"] + params["output_bias"], 1)
+            accuracy = (predicted == valid["kinds"]).mean()
+            print(f"  detector epoch {epoch}: held-out accuracy {accuracy:.3f}", flush=True)
+    return {
+        "feature_mean": x_mean,
+        "feature_scale": x_scale,
+        "output_mean": np.zeros(classes),
+        "output_scale": np.ones(classes),
+        **params,
+    }
+
+
+def cached(path: Path, reuse: bool, make) -> dict:
+    """The generated set stored at `path`, made (and stored) unless `reuse` finds it."""
+    if reuse and path.exists():
+        with np.load(path) as stored:
+            return {name: stored[name] for name in stored.files}
+    made = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **made)
+    return made
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--photos", type=int, default=16000)
+    parser.add_argument("--detector-photos", type=int, default=6000)
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", choices=("both", "restorer", "detector"), default="both")
+    parser.add_argument(
+        "--reuse", action="store_true", help="refit on the sets stored in training/runs/"
+    )
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args()
     cv2.setNumThreads(1)
-    rng = np.random.default_rng(args.seed)
     cache = load_cache()
     started = time.monotonic()
     training_count = len(cache) - VALIDATION_PHOTOS
-    chosen = rng.choice(training_count, size=min(args.photos, training_count), replace=False)
-    print(f"making {len(chosen)} training pairs")
-    train = make_pairs(cache, chosen, rng)
-    valid = make_pairs(cache, np.arange(training_count, len(cache)), np.random.default_rng(1))
-    print(f"pairs made in {time.monotonic() - started:.0f} s")
-    restorer = fit_restorer(train, valid, rng, args.epochs)
-    detector = fit_detector(train, valid, rng)
+    held_out = np.arange(training_count, len(cache))
     args.out.mkdir(parents=True, exist_ok=True)
-    np.savez(args.out / "restorer.npz", **{k: v.astype(np.float32) for k, v in restorer.items()})
-    np.savez(args.out / "photo_kind.npz", **{k: v.astype(np.float32) for k, v in detector.items()})
-    record = {"photos": len(chosen), "epochs": args.epochs, "seed": args.seed, "hidden": HIDDEN}
+    record = {"seed": args.seed, "hidden": HIDDEN}
+    if args.only in ("both", "restorer"):
+        rng = np.random.default_rng(args.seed)
+        chosen = rng.choice(training_count, size=min(args.photos, training_count), replace=False)
+        print(f"restorer: {len(chosen)} training pairs")
+        train = cached(
+            RUNS / "restorer_pairs.npz", args.reuse, lambda: make_pairs(cache, chosen, rng)
+        )
+        valid = cached(
+            RUNS / "restorer_valid.npz",
+            args.reuse,
+            lambda: make_pairs(cache, held_out, np.random.default_rng(1)),
+        )
+        restorer = fit_restorer(train, valid, rng, args.epochs)
+        np.savez(
+            args.out / "restorer.npz", **{k: v.astype(np.float32) for k, v in restorer.items()}
+        )
+        record.update(photos=len(chosen), epochs=args.epochs)
+    if args.only in ("both", "detector"):
+        rng = np.random.default_rng(args.seed + 10)
+        chosen = rng.choice(training_count, size=args.detector_photos, replace=False)
+        print(f"detector: {len(chosen)} photos, four renderings each")
+        train = cached(
+            RUNS / "photo_kind_set.npz", args.reuse, lambda: make_detector_set(cache, chosen, rng)
+        )
+        valid = cached(
+            RUNS / "photo_kind_valid.npz",
+            args.reuse,
+            lambda: make_detector_set(cache, held_out, np.random.default_rng(2)),
+        )
+        detector = fit_detector(train, valid, rng)
+        np.savez(
+            args.out / "photo_kind.npz", **{k: v.astype(np.float32) for k, v in detector.items()}
+        )
+        record.update(detector_photos=len(chosen))
     (Path(__file__).parent / "logs").mkdir(exist_ok=True)
-    (Path(__file__).parent / "logs" / "restorer.json").write_text(json.dumps(record, indent=2))
+    log = Path(__file__).parent / "logs" / "restorer.json"
+    previous = json.loads(log.read_text()) if log.exists() else {}
+    log.write_text(json.dumps({**previous, **record}, indent=2))
     print(f"done in {time.monotonic() - started:.0f} s -> {args.out}")
 
 

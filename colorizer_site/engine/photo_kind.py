@@ -1,6 +1,6 @@
 """What kind of photo arrived: black and white, toned, faded colour, or colour.
 
-A softmax regression over the same thumbnail features as the restorer
+A small network (one hidden layer, softmax) over the same thumbnail features as the restorer
 (photo_stats.py), trained by training/train_restorer.py on training photos rendered
 gray, toned (sepia, selenium, cyanotype), faded and left alone; its confusion table
 on dev_eval and the genuine B/W samples is in docs/models/restorer.md. A photo
@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from colorizer_site.engine.decoding import check_header, open_image
-from colorizer_site.engine.errors import InvalidImage, ModelNotInstalled
+from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.engine.photo_stats import THUMBNAIL_SIDE, features, thumbnail
+from colorizer_site.engine.small_network import Network
 from colorizer_site.engine.types import EngineConfig
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "photo_kind.npz"
@@ -29,20 +30,16 @@ _lock = threading.Lock()
 
 
 @cache
-def _weights(path: Path = WEIGHTS_FILE) -> dict[str, np.ndarray]:
-    if not path.is_file():
-        raise ModelNotInstalled(f"The photo-kind detector needs its model: {path} is missing.")
-    with _lock, np.load(path) as stored:
-        return {name: stored[name] for name in stored.files}
+def _network(path: Path = WEIGHTS_FILE) -> Network:
+    with _lock:
+        return Network.load(path, what="The photo-kind detector")
 
 
 def kind_probabilities(rgb: np.ndarray | None) -> dict[str, float]:
     """Each kind's probability for a uint8 sRGB photo; None (a grey image) is black and white."""
     if rgb is None:
         return {kind: float(kind == "bw") for kind in KINDS}
-    weights = _weights()
-    vector = (features(thumbnail(rgb)) - weights["feature_mean"]) / weights["feature_scale"]
-    logits = vector @ weights["weights"] + weights["bias"]
+    logits = _network()(features(thumbnail(rgb)))
     probability = np.exp(logits - logits.max())
     probability /= probability.sum()
     return {kind: float(p) for kind, p in zip(KINDS, probability, strict=True)}

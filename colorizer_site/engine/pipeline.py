@@ -145,8 +145,8 @@ def colorize(
     luminance, optionally sharpen faces, encode. Raises the engine's typed errors."""
     if options.output_format not in OUTPUT_FORMATS:
         raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}")
+    check_mode(options)
     if options.mode == "restore":
-        check_mode(options)
         check_vividness(options.vividness)
         return restore_photo(data, options, config, progress)
     entry = resolve_model(options.model, config)

@@ -20,9 +20,9 @@ import cv2
 import numpy as np
 
 from colorizer_site.engine.color import STRIP_ROWS, srgb8_of_lab
-from colorizer_site.engine.errors import ModelNotInstalled
-from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, detect_kind
+from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, kind_probabilities
 from colorizer_site.engine.photo_stats import QUANTILES, channel_quantiles, features, thumbnail
+from colorizer_site.engine.small_network import Network
 
 # The restorer's name in results and in the provenance metadata written into them.
 MODEL_NAME = "own-restorer-v1"
@@ -47,38 +47,10 @@ class Restored:
     details: dict
 
 
-@dataclass(frozen=True)
-class Network:
-    """One hidden layer (tanh) from standardized features to standardized outputs."""
-
-    feature_mean: np.ndarray
-    feature_scale: np.ndarray
-    hidden_weights: np.ndarray
-    hidden_bias: np.ndarray
-    output_weights: np.ndarray
-    output_bias: np.ndarray
-    output_mean: np.ndarray
-    output_scale: np.ndarray
-
-    def __call__(self, vector: np.ndarray) -> np.ndarray:
-        standard = (vector - self.feature_mean) / self.feature_scale
-        hidden = np.tanh(standard @ self.hidden_weights + self.hidden_bias)
-        return (
-            hidden @ self.output_weights + self.output_bias
-        ) * self.output_scale + self.output_mean
-
-    @classmethod
-    def load(cls, path: Path, prefix: str = "") -> "Network":
-        if not path.is_file():
-            raise ModelNotInstalled(f"Restore mode needs its model: {path} is missing.")
-        with np.load(path) as stored:
-            return cls(**{name: stored[prefix + name] for name in cls.__dataclass_fields__})
-
-
 @cache
 def _network(path: Path = WEIGHTS_FILE) -> Network:
     with _lock:
-        return Network.load(path)
+        return Network.load(path, what="Restore mode")
 
 
 def predict(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -125,18 +97,25 @@ def scale_chroma(rgb: np.ndarray, gain: float) -> np.ndarray:
     return out
 
 
-def restore_colour(rgb: np.ndarray, vividness: int | None = None) -> tuple[np.ndarray, dict]:
+def restore_colour(
+    rgb: np.ndarray, vividness: int | None = None, strength: float = 1.0
+) -> tuple[np.ndarray, dict]:
     """uint8 sRGB [H, W, 3] restored, and what was done (for the result's metadata).
 
-    Vividness scales the restored chroma around the restorer's own choice, as it scales
-    the colour of the colorizers that give a*, b* directly: 50 (or None) leaves it.
+    `strength` (0..1) takes the curves and the gain that part of the way: the restore
+    function passes how sure the detector is that the photo is faded rather than in good
+    condition, so a good photo is left nearly as it is (docs/models/restorer.md has the
+    figures). Vividness scales the restored chroma around the restorer's own choice, as
+    it scales the colour of the colorizers that give a*, b* directly: 50 (or None) leaves it.
     """
     faded, restored, gain = predict(thumbnail(rgb))
+    restored = faded + strength * (restored - faded)
+    gain **= strength
     out = cv2.LUT(rgb, curve_tables(faded, restored))
     if vividness is not None:
         gain *= 0.5 + vividness / 100.0
     out = scale_chroma(out, gain)
-    return out, {"chroma_gain": round(gain, 3)}
+    return out, {"chroma_gain": round(gain, 3), "strength": round(strength, 3)}
 
 
 def restore_lightness(lightness: np.ndarray) -> np.ndarray:
@@ -164,7 +143,8 @@ def restore(
     Colour photos, faded or not, go through the learned tone curves; black-and-white
     and toned photos keep their own a*, b* (none, or the tone) at repaired lightness.
     """
-    kind = detect_kind(rgb)
+    probabilities = kind_probabilities(rgb)
+    kind = max(probabilities, key=probabilities.__getitem__)
     if rgb is None or kind in MONOCHROME_KINDS:
         repaired = restore_lightness(lightness)
         if rgb is None:
@@ -172,7 +152,8 @@ def restore(
         lab = _lab_strips(rgb)
         out = srgb8_of_lab(repaired, np.ascontiguousarray(lab[..., 1:]))
         return Restored(rgb=out, lightness=repaired, kind=kind, details={})
-    out, details = restore_colour(rgb, vividness)
+    faded, good = probabilities["faded"], probabilities["colour"]
+    out, details = restore_colour(rgb, vividness, strength=faded / max(faded + good, 1e-6))
     return Restored(rgb=out, lightness=None, kind=kind, details=details)
 
 

@@ -18,7 +18,7 @@ from colorizer_site import engine
 from colorizer_site.engine import ColorizeOptions, EngineConfig
 from colorizer_site.engine.color import lab_of_rgb
 from training import fading
-from training.defects import damage
+from tests.engine.test_scratches import _branching_crack
 
 SAMPLES = ("astronaut", "coffee", "chelsea")
 
@@ -59,14 +59,22 @@ def chroma(rgb: np.ndarray) -> np.ndarray:
     return np.hypot(lab[..., 1], lab[..., 2])
 
 
+# Each kind at a middling strength of the range the restorer was trained on.
+FADES = {
+    "cyan_loss": lambda rgb, rng: fading.cyan_loss(rgb, 0.5, 0.2),
+    "yellowing": lambda rgb, rng: fading.yellowing(rgb, 0.35),
+    "overall": lambda rgb, rng: fading.overall(rgb, black=0.15, white=0.9, desaturate=0.4),
+    "uneven": fading.uneven,
+}
+
+
 @pytest.mark.parametrize("kind", fading.KINDS)
 def test_each_fading_kind_is_improved(kind: str) -> None:
     for number, name in enumerate(SAMPLES):
         clean = sample(name)
-        rng = np.random.default_rng(number)
-        faded = as_uint8(fading.fade(clean / 255.0, kind, rng))
+        faded = as_uint8(FADES[kind](clean / 255.0, np.random.default_rng(number)))
         out, result = restored(faded)
-        assert delta_e(out, clean) < delta_e(faded, clean) - 1.0, (name, kind)
+        assert delta_e(out, clean) < 0.8 * delta_e(faded, clean), (name, kind)
         assert result.mode == "restore" and result.photo_kind in ("faded", "colour")
 
 
@@ -132,19 +140,19 @@ def test_vividness_scales_the_restored_chroma() -> None:
 
 
 def test_scratch_repair_works_on_a_restored_colour_photo() -> None:
-    clean = sample("coffee")
-    faded = as_uint8(fading.fade(clean / 255.0, "yellowing", np.random.default_rng(3)))
-    lightness = lab_of_rgb(faded)[..., 0]
-    damaged_lightness, labels = damage(lightness, np.random.default_rng(4), ("scratch",))
-    # The damage drawn on the lightness, carried into RGB as a shift of all three channels.
-    shift = (damaged_lightness - lightness)[..., None] * 2.55
-    damaged = np.clip(faded + shift, 0, 255).astype(np.uint8)
-    out, result = restored(damaged, clean_scratches=True)
+    clean = sample("coffee", 384)
+    faded = as_uint8(fading.yellowing(clean / 255.0, 0.4))
+    coverage = _branching_crack(faded.shape[:2])[..., None] / 255.0
+    cracked = (faded * (1 - coverage) + 250.0 * coverage).astype(np.uint8)
+    crack = coverage[..., 0] > 0.25
+
+    repaired, result = restored(cracked, clean_scratches=True)
+    left, _ = restored(cracked)
+
     assert result.stages == ["decode", "clean_scratches", "restore", "encode"]
     assert "clean_scratches" not in result.unchanged_addons
-    marked = labels > 0
-    assert delta_e(out[marked][None], clean[marked][None]) < delta_e(
-        damaged[marked][None], clean[marked][None]
+    assert delta_e(repaired[crack][None], clean[crack][None]) < 0.6 * delta_e(
+        left[crack][None], clean[crack][None]
     )
 
 

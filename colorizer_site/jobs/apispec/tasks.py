@@ -124,7 +124,7 @@ CREATE_TASK = Operation(
         ),
         Example(
             "Restore a faded colour print (keeps its colours)",
-            {"image_file": "@faded-print.jpg", "sync": "1", "mode": "restore"},
+            {"image_file": "@photo.jpg", "sync": "1", "mode": "restore"},
         ),
         Example(
             "Safe to retry: an idempotency key",

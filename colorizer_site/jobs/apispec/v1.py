@@ -87,7 +87,7 @@ COLORIZE = Operation(
     ),
     examples=(
         Example("Upload a file", {"image": "@photo.jpg"}),
-        Example("Restore a faded colour print", {"image": "@faded-print.jpg", "mode": "restore"}),
+        Example("Restore a faded colour print", {"image": "@photo.jpg", "mode": "restore"}),
         Example(
             "From a URL with the tiny model",
             {"image": "https://example.com/old-photo.jpg", "model": "tiny"},
