@@ -13,7 +13,7 @@ MODEL ?= tiny
 
 .PHONY: run install setup test lint bench train export-model train-defects export-defects evaluate \
 	train-restorer evaluate-restorer \
-	postgres chromium clean deploy-local deploy-local-down soak faults scale-out
+	postgres chromium exiftool clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
 
@@ -35,7 +35,7 @@ setup: install
 run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
-test: postgres chromium
+test: postgres chromium exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
@@ -53,6 +53,10 @@ postgres:
 # Browser tests drive Debian's chromium; Playwright downloads no browser.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Tests read captions back from result files with ExifTool, a reader this code did not write.
+exiftool:
+	@test -x /usr/bin/exiftool || (apt-get update -qq && apt-get install -y -qq libimage-exiftool-perl)
 
 # Own models (docs/models/colorizer.md). Training needs the `train` extra and the shared datasets;
 # the shards are decoded once into training/cache/. TRAIN_MINUTES is a wall-clock budget.

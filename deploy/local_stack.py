@@ -107,6 +107,10 @@ def environment(config: Config) -> dict[str, str]:
         # Faults end within minutes, not the production default of ten.
         "COLORIZER_JOB_TIMEOUT_SECONDS": "120",
         "COLORIZER_HEARTBEAT_SECONDS": "2",
+        # Mail as files, where the virtual users of bench/traffic.py find their
+        # verification links (sign-up needs a verified address).
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(STACK_DIR / "var" / "mail"),
     }
     if config.media == "s3":
         defaults.update(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, Sum
 from django.db.models.functions import TruncDate
@@ -197,17 +196,6 @@ def close_wallet(*, user: User, memo: str) -> CreditEntry | None:
             memo=memo,
             idempotency_key=f"close:{user.pk}",
         )
-
-
-def grant_signup_bonus(user: User) -> CreditEntry | None:
-    """Open the new user's wallet with the configured bonus; safe to call twice."""
-    ensure_wallet(user)
-    amount = settings.COLORIZER_SIGNUP_CREDITS
-    if amount <= 0:
-        return None
-    return grant(
-        user=user, amount=amount, memo="Welcome bonus", idempotency_key=f"signup:{user.pk}"
-    )
 
 
 def _require_positive(amount: int) -> None:

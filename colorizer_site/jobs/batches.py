@@ -12,6 +12,7 @@ ZIP built while it is being downloaded.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -28,7 +30,9 @@ from colorizer_site import engine
 from colorizer_site.credits import services as credits
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage
-from colorizer_site.jobs import intake, services
+from colorizer_site.jobs import captions_csv, intake, services
+from colorizer_site.jobs.facts import caption_of
+from colorizer_site.jobs.files import with_caption
 from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.models import Batch, ColorizationJob
 
@@ -38,6 +42,8 @@ if TYPE_CHECKING:
 
 # Results are copied into the ZIP in pieces of this size: the download's memory bound.
 _ZIP_CHUNK_BYTES = 256 * 1024
+# The ZIP's table of captions, beside the photos.
+CAPTIONS_NAME = "captions.csv"
 
 
 class InvalidBatch(ValueError):
@@ -269,13 +275,25 @@ def result_names(jobs: Iterable[ColorizationJob]) -> Iterator[tuple[Colorization
 
 
 def stream_results_zip(batch: Batch) -> Iterator[bytes]:
-    """The ZIP of the batch's stored results, in pieces, built as it is sent: memory stays
-    at about one piece whatever the number of photos."""
+    """The ZIP of the batch's stored results (see `stream_photos_zip`)."""
+    return stream_photos_zip(batch.jobs.order_by("id"))
+
+
+def stream_photos_zip(jobs: QuerySet[ColorizationJob]) -> Iterator[bytes]:
+    """The ZIP of the stored results among `jobs` (in their order), each with its caption,
+    and captions.csv naming every file, in pieces, built as it is sent.
+
+    Memory stays at about one piece whatever the number of photos, except that a photo
+    with a caption is read whole to place it (one photo at a time).
+    """
     pipe = _Pipe()
-    jobs = batch.jobs.filter(state=ColorizationJob.State.SUCCEEDED).exclude(result_file="")
+    jobs = jobs.filter(state=ColorizationJob.State.SUCCEEDED, deleted_at__isnull=True).exclude(
+        result_file=""
+    )
+    written: list[tuple[ColorizationJob, str]] = []
     # Images are already compressed: stored, not deflated again.
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as bundle:
-        for job, name in result_names(jobs.order_by("id").iterator()):
+        for job, name in result_names(jobs.select_related("facts").iterator()):
             try:
                 source = job.result_file.open("rb")
             except FileNotFoundError:  # purged meanwhile: the ZIP holds what is left
@@ -283,17 +301,40 @@ def stream_results_zip(batch: Batch) -> Iterator[bytes]:
             moment = timezone.localtime(job.completed_at or timezone.now())
             entry = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
             with source, bundle.open(entry, "w", force_zip64=True) as target:
-                while chunk := source.read(_ZIP_CHUNK_BYTES):
-                    target.write(chunk)
-                    yield pipe.take()
+                if caption_of(job).is_empty:
+                    while chunk := source.read(_ZIP_CHUNK_BYTES):
+                        target.write(chunk)
+                        yield pipe.take()
+                else:
+                    target.write(with_caption(job, source.read()))
+            written.append((job, name))
             yield pipe.take()
+        if written:
+            bundle.writestr(CAPTIONS_NAME, _captions_table(written))
     yield pipe.take()
+
+
+def _captions_table(written: list[tuple[ColorizationJob, str]]) -> str:
+    """The captions of the ZIP's photos, keyed by their names in it, which is what an
+    import of this file into a catalogue (or back into an album) matches on."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=captions_csv.COLUMNS)
+    writer.writeheader()
+    rows = captions_csv.export_rows(job for job, _ in written)
+    for (_, name), row in zip(written, rows, strict=True):
+        writer.writerow({**row, "file_name": name})
+    return buffer.getvalue()
 
 
 def zip_response(batch: Batch) -> StreamingHttpResponse:
     """The download of `stream_results_zip`, named after the batch."""
-    response = StreamingHttpResponse(stream_results_zip(batch), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="colorized-{batch.batch_id[:8]}.zip"'
+    return streamed_zip(batch.jobs.order_by("id"), f"colorized-{batch.batch_id[:8]}.zip")
+
+
+def streamed_zip(jobs: QuerySet[ColorizationJob], filename: str) -> StreamingHttpResponse:
+    """The download of `stream_photos_zip` of `jobs` as `filename`."""
+    response = StreamingHttpResponse(stream_photos_zip(jobs), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -17,8 +17,8 @@ from skimage.color import deltaE_ciede2000
 from colorizer_site import engine
 from colorizer_site.engine import ColorizeOptions, EngineConfig
 from colorizer_site.engine.color import lab_of_rgb
-from training import fading
 from tests.engine.test_scratches import _branching_crack
+from training import fading
 
 SAMPLES = ("astronaut", "coffee", "chelsea")
 

@@ -44,7 +44,7 @@ def test_visitors_get_the_landing_page_not_the_form(client) -> None:
     html = client.get(reverse("web:home")).content.decode()
 
     assert 'id="colorize-form"' not in html
-    assert reverse("accounts:signup") in html
+    assert reverse("account_signup") in html
 
 
 def test_an_empty_balance_disables_the_button_with_an_explanation(client, make_user) -> None:
@@ -227,5 +227,5 @@ def test_the_form_needs_a_signed_in_user(client, gray_photo_jpeg) -> None:
     response = client.post(reverse("web:colorize"), {"image": _upload(gray_photo_jpeg)})
 
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("account_login") in response["Location"]
     assert not ColorizationJob.objects.exists()

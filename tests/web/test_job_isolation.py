@@ -58,4 +58,4 @@ def test_another_users_job_cannot_be_deleted_or_rerun(client_user, user, strange
 def test_signed_out_visitors_are_sent_to_log_in(client, strangers_job) -> None:
     response = client.get(reverse("web:job_result", args=[strangers_job.task_id]))
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("account_login") in response["Location"]
