@@ -62,7 +62,7 @@ def chroma(rgb: np.ndarray) -> np.ndarray:
 # Each kind at a middling strength of the range the restorer was trained on.
 FADES = {
     "cyan_loss": lambda rgb, rng: fading.cyan_loss(rgb, 0.5, 0.2),
-    "yellowing": lambda rgb, rng: fading.yellowing(rgb, 0.35),
+    "yellowing": lambda rgb, rng: fading.yellowing(rgb, 0.45),
     "overall": lambda rgb, rng: fading.overall(rgb, black=0.15, white=0.9, desaturate=0.4),
     "uneven": fading.uneven,
 }
