@@ -191,7 +191,7 @@ def test_bad_hints_or_vividness_stop_the_command_with_the_reason(
 
 
 def test_restore_mode_restores_a_folder_and_says_which_photos_stay_monochrome(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.engine.test_restore import as_uint8, sample
     from training import fading
@@ -209,9 +209,8 @@ def test_restore_mode_restores_a_folder_and_says_which_photos_stay_monochrome(
 
     assert sorted(path.name for path in out.iterdir()) == ["portrait.jpg", "print.jpg"]
     assert "Restored 2 of 2" in stdout.getvalue()
-    assert (
-        "portrait.png: a bw photo" in stderr.getvalue() and "--mode colorize" in stderr.getvalue()
-    )
+    said = capsys.readouterr().err  # the progress bar writes to the real stderr
+    assert "portrait.png: a bw photo" in said and "--mode colorize" in said
     restored = np.asarray(Image.open(out / "print.jpg").convert("RGB")).astype(float)
     # The red cast of the lost cyan dye is gone.
     assert (faded[..., 0].mean() - faded[..., 2].mean()) > (
