@@ -59,11 +59,13 @@ def main() -> None:
         from colorizer_site.credits import services as credits
         from colorizer_site.jobs import batches, services
         from colorizer_site.jobs.models import ColorizationJob
+        from colorizer_site.jobs.options import JobOptions
+        from colorizer_site.jobs.registry import engine_config
 
         owner = User.objects.create_user(email="bench@example.com", password="unused-pass-91")
         credits.grant(user=owner, amount=10_000, memo="benchmark")
         data = photo()
-        options = services.JobOptions(model=args.model, output_format="jpeg")
+        options = JobOptions(model=args.model, output_format="jpeg")
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--interval", "0.05"],
             cwd=REPO,
@@ -95,7 +97,7 @@ def main() -> None:
             worker.terminate()
             worker.wait(timeout=60)
 
-        config = services.engine_config()
+        config = engine_config()
         engine_options = options.engine_options()
         direct = []
         for _ in range(3):

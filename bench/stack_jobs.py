@@ -33,6 +33,7 @@ from colorizer_site.credits import services as credits  # noqa: E402
 from colorizer_site.credits.models import CreditEntry  # noqa: E402
 from colorizer_site.jobs import services  # noqa: E402
 from colorizer_site.jobs.models import ColorizationJob  # noqa: E402
+from colorizer_site.jobs.options import JobOptions  # noqa: E402
 
 
 def _photo(size: int, seed: int) -> bytes:
@@ -52,7 +53,7 @@ def submit(count: int, size: int) -> dict:
             owner=owner,
             image=_photo(size, index),
             filename=f"scale-{index}.jpg",
-            options=services.JobOptions(model="tiny"),
+            options=JobOptions(model="tiny"),
         ).id
         for index in range(count)
     ]

@@ -114,6 +114,8 @@ def measure_job_end(count: int) -> tuple[float, float]:
     from colorizer_site.accounts.models import User
     from colorizer_site.credits.services import grant
     from colorizer_site.jobs import services as jobs
+    from colorizer_site.jobs.endings import fail_job
+    from colorizer_site.jobs.options import JobOptions
     from colorizer_site.webhooks import services
 
     image = photo()
@@ -124,9 +126,9 @@ def measure_job_end(count: int) -> tuple[float, float]:
         if subscribed:
             services.create_endpoint(owner=owner, url=receiver(), events=["task.failed"])
         for _ in range(count):
-            job = jobs.submit_job(owner=owner, image=image, options=jobs.JobOptions("tiny"))
+            job = jobs.submit_job(owner=owner, image=image, options=JobOptions("tiny"))
             started = time.perf_counter()
-            jobs.fail_job(job, state=-1, code="bench", message="Benchmark.")
+            fail_job(job, state=-1, code="bench", message="Benchmark.")
             timings[subscribed].append(time.perf_counter() - started)
     return statistics.median(timings[True]), statistics.median(timings[False])
 

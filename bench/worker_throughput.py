@@ -121,6 +121,8 @@ def main() -> None:
         from colorizer_site.accounts.models import User
         from colorizer_site.credits import services as credits
         from colorizer_site.jobs import services
+        from colorizer_site.jobs.options import JobOptions
+        from colorizer_site.jobs.registry import engine_config
 
         owner = User.objects.create_user(email="bench@example.com", password="unused-pass-91")
         credits.grant(user=owner, amount=10_000, memo="benchmark")
@@ -136,9 +138,9 @@ def main() -> None:
         try:
             print(f"one worker, 1024x1024 JPEG in and out, {os.cpu_count()} cores on this machine")
             for model in args.models.split(","):
-                options = services.JobOptions(model=model, output_format="jpeg")
+                options = JobOptions(model=model, output_format="jpeg")
 
-                def submit(options: services.JobOptions = options) -> int:
+                def submit(options: JobOptions = options) -> int:
                     job = services.submit_job(
                         owner=owner, image=data, filename="bench.jpg", options=options
                     )
@@ -152,7 +154,7 @@ def main() -> None:
                     wait_finished([singles[-1]])
                 latency, pickup, running = split_times(singles)
 
-                config = services.engine_config()
+                config = engine_config()
                 engine_options = engine.ColorizeOptions(model=model, output_format="jpeg")
                 engine.colorize(data, engine_options, config)
                 direct = []

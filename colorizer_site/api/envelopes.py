@@ -8,8 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from colorizer_site.engine.analysis import Alternative
-from colorizer_site.jobs import services as jobs
-from colorizer_site.jobs.links import read_result
+from colorizer_site.jobs.links import read_result, result_url
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.task_data import task_data as task_data_of
 
@@ -51,7 +50,7 @@ def absolute_base(request: HttpRequest) -> str:
 def _image(request: HttpRequest, job: ColorizationJob, return_type: int) -> str:
     if return_type == RETURN_BASE64:
         return base64.b64encode(_result_bytes(job)).decode("ascii")
-    return jobs.result_url(job, absolute_base=absolute_base(request))
+    return result_url(job, absolute_base=absolute_base(request))
 
 
 def _result_bytes(job: ColorizationJob) -> bytes:

@@ -1,7 +1,7 @@
 """Where the domain's errors become HTTP statuses, task-dialect state codes and bodies.
 
 The services raise their own errors (credits' InsufficientCredits, the engine's
-InvalidImage, jobs' InvalidJobOptions, fetching's ImageFetchError); this module
+InvalidImage, jobs' InvalidJobOptions, image_fetch's ImageFetchError); this module
 is the one place that says what each means on the wire, for both dialects.
 """
 
@@ -18,7 +18,7 @@ from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
 from colorizer_site.jobs.batches import InvalidBatch
 from colorizer_site.jobs.endings import JobAlreadyFinished
-from colorizer_site.jobs.fetching import ImageFetchError, InvalidImageUrl
+from colorizer_site.jobs.image_fetch import ImageFetchError, InvalidImageUrl
 from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import InvalidJobOptions

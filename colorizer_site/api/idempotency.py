@@ -19,8 +19,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from colorizer_site.api.forms import read_form
 from colorizer_site.api.models import IdempotentRequest
+from colorizer_site.api.parsing import read_form
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User

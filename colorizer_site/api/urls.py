@@ -6,7 +6,7 @@ from colorizer_site.api.views import schema, tasks, v1, v1_batches, v1_tasks
 app_name = "api"
 
 urlpatterns: list = [
-    # Signed, expiring result links (owned by the jobs app, see jobs.services.result_url).
+    # Signed, expiring result links (owned by the jobs app, see jobs.links.result_url).
     path("results/<str:token>", results.result, name="result"),
     path("batch-results/<str:token>", results.batch_zip, name="batch_zip"),
     path("tasks/visual/colorization", tasks.create_task, name="task_create"),

@@ -35,8 +35,8 @@ from colorizer_site.engine.errors import (
     ModelNotInstalled,
     UnsupportedFormat,
 )
-from colorizer_site.engine.guidance import MAX_HINTS, check_vividness, parse_hints
-from colorizer_site.engine.models import available_models, bundled_models, choose_models
+from colorizer_site.engine.hints import MAX_HINTS, check_vividness, parse_hints
+from colorizer_site.engine.model_registry import available_models, bundled_models, choose_models
 from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
 from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, detect_kind, kind_of_image
 from colorizer_site.engine.pipeline import colorize

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from colorizer_site.engine.models import CATALOG_PATH, file_sha256
+from colorizer_site.engine.model_registry import CATALOG_PATH, file_sha256
 
 CHUNK = 1 << 16
 TIMEOUT = httpx.Timeout(30.0, connect=15.0)

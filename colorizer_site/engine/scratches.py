@@ -20,7 +20,7 @@ import numpy as np
 import onnxruntime as ort
 
 from colorizer_site.engine.errors import ModelNotInstalled
-from colorizer_site.engine.models import WEIGHTS_DIR, session_options
+from colorizer_site.engine.model_registry import WEIGHTS_DIR, session_options
 
 WORK_SIDE = 1536
 # Fewer marked pixels than this (at working size) is noise, not damage worth a repair.

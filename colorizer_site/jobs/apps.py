@@ -6,12 +6,9 @@ class JobsConfig(AppConfig):
     label = "jobs"
 
     def ready(self) -> None:
-        from django.conf import settings
+        from django.utils.translation import gettext
 
-        from colorizer_site.jobs import heartbeat, periodic
+        from colorizer_site.engine import errors as engine_errors
 
-        periodic.register(
-            "worker-heartbeat",
-            every=lambda: settings.COLORIZER_HEARTBEAT_SECONDS,
-            run=heartbeat.beat,
-        )
+        # The engine's refusals are read in the active language (engine.errors.translate).
+        engine_errors.translate = gettext

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
@@ -35,13 +36,19 @@ from colorizer_site.jobs.facts import caption_of
 from colorizer_site.jobs.files import with_caption
 from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.models import Batch, ColorizationJob
+from colorizer_site.jobs.options import (
+    JobOptions,
+    check_callback_url,
+    check_model_installed,
+    job_cost,
+)
+from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.zipstream import CHUNK_BYTES, Member, stream_zip
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
 
-# Results are copied into the ZIP in pieces of this size: the download's memory bound.
-_ZIP_CHUNK_BYTES = 256 * 1024
 # The ZIP's table of captions, beside the photos.
 CAPTIONS_NAME = "captions.csv"
 
@@ -57,9 +64,21 @@ class BatchNotCovered(credits.InsufficientCredits):
         super().__init__(needed=photos * per_photo, available=available)
         self.fits = available // per_photo
         self.args = (
-            f"These {photos} photos cost {photos * per_photo} credits and your balance is "
-            f"{available}: enough for {self.fits} photo{'s' if self.fits != 1 else ''} "
-            "with these options. Nothing was charged; send fewer photos or buy more credits.",
+            ngettext(
+                "These %(photos)s photos cost %(cost)s credits and your balance is "
+                "%(available)s: enough for %(fits)s photo with these options. Nothing was "
+                "charged; send fewer photos or buy more credits.",
+                "These %(photos)s photos cost %(cost)s credits and your balance is "
+                "%(available)s: enough for %(fits)s photos with these options. Nothing was "
+                "charged; send fewer photos or buy more credits.",
+                self.fits,
+            )
+            % {
+                "photos": photos,
+                "cost": photos * per_photo,
+                "available": available,
+                "fits": self.fits,
+            },
         )
 
 
@@ -130,19 +149,27 @@ def sources_from_zip(
 def check_limits(sources: list[PhotoSource]) -> None:
     """InvalidBatch for a batch past COLORIZER_BATCH_MAX_PHOTOS or COLORIZER_BATCH_MAX_BYTES."""
     if not sources:
-        raise InvalidBatch("There is no photo to colorize among these files.")
+        raise InvalidBatch(gettext("There is no photo to colorize among these files."))
     limit = settings.COLORIZER_BATCH_MAX_PHOTOS
     if len(sources) > limit:
         raise InvalidBatch(
-            f"A batch holds at most {limit} photos and these files hold {len(sources)}; "
-            "send them in several batches."
+            gettext(
+                "A batch holds at most %(limit)s photos and these files hold %(count)s; "
+                "send them in several batches."
+            )
+            % {"limit": limit, "count": len(sources)}
         )
     total = sum(source.size for source in sources)
     if total > settings.COLORIZER_BATCH_MAX_BYTES:
         raise InvalidBatch(
-            f"These photos add up to {filesizeformat(total)}, more than the "
-            f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} a batch may hold; "
-            "send them in several batches."
+            gettext(
+                "These photos add up to %(total)s, more than the %(limit)s a batch may hold; "
+                "send them in several batches."
+            )
+            % {
+                "total": filesizeformat(total),
+                "limit": filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES),
+            }
         )
 
 
@@ -150,7 +177,7 @@ def submit_batch(
     *,
     owner: User,
     sources: list[PhotoSource],
-    options: services.JobOptions,
+    options: JobOptions,
     skipped: Iterable[Skipped] = (),
     strict: bool = True,
     api_key: ApiKey | None = None,
@@ -166,10 +193,10 @@ def submit_batch(
     """
     check_limits(sources)
     options = options.validated()
-    config = services.engine_config()
-    services.check_model_installed(options, config)
-    services.check_callback_url(callback_url)
-    per_photo = services.job_cost(options)
+    config = engine_config()
+    check_model_installed(options, config)
+    check_callback_url(callback_url)
+    per_photo = job_cost(options)
     _check_covered(owner, photos=len(sources), per_photo=per_photo, locked=False)
     skipped = list(skipped)
     stored: list[tuple[str, str, dict]] = []
@@ -180,13 +207,15 @@ def submit_batch(
                 info = engine.probe_image(data, config)
             except (InvalidImage, ImageTooLarge) as error:
                 if strict:
-                    raise type(error)(f"{photo.name}: {error}") from error
+                    raise type(error)(
+                        "%(name)s: %(error)s", name=photo.name, error=str(error)
+                    ) from error
                 skipped.append(Skipped(photo.name, str(error)))
                 continue
             task_id, input_name = services.store_input(data, info)
             stored.append((task_id, input_name, services.input_meta(data, info, photo.name)))
         if not stored:
-            raise InvalidBatch("None of these files is a photo that can be colorized.")
+            raise InvalidBatch(gettext("None of these files is a photo that can be colorized."))
         with transaction.atomic():
             # The wallet stays locked to the end of this transaction, so the charges
             # below see the balance checked here: they all succeed or none is made.
@@ -232,9 +261,12 @@ def _read(photo: PhotoSource, max_bytes: int) -> bytes:
     gigabytes, and a member's stated size is not to be trusted)."""
     data = photo.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ImageTooLarge(f"larger than the {filesizeformat(max_bytes)} limit for one photo.")
+        raise ImageTooLarge(
+            gettext_noop("larger than the %(limit)s limit for one photo."),
+            limit=filesizeformat(max_bytes),
+        )
     if not data:
-        raise InvalidImage("the file is empty.")
+        raise InvalidImage(gettext_noop("the file is empty."))
     return data
 
 
@@ -286,32 +318,33 @@ def stream_photos_zip(jobs: QuerySet[ColorizationJob]) -> Iterator[bytes]:
     Memory stays at about one piece whatever the number of photos, except that a photo
     with a caption is read whole to place it (one photo at a time).
     """
-    pipe = _Pipe()
     jobs = jobs.filter(state=ColorizationJob.State.SUCCEEDED, deleted_at__isnull=True).exclude(
         result_file=""
     )
     written: list[tuple[ColorizationJob, str]] = []
-    # Images are already compressed: stored, not deflated again.
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as bundle:
+
+    def members() -> Iterator[Member]:
         for job, name in result_names(jobs.select_related("facts").iterator()):
-            try:
-                source = job.result_file.open("rb")
-            except FileNotFoundError:  # purged meanwhile: the ZIP holds what is left
-                continue
             moment = timezone.localtime(job.completed_at or timezone.now())
-            entry = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-            with source, bundle.open(entry, "w", force_zip64=True) as target:
-                if caption_of(job).is_empty:
-                    while chunk := source.read(_ZIP_CHUNK_BYTES):
-                        target.write(chunk)
-                        yield pipe.take()
-                else:
-                    target.write(with_caption(job, source.read()))
-            written.append((job, name))
-            yield pipe.take()
+            yield name, moment, _result_pieces(job, name, written)
         if written:
-            bundle.writestr(CAPTIONS_NAME, _captions_table(written))
-    yield pipe.take()
+            yield CAPTIONS_NAME, timezone.localtime(), [_captions_table(written).encode()]
+
+    return stream_zip(members())
+
+
+def _result_pieces(
+    job: ColorizationJob, name: str, written: list[tuple[ColorizationJob, str]]
+) -> Iterator[bytes]:
+    """The job's result with its caption; FileNotFoundError (purged meanwhile) leaves it
+    out of the ZIP, which holds what is left."""
+    with job.result_file.open("rb") as source:
+        if caption_of(job).is_empty:
+            while chunk := source.read(CHUNK_BYTES):
+                yield chunk
+        else:
+            yield with_caption(job, source.read())
+    written.append((job, name))
 
 
 def _captions_table(written: list[tuple[ColorizationJob, str]]) -> str:
@@ -336,29 +369,3 @@ def streamed_zip(jobs: QuerySet[ColorizationJob], filename: str) -> StreamingHtt
     response = StreamingHttpResponse(stream_photos_zip(jobs), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-class _Pipe(io.RawIOBase):
-    """A write-only, unseekable file that hands over what was written since the last take."""
-
-    def __init__(self) -> None:
-        self._pieces: list[bytes] = []
-        self._written = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._pieces.append(bytes(data))
-        self._written += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        # zipfile records offsets from tell(); seek() stays unsupported, so it writes
-        # each entry's sizes after its data instead of going back for them.
-        return self._written
-
-    def take(self) -> bytes:
-        data = b"".join(self._pieces)
-        self._pieces.clear()
-        return data

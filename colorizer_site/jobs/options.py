@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from colorizer_site.engine import clarity
 from colorizer_site.engine.errors import ModelNotInstalled
-from colorizer_site.engine.guidance import check_hints, check_vividness
+from colorizer_site.engine.hints import check_hints, check_vividness
 from colorizer_site.engine.pipeline import check_mode
 from colorizer_site.engine.types import (
     MODES,
@@ -32,16 +33,16 @@ from colorizer_site.jobs.registry import engine_config
 BASE_PRICE = 1
 ADDON_PRICES = {"clean_scratches": 1, "face_remaster": 2}
 ADDON_LABELS = {
-    "clean_scratches": "Repair scratches and dust",
-    "face_remaster": "Clarity boost for faces",
+    "clean_scratches": _("Repair scratches and dust"),
+    "face_remaster": _("Clarity boost for faces"),
 }
 DEFAULT_MODEL = "large"
 # Each model by what it is good at, never by how it falls short (people read "more often
 # wrong" as "do not use"). Grounded in docs/models/colorizer.md: large (two networks) scores best on
 # dev_eval; tiny is close to it at about a third of the time.
 MODEL_LABELS = {
-    "large": "Large: the most faithful colours, for the photos you keep",
-    "tiny": "Tiny: about three times faster, for quick looks and big batches",
+    "large": _("Large: the most faithful colours, for the photos you keep"),
+    "tiny": _("Tiny: about three times faster, for quick looks and big batches"),
 }
 DEFAULT_OUTPUT_FORMAT = "jpeg"
 DEFAULT_MODE = "colorize"
@@ -66,12 +67,13 @@ def model_choices() -> tuple[str, ...]:
 
 
 def model_label(name: str) -> str:
-    return MODEL_LABELS.get(name, name)
+    """The model's label in the active language (English under /api/)."""
+    return str(MODEL_LABELS.get(name, name))
 
 
 def price_words(credits: int) -> str:
     """An add-on's price as the pages and docs write it: "+1 credit", "+2 credits"."""
-    return f"+{credits} credit{'s' if credits != 1 else ''}"
+    return ngettext("+%(count)s credit", "+%(count)s credits", credits) % {"count": credits}
 
 
 class InvalidJobOptions(ValueError):
@@ -167,7 +169,7 @@ def check_callback_url(url: str) -> None:
     address public (the same rules as image URLs, checked again at each delivery)."""
     if not url:
         return
-    from colorizer_site.jobs.fetching import InvalidImageUrl, check_url
+    from colorizer_site.lib.safe_http import RefusedUrl, check_url
 
     if len(url) > 2000:
         raise InvalidJobOptions("callback_url is longer than 2000 characters.")
@@ -175,7 +177,7 @@ def check_callback_url(url: str) -> None:
         check_url(
             url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="callback_url"
         )
-    except InvalidImageUrl as error:
+    except RefusedUrl as error:
         raise InvalidJobOptions(str(error)) from error
 
 

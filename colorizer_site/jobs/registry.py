@@ -13,12 +13,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from colorizer_site.engine import models as engine_models
+from colorizer_site.engine import model_registry
 from colorizer_site.engine.types import EngineConfig, ModelEntry
 from colorizer_site.jobs.limits import InputLimits, Surface, limits_for
 
 # The engine's own default; a module attribute so a deployment or a test can point elsewhere.
-WEIGHTS_DIR = engine_models.WEIGHTS_DIR
+WEIGHTS_DIR = model_registry.WEIGHTS_DIR
 
 
 def engine_config(
@@ -51,7 +51,7 @@ def _build(
     max_bytes: int,
     threads: int,
 ) -> EngineConfig:
-    available = engine_models.available_models(Path(models_dir), Path(weights_dir))
+    available = model_registry.available_models(Path(models_dir), Path(weights_dir))
     models = dict(available)
     for choice, entry_name in choices:
         # A name that is not (yet) known still gets an entry, pointing nowhere,

@@ -10,8 +10,8 @@ failure code. Every state change is a conditional UPDATE on the state the
 change expects, so a job the reaper has timed out cannot later turn into a
 success, and a refund is written at most once (its idempotency key is the
 task id). The options and their checks live in `jobs.options`, the worker step
-in `jobs.worker`, failing, cancelling and reaping in `jobs.endings`; the names
-callers use are re-exported here. The imports run one way only:
+in `jobs.worker`, failing, cancelling and reaping in `jobs.endings`; callers import
+each name from the module that owns it. The imports run one way only:
 services -> tasks -> worker -> endings.
 """
 
@@ -23,30 +23,22 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks_db import DatabaseBackend
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import InvalidImage
-from colorizer_site.engine.guidance import check_hints_inside
+from colorizer_site.engine.hints import check_hints_inside
 from colorizer_site.engine.pipeline import check_options
 from colorizer_site.jobs.endings import (
-    CANCELLED_MESSAGE,
-    JobAlreadyFinished,
-    cancel_job,
-    fail_job,
     memo,
-    reap_stuck_jobs,
-    refunded_credits,
-    wait_for_job,
 )
-from colorizer_site.jobs.fetching import fetch_image
+from colorizer_site.jobs.image_fetch import fetch_image
 from colorizer_site.jobs.limits import InputLimits
-from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob, new_task_id
 from colorizer_site.jobs.options import (
-    InvalidJobOptions,
     JobOptions,
     check_callback_url,
     check_model_installed,
@@ -54,33 +46,10 @@ from colorizer_site.jobs.options import (
 )
 from colorizer_site.jobs.registry import engine_config
 from colorizer_site.jobs.tasks import colorize_job
-from colorizer_site.jobs.worker import run_job
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
-
-__all__ = [
-    "CANCELLED_MESSAGE",
-    "InvalidJobOptions",
-    "JobAlreadyFinished",
-    "JobOptions",
-    "cancel_job",
-    "check_callback_url",
-    "check_model_installed",
-    "engine_config",
-    "fail_job",
-    "job_cost",
-    "reap_stuck_jobs",
-    "refunded_credits",
-    "rerun_job",
-    "result_url",
-    "run_job",
-    "submit_job",
-    "submit_job_from_photo",
-    "submit_job_from_url",
-    "wait_for_job",
-]
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +173,7 @@ def create_charged_job(
         amount=cost,
         job=job,
         api_key=job.api_key,
-        memo=memo("Colorization", job),
+        memo=memo(gettext_noop("Colorization"), job),
         # The caller's transaction rolls back whole on InsufficientCredits.
         savepoint=False,
     )
@@ -232,7 +201,7 @@ def submit_job_from_url(
     max_bytes: int | None = None,
     limits: InputLimits | None = None,
 ) -> ColorizationJob:
-    """Download the image at `url` (jobs.fetching's SSRF rules), then `submit_job` it: the
+    """Download the image at `url` (lib.safe_http's SSRF rules), then `submit_job` it: the
     one way in for photos given by URL, from the pages and both API dialects.
 
     Raises ImageFetchError before anything is charged when the download fails,
@@ -314,7 +283,9 @@ def rerun_job(
 def stored_input(job: ColorizationJob) -> bytes:
     """The job's original photo, or InvalidImage once it has been deleted or purged."""
     if not job.input_file:
-        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
+        raise InvalidImage(
+            gettext_noop("The original photo of this job is no longer stored; upload it again.")
+        )
     with job.input_file.open("rb") as handle:
         return handle.read()
 

@@ -2,7 +2,20 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """/healthz and /metrics for operators; reads the other apps, owns no tables."""
+    """/healthz and /metrics for operators, and the worker's runtime (run_worker, serve,
+    heartbeats, the site's invariants); reads the other apps, owns no tables."""
 
     name = "colorizer_site.ops"
     label = "ops"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from colorizer_site.lib import periodic
+        from colorizer_site.ops import heartbeat
+
+        periodic.register(
+            "worker-heartbeat",
+            every=lambda: settings.COLORIZER_HEARTBEAT_SECONDS,
+            run=heartbeat.beat,
+        )

@@ -1,13 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "colorizer_site.privacy"
-    verbose_name = "People's data"
+    verbose_name = _("People's data")
 
     def ready(self) -> None:
-        from colorizer_site.jobs import periodic
+        from colorizer_site.lib import periodic
         from colorizer_site.privacy import exports
 
         # The worker removes expired exports beside its other duties (jobs runs them,

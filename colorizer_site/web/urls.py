@@ -1,14 +1,15 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from colorizer_site.web.views import (
     adjust,
     albums,
     batches,
     colorize,
-    docs,
     gallery,
     home,
     jobs,
+    language,
     sharing,
 )
 
@@ -17,7 +18,7 @@ app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
     path("gallery/", gallery.gallery, name="gallery"),
-    # Jobs and the gallery (issue 5).
+    # Jobs and the gallery.
     path("colorize/", colorize.colorize, name="colorize"),
     path("colorize/photo-kind/", colorize.photo_kind, name="photo_kind"),
     path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
@@ -36,17 +37,23 @@ urlpatterns = [
         jobs.job_download,
         name="job_download",
     ),
-    # Adjust colours (issue 10).
+    # Adjust colours.
     path("jobs/<str:task_id>/preview", adjust.job_preview, name="job_preview"),
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
     path("jobs/<str:task_id>/suggestions", adjust.job_suggestions, name="job_suggestions"),
     path("jobs/<str:task_id>/reach", adjust.job_reach, name="job_reach"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
-    # Batches (issue 11).
+    # Batches.
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
-    path("docs/", docs.docs, name="docs"),
+    # Languages: the switcher, and the catalog of the scripts' own sentences.
+    path("language/", language.set_language, name="set_language"),
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["colorizer_site.web"]),
+        name="javascript_catalog",
+    ),
     # Albums and captions.
     path("albums/", albums.album_list, name="album_list"),
     path("albums/<str:album_id>/", albums.album_detail, name="album_detail"),
@@ -71,7 +78,7 @@ urlpatterns = [
         name="batch_captions_import",
     ),
     path("batches/<str:batch_id>/album/", albums.batch_album, name="batch_album"),
-    # Share links (issue 11): the owner's side, then the public pages.
+    # Share links: the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
     path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),
     path("shares/", sharing.shares, name="shares"),

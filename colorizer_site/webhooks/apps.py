@@ -9,9 +9,9 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from colorizer_site.jobs import periodic
         from colorizer_site.jobs.models import Batch, ColorizationJob
         from colorizer_site.jobs.signals import batch_completed, job_finished
+        from colorizer_site.lib import periodic
         from colorizer_site.webhooks import delivery, services
 
         # jobs knows neither: it sends a signal inside the final state's transaction

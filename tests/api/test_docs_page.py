@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from colorizer_site.jobs.apispec import OPERATIONS
+from colorizer_site.api.spec import OPERATIONS
 from colorizer_site.keys.services import create_key, revoke
 from tests.api.conftest import ImageServer
 
@@ -34,7 +34,7 @@ def test_the_docs_list_every_operation_with_the_readers_key_prefix(
     old, _ = create_key(user=user, name="old")
     newest, _ = create_key(user=user, name="newest")
 
-    response = client_user.get(reverse("web:docs"))
+    response = client_user.get(reverse("docs"))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -54,7 +54,7 @@ def test_a_revoked_key_is_not_offered_as_the_example(client_user: Any, user: Any
     key, _ = create_key(user=user, name="gone")
     revoke(key=key)
 
-    html = client_user.get(reverse("web:docs")).content.decode()
+    html = client_user.get(reverse("docs")).content.decode()
 
     assert key.prefix not in html
     assert "cz_xxxxxxxx_YOUR-SECRET" in html
@@ -63,7 +63,7 @@ def test_a_revoked_key_is_not_offered_as_the_example(client_user: Any, user: Any
 
 @pytest.mark.django_db
 def test_signed_out_readers_see_a_placeholder_key(client: Any) -> None:
-    html = client.get(reverse("web:docs")).content.decode()
+    html = client.get(reverse("docs")).content.decode()
 
     assert len(curl_blocks(html)) == EXAMPLES
     assert "cz_xxxxxxxx_YOUR-SECRET" in html
@@ -89,7 +89,7 @@ def test_every_curl_example_works_when_pasted_into_a_shell(
     remote = image_server.add("/old-photo.jpg", body=gray_photo_jpeg)
     task_id = batch_id = ""
 
-    blocks = curl_blocks(client_user.get(reverse("web:docs")).content.decode())
+    blocks = curl_blocks(client_user.get(reverse("docs")).content.decode())
     for block in blocks:
         command = (
             block.replace("http://testserver", live_server.url)

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from colorizer_site.jobs.apispec import OPERATIONS, Operation
+from colorizer_site.api.spec import OPERATIONS, Operation
 from colorizer_site.keys.services import create_key
 
 

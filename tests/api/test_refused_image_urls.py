@@ -15,7 +15,7 @@ import pytest
 from django.test.utils import override_settings
 
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs.fetching import InvalidImageUrl, fetch_image
+from colorizer_site.jobs.image_fetch import InvalidImageUrl, fetch_image
 from colorizer_site.jobs.models import ColorizationJob
 from tests.api.conftest import CREATE, ImageServer
 

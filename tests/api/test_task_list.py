@@ -10,6 +10,7 @@ import pytest
 
 from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from colorizer_site.keys.services import create_key
 from tests.api.conftest import create_task
 
@@ -39,7 +40,7 @@ def five_tasks(api: httpx.Client, user: Any, make_user: Any, gray_photo_jpeg: by
             created_at=start + timedelta(days=day)
         )
     stranger = make_user()
-    jobs.submit_job(owner=stranger, image=gray_photo_jpeg, options=jobs.JobOptions(model="tiny"))
+    jobs.submit_job(owner=stranger, image=gray_photo_jpeg, options=JobOptions(model="tiny"))
     return ids
 
 

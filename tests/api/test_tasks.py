@@ -13,8 +13,8 @@ from django.test.utils import override_settings
 from PIL import Image
 
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.worker import run_job
 from tests.api.conftest import CREATE, ImageServer, create_task, opened
 
 
@@ -80,7 +80,7 @@ def test_async_create_returns_a_queued_task_that_polling_follows_to_the_end(
     polled = api.get(f"{CREATE}/{task_id}").json()
     assert polled["data"]["state"] == 0
 
-    jobs.run_job(ColorizationJob.objects.get(task_id=task_id).id)  # what the worker does
+    run_job(ColorizationJob.objects.get(task_id=task_id).id)  # what the worker does
 
     done = api.get(f"{CREATE}/{task_id}")
     assert done.status_code == 200

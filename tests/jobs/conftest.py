@@ -38,12 +38,13 @@ def submit(django_capture_on_commit_callbacks: Any, gray_photo_jpeg: bytes) -> C
     job before this returns, as the worker would.
     """
     from colorizer_site.jobs import services
+    from colorizer_site.jobs.options import JobOptions
 
     def do_submit(
         owner: Any, *, image: bytes | None = None, run: bool = True, **kwargs: Any
     ) -> Any:
         option_names = {"model", "clean_scratches", "face_remaster", "output_format"}
-        options = services.JobOptions(
+        options = JobOptions(
             **{"model": "tiny", **{k: v for k, v in kwargs.items() if k in option_names}}
         )
         extra = {k: v for k, v in kwargs.items() if k not in option_names}

@@ -9,10 +9,10 @@ from PIL import Image
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import services
 from colorizer_site.jobs.addon_refunds import job_notes, refund_unchanged_addons
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.task_data import task_data
+from colorizer_site.jobs.worker import run_job
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_a_failed_job_gets_the_whole_refund_and_no_addon_refund(make_user, submi
     job = submit(owner, image=smooth_photo(), clean_scratches=True, run=False)
     job.input_file.storage.delete(job.input_file.name)
 
-    services.run_job(job.id)
+    run_job(job.id)
     job.refresh_from_db()
 
     assert job.failed

@@ -16,7 +16,7 @@ from PIL import Image
 from colorizer_site.credits.models import CreditEntry, Wallet
 from colorizer_site.jobs import batches
 from colorizer_site.jobs.models import Batch, ColorizationJob
-from colorizer_site.jobs.services import JobOptions
+from colorizer_site.jobs.options import JobOptions
 from tests.jobs.worker_process import DATABASE_BACKEND
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

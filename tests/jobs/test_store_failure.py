@@ -12,9 +12,9 @@ from django.test import override_settings
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import invariants
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.worker import STORE_FAILED_MESSAGE
+from colorizer_site.ops import invariants
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from colorizer_site.credits.services import InsufficientCredits, balance_of
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage, ModelNotInstalled
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.services import InvalidJobOptions, JobOptions, job_cost
+from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
 
 pytestmark = pytest.mark.django_db
 

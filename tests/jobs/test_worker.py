@@ -14,8 +14,17 @@ from PIL import Image
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import services, worker
+from colorizer_site.jobs import worker
+from colorizer_site.jobs.endings import (
+    cancel_job,
+    fail_job,
+    reap_stuck_jobs,
+    refunded_credits,
+    wait_for_job,
+)
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.registry import engine_config
+from colorizer_site.jobs.worker import run_job
 
 pytestmark = pytest.mark.django_db
 State = ColorizationJob.State
@@ -72,7 +81,7 @@ def test_a_damaged_stored_input_fails_as_invalid_image_and_is_refunded(make_user
     with storage.open(job.input_file.name, "wb") as handle:
         handle.write(truncated)
 
-    services.run_job(job.id)
+    run_job(job.id)
     job.refresh_from_db()
 
     assert job.state == State.INVALID_IMAGE
@@ -80,7 +89,7 @@ def test_a_damaged_stored_input_fails_as_invalid_image_and_is_refunded(make_user
     assert "Traceback" not in job.error_message
     assert balance_of(owner) == 3
     assert _ledger(job) == [("charge", -1), ("refund", 1)]
-    assert services.refunded_credits(job) == 1
+    assert refunded_credits(job) == 1
     assert not job.result_file
 
 
@@ -89,7 +98,7 @@ def test_an_unexpected_error_fails_the_job_with_a_plain_sentence(make_user, subm
     job = submit(owner, run=False)
     job.input_file.storage.delete(job.input_file.name)
 
-    services.run_job(job.id)
+    run_job(job.id)
     job.refresh_from_db()
 
     assert job.state == State.FAILED
@@ -102,7 +111,7 @@ def test_running_a_job_twice_changes_nothing_the_second_time(make_user, submit) 
     job = submit(owner)
     completed_at = job.completed_at
 
-    services.run_job(job.id)
+    run_job(job.id)
     job.refresh_from_db()
 
     assert job.state == State.SUCCEEDED
@@ -114,8 +123,8 @@ def test_a_failure_is_refunded_exactly_once(make_user, submit) -> None:
     owner = make_user(credits=3)
     job = submit(owner, run=False, clean_scratches=True)
 
-    first = services.fail_job(job, state=State.FAILED, code="x", message="Broken.")
-    second = services.fail_job(job, state=State.FAILED, code="x", message="Broken again.")
+    first = fail_job(job, state=State.FAILED, code="x", message="Broken.")
+    second = fail_job(job, state=State.FAILED, code="x", message="Broken again.")
     job.refresh_from_db()
 
     assert (first, second) == (True, False)
@@ -139,8 +148,8 @@ def test_the_reaper_fails_and_refunds_only_jobs_past_the_timeout(make_user, subm
     _processing_since(stuck, 601)
     _processing_since(busy, 30)
 
-    assert services.reap_stuck_jobs() == 1
-    assert services.reap_stuck_jobs() == 0
+    assert reap_stuck_jobs() == 1
+    assert reap_stuck_jobs() == 0
 
     stuck.refresh_from_db()
     busy.refresh_from_db()
@@ -164,7 +173,7 @@ def test_the_reaper_cancels_a_job_that_no_worker_took_in_time(make_user, submit)
         created_at=timezone.now() - timedelta(seconds=3601)
     )
 
-    assert services.reap_stuck_jobs() == 1
+    assert reap_stuck_jobs() == 1
 
     lost.refresh_from_db()
     recent.refresh_from_db()
@@ -190,12 +199,12 @@ def test_a_result_arriving_after_the_timeout_is_dropped(make_user, submit) -> No
     owner = make_user(credits=3)
     job = submit(owner, run=False)
     _processing_since(job, 3600)
-    services.reap_stuck_jobs()
+    reap_stuck_jobs()
     from colorizer_site import engine
 
     with job.input_file.open("rb") as handle:
         data = handle.read()
-    config = services.engine_config()
+    config = engine_config()
     result = engine.colorize(data, engine.ColorizeOptions(model="tiny"), config)
 
     worker._store_result(job, result, engine.make_thumbnail(result.data))
@@ -232,11 +241,11 @@ def test_progress_writes_are_throttled_and_stop_short_of_100(user, submit) -> No
 
 def test_wait_for_job_returns_once_finished_or_at_the_timeout(user, submit) -> None:
     done = submit(user)
-    assert services.wait_for_job(done, timeout=5).state == State.SUCCEEDED
+    assert wait_for_job(done, timeout=5).state == State.SUCCEEDED
 
     waiting = submit(user, run=False)
     started = time.monotonic()
-    assert services.wait_for_job(waiting, timeout=0.5).state == State.QUEUED
+    assert wait_for_job(waiting, timeout=0.5).state == State.QUEUED
     assert 0.4 <= time.monotonic() - started < 3
 
 
@@ -250,9 +259,9 @@ def test_a_cancel_after_the_last_progress_report_drops_the_result_and_refunds(
 
     with job.input_file.open("rb") as handle:
         result = engine.colorize(
-            handle.read(), engine.ColorizeOptions(model="tiny"), services.engine_config()
+            handle.read(), engine.ColorizeOptions(model="tiny"), engine_config()
         )
-    cancelled = services.cancel_job(job)  # running: only marked
+    cancelled = cancel_job(job)  # running: only marked
     assert cancelled.state == State.PROCESSING
 
     worker._store_result(job, result, engine.make_thumbnail(result.data))
@@ -268,7 +277,7 @@ def test_the_progress_report_after_a_cancel_stops_the_engine(user, submit) -> No
     _processing_since(job, 0)
     report = worker._progress_writer(job.id)
     report("colorize", 10)
-    services.cancel_job(job)
+    cancel_job(job)
 
     with pytest.raises(worker._CancelledWhileRunning):
         report("encode", 90)

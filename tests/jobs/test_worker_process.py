@@ -20,10 +20,11 @@ from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from tests.jobs import worker_process
 from tests.jobs.worker_process import DATABASE_BACKEND
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 State = ColorizationJob.State
 
 
@@ -68,7 +69,7 @@ def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goe
             owner=owner,
             image=make_photo(4096, 4096),
             filename="big.jpg",
-            options=services.JobOptions(model="large", clean_scratches=True),
+            options=JobOptions(model="large", clean_scratches=True),
         )
     assert balance_of(owner) == 8
 
@@ -97,7 +98,7 @@ def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goe
             owner=owner,
             image=make_photo(320, 240),
             filename="small.jpg",
-            options=services.JobOptions(model="tiny"),
+            options=JobOptions(model="tiny"),
         )
     _wait_until(
         lambda: _state(quick) != State.QUEUED and quick.is_finished,
@@ -123,7 +124,7 @@ def test_a_job_finishes_normally_in_the_real_worker_and_reports_progress(
             owner=owner,
             image=make_photo(2048, 2048),
             filename="mid.png",
-            options=services.JobOptions(model="large", output_format="png"),
+            options=JobOptions(model="large", output_format="png"),
         )
     start_worker()
     seen: set[int] = set()

@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from tests.jobs.worker_process import REPO, worker_environment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
 
 def _backup(*args: str, media: Path) -> subprocess.CompletedProcess:

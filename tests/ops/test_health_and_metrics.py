@@ -104,9 +104,9 @@ def test_metrics_count_jobs_durations_credits_and_deliveries(client, make_user, 
     submit(owner)  # tiny, no add-ons: succeeds, 1 credit
     submit(owner, clean_scratches=True)  # 2 credits
     broken = submit(owner, run=False)
-    from colorizer_site.jobs import services
+    from colorizer_site.jobs.endings import cancel_job
 
-    services.cancel_job(broken)  # refunded
+    cancel_job(broken)  # refunded
 
     response = client.get("/metrics")
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.ops.stack_helpers import run_bench, stack_environment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
 
 def test_three_workers_process_each_of_200_jobs_exactly_once(tmp_path: Path) -> None:

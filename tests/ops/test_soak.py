@@ -11,7 +11,7 @@ import pytest
 
 from tests.ops.stack_helpers import run_bench, stack_environment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_short_soak_serves_every_flow_and_keeps_the_books(tmp_path: Path) -> None:

@@ -15,9 +15,10 @@ from django.test import override_settings
 
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob, WorkerHeartbeat
+from colorizer_site.jobs.options import JobOptions
 from tests.jobs import worker_process
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def _wait(condition, timeout: float, what: str) -> None:
@@ -63,7 +64,7 @@ def test_a_worker_survives_its_database_sessions_being_killed(
                 owner=owner,
                 image=make_photo(96, 96),
                 filename="after.jpg",
-                options=services.JobOptions(model="tiny"),
+                options=JobOptions(model="tiny"),
             )
         _wait(
             lambda: ColorizationJob.objects.get(id=job.id).state == ColorizationJob.State.SUCCEEDED,

@@ -5,6 +5,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="needs the train extra: make test EXTRAS=test,train")
 
+pytestmark = pytest.mark.training
+
 from training.degrade import CLEAN_SHARE, degrade  # noqa: E402
 from training.encoder import EfficientNetLite, load_pretrained_state  # noqa: E402
 from training.hints import NO_HINT_SHARE, sample_hints  # noqa: E402

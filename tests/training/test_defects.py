@@ -8,6 +8,8 @@ import pytest
 
 torch = pytest.importorskip("torch", exc_type=ImportError)
 
+pytestmark = pytest.mark.training
+
 from training import train_defects  # noqa: E402
 from training.defect_net import STRIDE, DefectNet, normalize  # noqa: E402
 from training.defects import (  # noqa: E402

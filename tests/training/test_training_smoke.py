@@ -9,6 +9,8 @@ import pytest
 # Training needs the `train` extra (PyTorch); CI installs it, and under CI a skip fails.
 torch = pytest.importorskip("torch", reason="needs the train extra: make test EXTRAS=test,train")
 
+pytestmark = pytest.mark.training
+
 from training import train as train_module  # noqa: E402
 from training.bins import ColourBins, soft_encode  # noqa: E402
 from training.data import CropSampler, load_cache, split_indices  # noqa: E402

@@ -10,13 +10,14 @@ from typing import Any
 
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 
 
 def make_job(
     owner: Any, image: bytes, *, run: bool = True, capture: Any = None, **options: Any
 ) -> ColorizationJob:
     """A job submitted through the service; run by the ImmediateBackend when `run`."""
-    job_options = services.JobOptions(**{"model": "tiny", **options})
+    job_options = JobOptions(**{"model": "tiny", **options})
     with capture(execute=run):
         job = services.submit_job(
             owner=owner, image=image, filename="grandma.jpg", options=job_options

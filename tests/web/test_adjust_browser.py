@@ -21,6 +21,8 @@ from colorizer_site.credits.services import balance_of
 from colorizer_site.engine.color import lab_of_rgb
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
+from colorizer_site.jobs.worker import run_job
 
 pytestmark = [
     pytest.mark.browser,
@@ -97,7 +99,7 @@ def test_three_pins_preview_apply_and_download_the_chosen_colours(
         owner=owner,
         image=photo(),
         filename="family.png",
-        options=services.JobOptions(model="tiny", output_format="png"),
+        options=JobOptions(model="tiny", output_format="png"),
     )
     job.refresh_from_db()
     assert job.state == ColorizationJob.State.SUCCEEDED
@@ -187,9 +189,9 @@ def test_the_pages_work_on_a_phone_and_pass_axe(
         owner=owner,
         image=photo(),
         filename="family.png",
-        options=services.JobOptions(model="tiny"),
+        options=JobOptions(model="tiny"),
     )
-    services.rerun_job(job, options=services.JobOptions(model="tiny", vividness=80), refines=job)
+    services.rerun_job(job, options=JobOptions(model="tiny", vividness=80), refines=job)
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
     )
@@ -223,7 +225,7 @@ def test_the_pages_work_on_a_phone_and_pass_axe(
             ("job page with a pin", None),
             ("colorize", reverse("web:home")),
             ("gallery", reverse("web:gallery")),
-            ("API docs", reverse("web:docs")),
+            ("API docs", reverse("docs")),
         ):
             if url:
                 page.goto(live_server.url + url)
@@ -247,7 +249,7 @@ def test_pins_move_by_keyboard_and_by_dragging_and_can_be_removed(
         owner=owner,
         image=photo(),
         filename="family.png",
-        options=services.JobOptions(model="tiny"),
+        options=JobOptions(model="tiny"),
     )
     sign_in(page, client, owner, live_server)
     page.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
@@ -304,14 +306,14 @@ def test_the_panel_arrives_with_the_last_progress_poll_and_works(
             owner=owner,
             image=photo(),
             filename="family.png",
-            options=services.JobOptions(model="tiny"),
+            options=JobOptions(model="tiny"),
         )
     sign_in(page, client, owner, live_server)
     page.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
     expect(page.get_by_role("heading", name="In the queue: starting soon")).to_be_visible()
     expect(page.get_by_role("heading", name="Adjust colours")).to_have_count(0)
 
-    services.run_job(job.id)  # what the worker does
+    run_job(job.id)  # what the worker does
 
     expect(page.get_by_role("heading", name="Adjust colours")).to_be_visible(timeout=10_000)
     expect(page.locator("[data-suggestion]").first).to_be_visible()  # adjust-regions.js too

@@ -252,16 +252,16 @@ def test_previews_need_a_signed_in_user(client: Any, make_user: Any, job_of: Any
 def test_the_gallery_groups_refinements_under_their_original(
     client: Any, make_user: Any, job_of: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from colorizer_site.jobs import guidance
+    from colorizer_site.jobs import adjustments
 
     user = make_user(credits=5)
     client.force_login(user)
     original = job_of(user)
     other = job_of(user)
     with django_capture_on_commit_callbacks(execute=True):
-        first = guidance.refine_job(original, hints=(), vividness=10)
+        first = adjustments.refine_job(original, hints=(), vividness=10)
     with django_capture_on_commit_callbacks(execute=True):
-        second = guidance.refine_job(first, hints=(), vividness=90)
+        second = adjustments.refine_job(first, hints=(), vividness=90)
 
     html = client.get(reverse("web:gallery")).content.decode()
     flat = client.get(reverse("web:gallery"), {"status": "succeeded"}).content.decode()

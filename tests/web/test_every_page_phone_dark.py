@@ -18,6 +18,7 @@ from PIL import Image
 
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from colorizer_site.keys.services import create_key
 from colorizer_site.webhooks.models import Event
 from colorizer_site.webhooks.services import create_endpoint
@@ -35,7 +36,8 @@ SIGNED_OUT_PAGES = {
     "log in": "account_login",
     "sign up": "account_signup",
     "password reset": "account_reset_password",
-    "docs": "web:docs",
+    "check your email": "account_email_verification_sent",
+    "docs": "docs",
 }
 SIGNED_IN_PAGES = {
     "colorize": "web:home",
@@ -47,7 +49,9 @@ SIGNED_IN_PAGES = {
     "webhooks": "webhooks:list",
     "profile": "accounts:profile",
     "change password": "account_change_password",
-    "docs": "web:docs",
+    "email address": "account_email",
+    "sign-in and security": "mfa_index",
+    "docs": "docs",
 }
 
 
@@ -154,7 +158,7 @@ def test_signed_in_pages_fit_the_screen_and_pass_axe(
         owner=owner,
         image=photo(),
         filename="grandmother-at-the-seaside-1931-scan-600dpi.png",
-        options=services.JobOptions(model="tiny"),
+        options=JobOptions(model="tiny"),
     )
     job.refresh_from_db()
     assert job.state == ColorizationJob.State.SUCCEEDED

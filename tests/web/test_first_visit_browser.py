@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from colorizer_site.engine import ColourHint
-from colorizer_site.jobs import guidance, services, sharing
+from colorizer_site.jobs import adjustments, services, sharing
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from tests.web.test_adjust_browser import photo, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +40,7 @@ def test_the_job_page_shows_the_photo_once_and_apply_waits_for_a_change(
     owner = make_user(email=LONG_EMAIL, credits=5)
     job = services.submit_job(
         owner=owner, image=photo(), filename="family.png",
-        options=services.JobOptions(model="tiny"),
+        options=JobOptions(model="tiny"),
     )  # fmt: skip
     sign_in(phone, client, owner, live_server)
     phone.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
@@ -73,9 +74,9 @@ def test_a_refined_photos_pins_keep_their_suggested_colours(
     owner = make_user(credits=5)
     job = services.submit_job(
         owner=owner, image=photo(), filename="family.png",
-        options=services.JobOptions(model="tiny"),
+        options=JobOptions(model="tiny"),
     )  # fmt: skip
-    refined = guidance.refine_job(
+    refined = adjustments.refine_job(
         job, hints=(ColourHint(x=100, y=100, color="#3a6ea5"),), vividness=None
     )
     sign_in(phone, client, owner, live_server)

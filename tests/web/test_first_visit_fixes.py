@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from colorizer_site.jobs import services, sharing
+from colorizer_site.jobs.options import JobOptions
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_the_panel_and_the_details_name_the_vividness_alike(
     with django_capture_on_commit_callbacks(execute=True):
         job = services.submit_job(
             owner=user, image=gray_photo_jpeg, filename="a.jpg",
-            options=services.JobOptions(model="tiny"),
+            options=JobOptions(model="tiny"),
         )  # fmt: skip
     page = client_user.get(reverse("web:job_detail", args=[job.task_id])).content.decode()
     assert "data-vividness-out>the model's best (" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from colorizer_site.jobs import services
+from colorizer_site.jobs.endings import fail_job
 from colorizer_site.jobs.models import ColorizationJob
 from tests.web.jobs_helpers import make_job
 
@@ -46,7 +46,7 @@ def test_filters_show_succeeded_failed_and_in_progress(client, make_user, job_fo
     client.force_login(owner)
     done = job_for(owner)
     failed = job_for(owner, run=False)
-    services.fail_job(failed, state=State.FAILED, code="x", message="No.")
+    fail_job(failed, state=State.FAILED, code="x", message="No.")
     waiting = job_for(owner, run=False)
 
     def listed(status: str) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from colorizer_site.credits.services import balance_of
-from colorizer_site.jobs import services
+from colorizer_site.jobs.endings import fail_job
 from colorizer_site.jobs.models import ColorizationJob
 from tests.web.jobs_helpers import make_job
 
@@ -77,7 +77,7 @@ def test_a_finished_job_stops_the_polling_with_286_and_shows_the_slider(
 
 def test_a_failed_job_shows_the_reason_and_the_refund(client_user, user, job_for) -> None:
     job = job_for(user, run=False, clean_scratches=True)
-    services.fail_job(
+    fail_job(
         job,
         state=ColorizationJob.State.INVALID_IMAGE,
         code="invalid_image",

@@ -20,14 +20,14 @@ def test_visitor_sees_landing_page_with_navigation_and_sign_up(client):
 
 
 def test_visitors_get_no_links_that_only_lead_to_the_log_in_page(client):
-    for name in ["web:home", "web:docs", "account_login", "account_signup"]:
+    for name in ["web:home", "docs", "account_login", "account_signup"]:
         html = client.get(reverse(name)).content.decode()
         for members_only in MEMBERS_ONLY:
             assert f'href="{reverse(members_only)}"' not in html, (name, members_only)
 
 
 def test_signed_in_navigation_has_every_section(client_user):
-    html = client_user.get(reverse("web:docs")).content.decode()
+    html = client_user.get(reverse("docs")).content.decode()
     for label in NAV_LABELS:
         assert f">{label}</a>" in html, label
 
@@ -66,7 +66,7 @@ def test_signed_in_user_sees_balance_and_account_menu_on_every_page(client_user,
     for name in [
         "web:home",
         "web:gallery",
-        "web:docs",
+        "docs",
         "keys:list",
         "credits:ledger",
         "credits:buy",

@@ -12,6 +12,7 @@ from PIL import Image
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.jobs import files, services
+from colorizer_site.jobs.options import JobOptions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guided_models")]
 
@@ -25,7 +26,7 @@ def photo() -> bytes:
 def submit(owner: Any, name: str, on_commit: Any) -> Any:
     with on_commit(execute=True):  # the queue runs the job once its row is committed
         job = services.submit_job(
-            owner=owner, image=photo(), filename=name, options=services.JobOptions(model="tiny")
+            owner=owner, image=photo(), filename=name, options=JobOptions(model="tiny")
         )
     job.refresh_from_db()
     return job

@@ -22,7 +22,7 @@ def test_every_offered_model_has_a_label_that_says_what_it_is_good_at():
 
 def test_the_colorize_form_and_the_api_docs_show_the_labels(client_user):
     form = client_user.get(reverse("web:home")).content.decode()
-    docs = client_user.get(reverse("web:docs")).content.decode()
+    docs = client_user.get(reverse("docs")).content.decode()
     for name in options.model_choices():
         assert f">{options.model_label(name)}</option>" in form
         assert options.model_label(name) in docs

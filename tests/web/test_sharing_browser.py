@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from colorizer_site.jobs import files, services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from tests.web.test_adjust_browser import axe_serious, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def colorized_job(owner: Any) -> ColorizationJob:
         owner=owner,
         image=portrait_photo(),
         filename="aunt-edith.jpg",
-        options=services.JobOptions(model="tiny"),
+        options=JobOptions(model="tiny"),
     )
     job.refresh_from_db()
     assert job.succeeded, job.error_message

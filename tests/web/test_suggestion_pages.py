@@ -18,6 +18,7 @@ from django.urls import reverse
 from PIL import Image
 
 from colorizer_site.credits.services import balance_of
+from tests.web.catalogues import compiled_catalogues  # noqa: F401  (a fixture)
 from tests.web.jobs_helpers import make_job
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guided_models")]
@@ -69,6 +70,21 @@ def test_the_panel_has_the_suggestions_the_overlay_and_the_reach_line(
     assert "how far a pin there would reach" in html
     assert 'data-text-swatch="Pin region {number} with {color} ({percent} likely)"' in html
     assert "js/adjust-regions.js" in html
+
+
+@pytest.mark.usefixtures("compiled_catalogues")
+def test_the_panels_sentences_for_the_script_come_in_the_pages_language(
+    client_user: Any, user: Any, job_of: Any
+) -> None:
+    job = job_of(user)
+
+    html = client_user.get(
+        reverse("web:job_detail", args=[job.task_id]), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+
+    assert "Vorgeschlagene Pins" in html
+    assert 'data-text-swatch="Bereich {number} mit {color} pinnen' in html
+    assert "Suggested pins" not in html
 
 
 def test_suggestions_outline_the_unsure_surface_with_its_colours_for_free(
@@ -177,7 +193,7 @@ def test_requests_at_once_for_a_new_photo_run_the_model_once(
     user: Any, job_of: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from colorizer_site import engine
-    from colorizer_site.jobs import guidance
+    from colorizer_site.jobs import adjustments
 
     job = job_of(user)
     runs = []
@@ -190,7 +206,7 @@ def test_requests_at_once_for_a_new_photo_run_the_model_once(
     monkeypatch.setattr(engine, "analyze", counted)  # counts the real engine's runs
     answers: list[Any] = []
     threads = [
-        threading.Thread(target=lambda x=x: answers.append(guidance.reach(job, x=x, y=50)))
+        threading.Thread(target=lambda x=x: answers.append(adjustments.reach(job, x=x, y=50)))
         for x in (10, 200, 400, 640)
     ]
     for thread in threads:

@@ -20,6 +20,7 @@ from PIL import Image
 
 from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from tests.web.test_adjust_browser import axe_serious, delta_ab, lab_of_pixel, pixels_at, sign_in
 
 pytestmark = [
@@ -48,7 +49,7 @@ def finished_job(owner: Any) -> ColorizationJob:
         owner=owner,
         image=photo(),
         filename="parlour.png",
-        options=services.JobOptions(model="tiny", output_format="png"),
+        options=JobOptions(model="tiny", output_format="png"),
     )
     job.refresh_from_db()
     assert job.state == ColorizationJob.State.SUCCEEDED

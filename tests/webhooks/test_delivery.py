@@ -18,7 +18,9 @@ from standardwebhooks.webhooks import Webhook
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.endings import cancel_job, fail_job
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from colorizer_site.webhooks import services
 from colorizer_site.webhooks.delivery import send_due
 from colorizer_site.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -217,20 +219,20 @@ def test_the_outbox_row_commits_or_rolls_back_with_the_final_state(
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     ):
-        job = jobs.submit_job(owner=user, image=gray_photo_jpeg, options=jobs.JobOptions("tiny"))
+        job = jobs.submit_job(owner=user, image=gray_photo_jpeg, options=JobOptions("tiny"))
 
     class Crash(Exception):
         pass
 
     with pytest.raises(Crash), transaction.atomic():
-        jobs.fail_job(job, state=ColorizationJob.State.FAILED, code="x", message="Broken.")
+        fail_job(job, state=ColorizationJob.State.FAILED, code="x", message="Broken.")
         assert WebhookDelivery.objects.count() == 1
         raise Crash
     assert WebhookDelivery.objects.count() == 0
     job.refresh_from_db()
     assert job.state == ColorizationJob.State.QUEUED
 
-    jobs.cancel_job(job)
+    cancel_job(job)
     delivery = WebhookDelivery.objects.get()
     assert json.loads(delivery.payload)["data"]["state"] == -9
     assert delivery.event_type == "task.failed"

@@ -15,12 +15,13 @@ from standardwebhooks.webhooks import Webhook
 
 from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from colorizer_site.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.jobs import worker_process
 from tests.jobs.worker_process import DATABASE_BACKEND
 from tests.webhooks.conftest import Receiver
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -53,9 +54,7 @@ def test_a_worker_killed_before_sending_leaves_the_delivery_to_the_next_one(
     start_worker: Callable[..., Any],
 ) -> None:
     with override_settings(TASKS=DATABASE_BACKEND):
-        job = jobs.submit_job(
-            owner=user, image=gray_photo_jpeg, options=jobs.JobOptions(model="tiny")
-        )
+        job = jobs.submit_job(owner=user, image=gray_photo_jpeg, options=JobOptions(model="tiny"))
     # This worker checks the outbox once as it starts (empty then) and not again for an
     # hour: it runs the job, the outbox row is written, and it dies before sending it.
     first = start_worker(COLORIZER_WEBHOOK_POLL_SECONDS="3600")

@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from colorizer_site.api.envelopes import absolute_base
-from colorizer_site.api.openapi import openapi_document
+from colorizer_site.api.spec.document import openapi_document
 
 
 @require_GET

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import palette_response, task_response
 from colorizer_site.api.errors import TASKS, ApiError, renders_errors
-from colorizer_site.api.forms import parse_create_task, parse_get_task, parse_point
-from colorizer_site.jobs import guidance
+from colorizer_site.api.parsing import parse_create_task, parse_get_task, parse_point
+from colorizer_site.jobs import adjustments
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.endings import wait_for_job
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.decorators import api_key_required
@@ -40,7 +41,7 @@ def create_task(request: HttpRequest) -> HttpResponse:
         limits=limits_for(Surface.TASKS),
     )
     if task.sync:
-        job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+        job = wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
     else:
         request.credits_balance = job.balance_after_charge
     request.credits_charged = 0 if job.failed else job.cost
@@ -68,7 +69,7 @@ def task_palette(request: HttpRequest, task_id: str) -> HttpResponse:
     job = _own_task(request, task_id)
     if not job.input_file:
         raise ApiError(404, "The photo of this task is no longer stored.")
-    colours = guidance.alternatives(job, x=x, y=y, count=count)
+    colours = adjustments.alternatives(job, x=x, y=y, count=count)
     return palette_response(job, x=x, y=y, colours=colours)
 
 

@@ -7,10 +7,12 @@ from django.views.decorators.http import require_GET, require_POST
 from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, failed_job_error, renders_errors
-from colorizer_site.api.forms import parse_colorize
+from colorizer_site.api.parsing import parse_colorize
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs.endings import wait_for_job
 from colorizer_site.jobs.limits import Surface, limits_for
+from colorizer_site.jobs.links import result_url
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.keys.decorators import api_key_required
 
@@ -35,12 +37,12 @@ def colorize(request: HttpRequest) -> HttpResponse:
         callback_url=form.callback_url,
         limits=limits_for(Surface.V1),
     )
-    job = jobs.wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
+    job = wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
     request.credits_charged = 0 if job.failed else job.cost
     if job.succeeded:
         return JsonResponse(
             {
-                "outputUrl": jobs.result_url(job, absolute_base=absolute_base(request)),
+                "outputUrl": result_url(job, absolute_base=absolute_base(request)),
                 "mode": form.options.mode,
                 "photoKind": job.result_meta.get("photo_kind") or None,
             }

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, renders_errors
-from colorizer_site.api.forms import parse_create_batch
+from colorizer_site.api.parsing import parse_create_batch
 from colorizer_site.jobs.batches import submit_batch
 from colorizer_site.jobs.models import Batch
 from colorizer_site.jobs.task_data import batch_data

@@ -8,14 +8,14 @@ from django.views.decorators.http import require_GET, require_POST
 from colorizer_site.api.decorators import credits_header, rate_limited
 from colorizer_site.api.envelopes import absolute_base
 from colorizer_site.api.errors import V1, ApiError, renders_errors
-from colorizer_site.api.forms import (
+from colorizer_site.api.parsing import (
     TaskListRequest,
     parse_list_tasks,
     parse_suggestions,
     task_cursor,
 )
-from colorizer_site.jobs import guidance
-from colorizer_site.jobs import services as jobs
+from colorizer_site.jobs import adjustments
+from colorizer_site.jobs.endings import cancel_job
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.task_data import listed_task
 from colorizer_site.keys.decorators import api_key_required
@@ -58,7 +58,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @rate_limited(V1)
 @renders_errors(V1)
 def task_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
-    job = jobs.cancel_job(_own_task(request, task_id))
+    job = cancel_job(_own_task(request, task_id))
     return JsonResponse(
         listed_task(job, base_url=absolute_base(request)), status=200 if job.is_finished else 202
     )
@@ -75,9 +75,9 @@ def task_suggestions(request: HttpRequest, task_id: str) -> HttpResponse:
     job = _own_task(request, task_id)
     if not job.input_file:
         raise ApiError(404, "The photo of this task is no longer stored.")
-    found = guidance.suggestions(job, count=count)
+    found = adjustments.suggestions(job, count=count)
     return JsonResponse(
-        {"taskId": job.task_id, "suggestions": [guidance.suggestion_data(s) for s in found]}
+        {"taskId": job.task_id, "suggestions": [adjustments.suggestion_data(s) for s in found]}
     )
 
 

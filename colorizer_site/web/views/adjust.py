@@ -1,5 +1,5 @@
 """The "Adjust colours" panel of a job page: free previews, the model's colours at a point, the
-confidence view, and Apply (a charged refinement job). The rules are in jobs.guidance."""
+confidence view, and Apply (a charged refinement job). The rules are in jobs.adjustments."""
 
 import math
 from collections.abc import Callable
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
-from colorizer_site.jobs import guidance
+from colorizer_site.jobs import adjustments
 from colorizer_site.web.job_forms import GuidanceForm
 from colorizer_site.web.views.jobs import owned_job
 
@@ -29,9 +29,9 @@ def limited_to(allowance: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                guidance.check_preview_rate(request.user, allowance=allowance)
+                adjustments.check_preview_rate(request.user, allowance=allowance)
                 return view(request, *args, **kwargs)
-            except guidance.PreviewRateLimited as error:
+            except adjustments.PreviewRateLimited as error:
                 response = JsonResponse({"error": str(error)}, status=429)
                 response["Retry-After"] = str(error.retry_after)
                 return response
@@ -54,7 +54,7 @@ def job_preview(request: HttpRequest, task_id: str) -> HttpResponse:
     form = GuidanceForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    data = guidance.preview(
+    data = adjustments.preview(
         job,
         hints=form.cleaned_data["hints"],
         vividness=form.cleaned_data["vividness"],
@@ -71,7 +71,7 @@ def job_palette(request: HttpRequest, task_id: str) -> HttpResponse:
     x, y = _point(request)
     if x is None or y is None:
         return JsonResponse({"error": "x and y must be numbers of pixels."}, status=400)
-    colours = guidance.alternatives(job, x=x, y=y)
+    colours = adjustments.alternatives(job, x=x, y=y)
     return JsonResponse(
         {"colors": [{"color": c.color, "probability": c.probability} for c in colours]}
     )
@@ -82,8 +82,8 @@ def job_palette(request: HttpRequest, task_id: str) -> HttpResponse:
 @free_and_limited
 def job_suggestions(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
-    found = guidance.suggestions(job)
-    return JsonResponse({"suggestions": [guidance.suggestion_data(s) for s in found]})
+    found = adjustments.suggestions(job)
+    return JsonResponse({"suggestions": [adjustments.suggestion_data(s) for s in found]})
 
 
 @login_required
@@ -94,7 +94,7 @@ def job_reach(request: HttpRequest, task_id: str) -> HttpResponse:
     x, y = _point(request)
     if x is None or y is None:
         return JsonResponse({"error": "x and y must be numbers of pixels."}, status=400)
-    outline = guidance.reach(job, x=x, y=y)
+    outline = adjustments.reach(job, x=x, y=y)
     # The same photo and point always reach the same surface, until the model changes.
     response = JsonResponse({"x": x, "y": y, "outline": [[px, py] for px, py in outline]})
     response["Cache-Control"] = "private, max-age=300"
@@ -106,7 +106,7 @@ def job_reach(request: HttpRequest, task_id: str) -> HttpResponse:
 @free_and_limited
 def job_confidence(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
-    return _private(HttpResponse(guidance.unsure_overlay(job), content_type="image/png"))
+    return _private(HttpResponse(adjustments.unsure_overlay(job), content_type="image/png"))
 
 
 @login_required
@@ -118,7 +118,7 @@ def job_refine(request: HttpRequest, task_id: str) -> HttpResponse:
         messages.error(request, form.first_error())
         return redirect("web:job_detail", task_id=job.task_id)
     try:
-        refinement = guidance.refine_job(
+        refinement = adjustments.refine_job(
             job, hints=form.cleaned_data["hints"], vividness=form.cleaned_data["vividness"]
         )
     except (InsufficientCredits, EngineError) as error:

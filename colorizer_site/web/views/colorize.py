@@ -14,8 +14,9 @@ from colorizer_site.credits.services import InsufficientCredits, balance_of
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
 from colorizer_site.jobs import albums, batches, captions_csv, options, photo_kinds, services
-from colorizer_site.jobs.fetching import ImageFetchError
+from colorizer_site.jobs.image_fetch import ImageFetchError
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
 from colorizer_site.jobs.uploads import uploads_to_temporary_files
 from colorizer_site.web.job_forms import ColorizeForm
 
@@ -25,7 +26,7 @@ def colorize_page(
 ) -> HttpResponse:
     """Render the form; the home view calls this for signed-in users."""
     balance = balance_of(request.user)
-    cheapest = services.job_cost(services.JobOptions())
+    cheapest = job_cost(JobOptions())
     context = {
         "form": form or ColorizeForm(),
         "balance": balance,
@@ -85,7 +86,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         except EngineError as error:
             form.add_error(image_field, str(error))
-        except services.InvalidJobOptions as error:
+        except InvalidJobOptions as error:
             form.add_error(None, str(error))
         except InsufficientCredits as error:
             form.add_error(None, str(error))
@@ -112,7 +113,7 @@ def _submit_batch(request: HttpRequest, form: ColorizeForm) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             form.add_error("image", str(error))
-    except (InsufficientCredits, services.InvalidJobOptions) as error:
+    except (InsufficientCredits, InvalidJobOptions) as error:
         form.add_error(None, str(error))
     else:
         album = _organise(request, form, batch.jobs.order_by("id"))

@@ -6,23 +6,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError
+from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
+from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE
 from colorizer_site.jobs import (
     addon_refunds,
+    adjustments,
     facts,
     files,
-    guidance,
     options,
     photo_kinds,
     progress,
     services,
     sharing,
+    stored_sentences,
 )
+from colorizer_site.jobs.endings import JobAlreadyFinished, cancel_job, refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
 from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -40,11 +46,11 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     context = {
         "job": job,
-        "refunded": services.refunded_credits(job) if job.failed else 0,
+        "refunded": refunded_credits(job) if job.failed else 0,
         "stage_label": progress.stage_label(job.stage),
         "queue": progress.queue_state(job),
         "poll_delay_ms": progress.poll_delay_ms(job),
-        "notes": addon_refunds.job_notes(job),
+        "notes": [stored_sentences.read(note) for note in addon_refunds.job_notes(job)],
         "addon_refund": addon_refunds.refunded_addon_credits(job),
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
@@ -73,11 +79,11 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     form = OptionsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Those options are not available; pick them again.")
+        messages.error(request, gettext("Those options are not available; pick them again."))
         return redirect("web:job_detail", task_id=job.task_id)
     try:
         new_job = services.rerun_job(job, options=form.job_options())
-    except (InsufficientCredits, EngineError, services.InvalidJobOptions) as error:
+    except (InsufficientCredits, EngineError, InvalidJobOptions) as error:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=new_job.task_id)
@@ -88,12 +94,12 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
 def job_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     try:
-        job = services.cancel_job(job)
-    except services.JobAlreadyFinished as error:
+        job = cancel_job(job)
+    except JobAlreadyFinished as error:
         messages.error(request, str(error))
     else:
         if job.is_finished:
-            messages.success(request, "Cancelled; the credits are back in your balance.")
+            messages.success(request, gettext("Cancelled; the credits are back in your balance."))
     return redirect("web:job_detail", task_id=job.task_id)
 
 
@@ -154,17 +160,17 @@ def job_download(request: HttpRequest, task_id: str, output_format: str) -> Http
 
 def adjust_context(job: ColorizationJob) -> dict:
     """What the "Adjust colours" panel needs; empty when the job cannot be adjusted."""
-    if not guidance.can_adjust(job):
+    if not adjustments.can_adjust(job):
         return {"can_adjust": False}
     return {
         "can_adjust": True,
         "pins_json": json.dumps(job.options.get("hints", [])),
-        "vividness": guidance.chosen_vividness(job),
+        "vividness": adjustments.chosen_vividness(job),
         "vividness_is_default": job.options.get("vividness") is None,
-        "vividness_range": guidance.VIVIDNESS_RANGE,
-        "max_hints": guidance.MAX_HINTS,
-        "preview_size": guidance.DEFAULT_PREVIEW_SIZE,
-        "apply_cost": services.job_cost(services.JobOptions.from_job(job)),
+        "vividness_range": VIVIDNESS_RANGE,
+        "max_hints": MAX_HINTS,
+        "preview_size": DEFAULT_PREVIEW_SIZE,
+        "apply_cost": job_cost(JobOptions.from_job(job)),
     }
 
 

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from colorizer_site import engine
 from colorizer_site.jobs import intake
-from colorizer_site.jobs.services import engine_config
+from colorizer_site.jobs.registry import engine_config
 
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 

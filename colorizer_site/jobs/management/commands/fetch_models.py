@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from colorizer_site.engine import models
+from colorizer_site.engine import model_registry
 from colorizer_site.engine.downloads import (
     CatalogEntry,
     DownloadError,
@@ -48,7 +48,7 @@ class Command(BaseCommand):
     def handle(self, *, names: list[str], **options) -> None:
         models_dir = Path(options["dir"] or settings.COLORIZER_MODELS_DIR)
         catalog = read_catalog(
-            Path(options["catalog"]) if options["catalog"] else models.CATALOG_PATH
+            Path(options["catalog"]) if options["catalog"] else model_registry.CATALOG_PATH
         )
         unknown = [name for name in names if name not in catalog]
         if unknown:
@@ -115,5 +115,5 @@ class Command(BaseCommand):
                 f"{entry.name}: installed {path}, NOT verified: the catalog has no published "
                 f"sha256. This file's sha256 is {digest}."
             )
-        models.forget_sessions()
+        model_registry.forget_sessions()
         return True

@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from colorizer_site.jobs import services
+from colorizer_site.jobs.endings import reap_stuck_jobs
 
 
 class Command(BaseCommand):
     help = "Fail (state -8) and refund jobs processing longer than COLORIZER_JOB_TIMEOUT_SECONDS."
 
     def handle(self, **options) -> None:
-        reaped = services.reap_stuck_jobs()
+        reaped = reap_stuck_jobs()
         self.stdout.write(f"Reaped {reaped} stuck job{'s' if reaped != 1 else ''}.")

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from PIL import Image, ImageOps
 
 from colorizer_site import engine
-from colorizer_site.jobs.services import engine_config
+from colorizer_site.jobs.registry import engine_config
 from colorizer_site.web.landing import SAMPLE_FILE, landing_sample, sample_directory
 
 
