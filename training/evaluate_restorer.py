@@ -89,7 +89,7 @@ def evaluate(photos: list[Path]) -> tuple[dict, list[list[np.ndarray]], list[str
             for name, output in outputs.items():
                 scores[kind][name].append(delta_e(output, truth_lab))
             # Ten pairs for the sheet: the first photos, taking the kinds in turn.
-            if number % 7 == 0 and len(sheet_rows) < 10 and kind_number == (number // 7) % 4:
+            if number % 4 == 0 and len(sheet_rows) < 10 and kind_number == (number // 4) % 4:
                 small = [
                     cv2.resize(im, (192, 192), interpolation=cv2.INTER_AREA)
                     for im in (faded8, outputs["restore"], clean)

@@ -71,7 +71,12 @@ def test_restore_chosen_on_the_form_makes_a_restore_job_at_the_same_price(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_user.post(
             reverse("web:colorize"),
-            {"image": _upload(faded_print), "mode": "restore", "model": "tiny"},
+            {
+                "image": _upload(faded_print),
+                "mode": "restore",
+                "model": "tiny",
+                "output_format": "jpeg",
+            },
         )
 
     job = ColorizationJob.objects.get(owner=user)
@@ -85,7 +90,13 @@ def test_restore_chosen_on_the_form_makes_a_restore_job_at_the_same_price(
 
 def test_an_unknown_mode_on_the_form_is_refused_without_charge(client_user, user, faded_print):
     response = client_user.post(
-        reverse("web:colorize"), {"image": _upload(faded_print), "mode": "repaint", "model": "tiny"}
+        reverse("web:colorize"),
+        {
+            "image": _upload(faded_print),
+            "mode": "repaint",
+            "model": "tiny",
+            "output_format": "jpeg",
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["mode"]
