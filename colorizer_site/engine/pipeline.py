@@ -17,6 +17,7 @@ from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.hints import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.model_registry import Prediction, predict, takes_hints
@@ -48,6 +49,14 @@ _PROGRESS_AT = {
     "face_remaster": 70,
     "encode": 92,
 }
+
+# Notes with values in them; the site reads the stored English back in the reader's
+# language by these templates (jobs.stored_sentences).
+ALREADY_IN_COLOUR_NOTE = _(
+    "The input was already in colour (mean chroma %(chroma)s); "
+    "it was colorized again from its luminance."
+)
+SCRATCH_SHARE_NOTE = _("Scratch repair touched %(share)s%% of the pixels.")
 
 
 def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None) -> np.ndarray:
@@ -115,8 +124,9 @@ def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineCon
     check_vividness(options.vividness)
     if options.hints and not takes_hints(entry, config):
         raise InvalidOptions(
-            f"The model {options.model!r} does not take colour hints; choose tiny or large.",
+            _("The model %(model)s does not take colour hints; choose tiny or large."),
             field="hints",
+            model=repr(options.model),
         )
 
 
@@ -195,10 +205,7 @@ def colorize(
         if decoded.rgb is not None:
             chroma = mean_chroma(decoded.rgb)
             if chroma > COLOUR_CHROMA:
-                notes.append(
-                    f"The input was already in colour (mean chroma {chroma:.0f}); "
-                    "it was colorized again from its luminance."
-                )
+                notes.append(ALREADY_IN_COLOUR_NOTE % {"chroma": f"{chroma:.0f}"})
             lightness = lightness_of_rgb(decoded.rgb)
         else:
             lightness = lightness_of_gray(decoded.gray)
@@ -210,9 +217,9 @@ def colorize(
             lightness, repaired_share = scratches.clean_scratches(lightness, config.threads)
             if repaired_share == 0.0:
                 unchanged_addons.append("clean_scratches")
-                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
+                notes.append(_("Scratch repair found no scratches or dust; nothing was changed."))
             else:
-                notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
+                notes.append(SCRATCH_SHARE_NOTE % {"share": f"{repaired_share * 100:.2f}"})
 
     with run.stage("colorize"):
         prediction = predict(lightness, entry, config, options.hints)
