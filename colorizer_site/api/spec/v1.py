@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
@@ -46,6 +47,7 @@ COLORIZE = Operation(
         CALLBACK_URL,
         HINTS,
         VIVIDNESS,
+        *FACT_PARAMS,
     ),
     replies=(
         Reply(
