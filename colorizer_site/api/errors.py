@@ -16,8 +16,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from colorizer_site.credits.services import InsufficientCredits
 from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
+from colorizer_site.jobs.albums import InvalidAlbum
 from colorizer_site.jobs.batches import InvalidBatch
 from colorizer_site.jobs.endings import JobAlreadyFinished
+from colorizer_site.jobs.facts import InvalidFacts
 from colorizer_site.jobs.image_fetch import ImageFetchError, InvalidImageUrl
 from colorizer_site.jobs.links import ResultExpired
 from colorizer_site.jobs.models import ColorizationJob
@@ -57,7 +59,7 @@ def api_error_for(error: Exception) -> ApiError | None:
         return ApiError(410, str(error), extra={"taskId": error.task_id} if error.task_id else {})
     if isinstance(error, InvalidJobOptions):
         return ApiError(400, str(error))
-    if isinstance(error, InvalidBatch):
+    if isinstance(error, InvalidBatch | InvalidFacts | InvalidAlbum):
         return ApiError(400, str(error))
     if isinstance(error, JobAlreadyFinished):
         return ApiError(409, str(error))

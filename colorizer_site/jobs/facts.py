@@ -176,6 +176,15 @@ def update_many(*, owner: User, task_ids: list[str], changes: dict[str, Any]) ->
     return count
 
 
+def facts_data(job: ColorizationJob) -> dict[str, Any]:
+    """The job's facts as the API shows them: the words, and the years read from the date."""
+    try:
+        years = (job.facts.year_from, job.facts.year_to)
+    except PhotoFacts.DoesNotExist:
+        years = (None, None)
+    return {**facts_of(job).as_dict(), "year_from": years[0], "year_to": years[1]}
+
+
 def caption_of(job: ColorizationJob) -> Caption:
     """The engine's view of the job's facts, for writing them into a file."""
     facts = facts_of(job)

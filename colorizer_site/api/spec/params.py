@@ -8,6 +8,7 @@ API and the pages read them, and those two import only downwards.
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_noop as _
 
 from colorizer_site.engine import formats
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
+from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
+from colorizer_site.engine.types import MODES
 from colorizer_site.jobs import options
 from colorizer_site.jobs.limits import Surface, limits_for
 
@@ -46,9 +49,9 @@ class Param:
     name: str
     description: str
     # string | integer | number | file | files (repeated) | flag (true/false/1/0) | file-or-text
-    # | hints (JSON text)
+    # | hints (JSON text) | list (a JSON array of strings, in a JSON body)
     kind: str = "string"
-    location: str = "form"  # form | query | path
+    location: str = "form"  # form | query | path | json (a member of a JSON object body)
     choices: tuple[str | int, ...] = ()
     default: str | int | None = None
     required: bool = False
@@ -117,6 +120,14 @@ class Operation:
             value = example.values.get(param.name)
             if value is not None and param.location == "form":
                 lines.append(f"-F {shlex.quote(param.name + '=' + value)}")
+        body = {
+            param.name: json.loads(value) if param.kind == "list" else value
+            for param in self.params
+            if param.location == "json" and (value := example.values.get(param.name)) is not None
+        }
+        if body:
+            lines.append(f"-H {shlex.quote('Content-Type: application/json')}")
+            lines.append(f"-d {shlex.quote(json.dumps(body, ensure_ascii=False))}")
         if example.values.get("output"):
             lines.append(f"-o {shlex.quote(example.values['output'])}")
         return " \\\n  ".join(lines)
@@ -141,6 +152,17 @@ MODEL = Param(
     + ".",
     choices=options.model_choices(),
     default=options.DEFAULT_MODEL,
+)
+MODE = Param(
+    "mode",
+    "What to do with the photo: `colorize` gives a black-and-white photo colour; "
+    "`restore` repairs a faded colour print (removes the cast, brings back contrast and "
+    "saturation) and keeps its own colours. The same price. The result reports the photo "
+    "kind it detected (`photo_kind`: " + ", ".join(PHOTO_KINDS) + "); "
+    "`model`, `hints` and `vividness`'s temperature apply to colorize only.",
+    choices=MODES,
+    default=options.DEFAULT_MODE,
+    example="restore",
 )
 OUTPUT_FORMAT = Param(
     "format",

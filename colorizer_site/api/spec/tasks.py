@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
 
+from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
@@ -11,6 +12,7 @@ from colorizer_site.api.spec.params import (
     FACE_REMASTER,
     HINTS,
     INPUT_LIMITS,
+    MODE,
     MODEL,
     NO_SUCH_TASK,
     OUTPUT_FORMAT,
@@ -70,12 +72,14 @@ CREATE_TASK = Operation(
             choices=(1, 2, 3),
             default=1,
         ),
+        MODE,
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
         CALLBACK_URL,
         HINTS,
         VIVIDNESS,
+        *FACT_PARAMS,
     ),
     replies=(
         Reply(
@@ -136,6 +140,10 @@ CREATE_TASK = Operation(
         Example(
             _("Pin two colours (a blue coat, a red door) a little more vividly"),
             {"image_file": "@photo.jpg", "sync": "1", "hints": EXAMPLE_HINTS, "vividness": "70"},
+        ),
+        Example(
+            _("Restore a faded colour print (keeps its colours)"),
+            {"image_file": "@photo.jpg", "sync": "1", "mode": "restore"},
         ),
         Example(
             _("Safe to retry: an idempotency key"),

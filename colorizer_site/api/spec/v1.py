@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
 
+from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
     FACE_REMASTER,
     HINTS,
+    MODE,
     MODEL,
     OUTPUT_FORMAT,
     V1_AUTH_REPLIES,
@@ -41,6 +43,7 @@ COLORIZE = Operation(
             required=True,
             example="@photo.jpg",
         ),
+        MODE,
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
@@ -48,9 +51,18 @@ COLORIZE = Operation(
         CALLBACK_URL,
         HINTS,
         VIVIDNESS,
+        *FACT_PARAMS,
     ),
     replies=(
-        Reply(200, _("The result's absolute, time-limited URL."), "colorize"),
+        Reply(
+            200,
+            _(
+                "The result's absolute, time-limited URL, the mode it was made in and the "
+                "photo kind the detector saw (a colour photo sent to colorize is colorized; "
+                "`photoKind` says it had colour)."
+            ),
+            "colorize",
+        ),
         Reply(
             400,
             _(
@@ -89,6 +101,7 @@ COLORIZE = Operation(
     ),
     examples=(
         Example(_("Upload a file"), {"image": "@photo.jpg"}),
+        Example(_("Restore a faded colour print"), {"image": "@photo.jpg", "mode": "restore"}),
         Example(
             _("From a URL with the tiny model"),
             {"image": "https://example.com/old-photo.jpg", "model": "tiny"},

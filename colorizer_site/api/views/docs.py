@@ -98,14 +98,20 @@ ACCEPTS = {
     "files": _("files (repeat the field)"),
     "file-or-text": _("file, or text: URL / base64 / data URL"),
     "hints": _("text: a JSON array of pins"),
+    "list": _("a JSON array of strings"),
     "number": _("number"),
     "integer": _("integer"),
 }
-WHERE = {"form": _("form field"), "query": _("query string"), "path": _("in the path")}
+WHERE = {
+    "form": _("form field"),
+    "query": _("query string"),
+    "path": _("in the path"),
+    "json": _("JSON body"),
+}
 
 
 def _row(param: Param) -> ParamRow:
-    if param.kind in ("file", "files", "file-or-text", "hints"):
+    if param.kind in ACCEPTS and param.kind not in ("number", "integer"):
         accepts = str(ACCEPTS[param.kind])
     elif param.choices:
         accepts = " | ".join(str(choice) for choice in param.choices)
