@@ -38,6 +38,7 @@ from colorizer_site.jobs.options import (
     job_cost,
 )
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.lib.zipstream import stream_zip
 
 if TYPE_CHECKING:
@@ -45,8 +46,11 @@ if TYPE_CHECKING:
     from colorizer_site.keys.models import ApiKey
 
 
-class InvalidBatch(ValueError):
+class InvalidBatch(DomainError, ValueError):
     """The batch as a whole cannot be accepted; `str()` says why."""
+
+    code = "invalid_batch"
+    about = "photo"
 
 
 class BatchNotCovered(credits.InsufficientCredits):

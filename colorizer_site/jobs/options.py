@@ -17,6 +17,7 @@ from colorizer_site.engine.hints import check_hints, check_vividness
 from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, ColourHint, EngineConfig
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 
 # Credits: every colorization costs BASE_PRICE, each paid add-on adds its price.
 BASE_PRICE = 1
@@ -51,8 +52,10 @@ def price_words(credits: int) -> str:
     return f"+{credits} credit{'s' if credits != 1 else ''}"
 
 
-class InvalidJobOptions(ValueError):
+class InvalidJobOptions(DomainError, ValueError):
     """An option value the product does not offer; `str()` says which and why."""
+
+    code = "invalid_options"
 
 
 @dataclass(frozen=True)

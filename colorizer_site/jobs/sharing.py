@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from colorizer_site.jobs.links import result_available
 from colorizer_site.jobs.models import Batch, ColorizationJob, ShareLink
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -37,8 +38,10 @@ class ShareNotFound(Exception):
     """No live share behind this token (or no such photo in it): the page is a 404."""
 
 
-class CannotShare(ValueError):
+class CannotShare(DomainError, ValueError):
     """The job has nothing to show yet (or any more); `str()` says why."""
+
+    code = "cannot_share"
 
 
 def create_share(

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from colorizer_site.keys.models import ApiKey
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -33,8 +34,10 @@ PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-class TooManyKeys(Exception):
+class TooManyKeys(DomainError):
     """The user already has the maximum number of live keys; `str()` says so."""
+
+    code = "too_many_keys"
 
 
 def hash_key(raw_key: str) -> str:

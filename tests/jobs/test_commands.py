@@ -100,7 +100,10 @@ def test_serve_runs_the_site_and_a_worker_and_one_ctrl_c_stops_both(tmp_path: Pa
     port = _free_port()
     serve = subprocess.Popen(
         [*manage, "serve", f"127.0.0.1:{port}", "--no-reload"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
@@ -113,6 +115,41 @@ def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goe
     # Nothing changed after the restart: one charge and one refund for the killed job.
     assert _ledger(slow) == [("charge", -2), ("refund", 2)]
     assert balance_of(owner) == 9
+
+
+def test_a_killed_workers_job_goes_back_to_the_queue_and_the_next_worker_finishes_it(
+    make_user, make_photo, start_worker
+) -> None:
+    owner = make_user(credits=10)
+    with override_settings(TASKS=DATABASE_BACKEND):
+        slow = services.submit_job(
+            owner=owner,
+            image=make_photo(4096, 4096),
+            filename="big.jpg",
+            options=JobOptions(model="large", clean_scratches=True),
+        )
+    # A one-second heartbeat: the job is given up on after three silent seconds.
+    beat = {"COLORIZER_HEARTBEAT_SECONDS": "1"}
+    first = start_worker(**beat)
+    _wait_until(lambda: _state(slow) == State.PROCESSING, 120, "the worker to take the job")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    killed_at = time.monotonic()
+    assert _state(slow) == State.PROCESSING, "the kill should land mid-job"
+
+    start_worker(**beat)
+    _wait_until(lambda: _state(slow) != State.PROCESSING or slow.requeues, 60, "the requeue")
+    _wait_until(lambda: _state(slow) == State.SUCCEEDED or slow.is_finished, 240, "the rerun")
+    print(f"kill to success: {time.monotonic() - killed_at:.1f} s")
+
+    assert slow.state == State.SUCCEEDED, slow.error_message
+    assert slow.requeues == 1
+    assert _ledger(slow) == [("charge", -2)]
+    assert balance_of(owner) == 8
+    results = list(Path(settings.MEDIA_ROOT).glob(f"results/*/*/*/{slow.task_id}*"))
+    assert [path.name for path in results] == [Path(slow.result_file.name).name]
+    runs = DBTaskResult.objects.filter(args_kwargs__args=[slow.id])
+    assert sorted(runs.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
 
 
 def test_a_job_finishes_normally_in_the_real_worker_and_reports_progress(

@@ -18,14 +18,16 @@ def usage_chart(user, days: int = 30) -> dict:
     bars = []
     for index, (day, spent) in enumerate(spending):
         height = round(plot * spent / peak, 1) if peak else 0
-        bars.append({
-            "day": day,
-            "spent": spent,
-            "x": round(index * slot + slot * 0.15, 1),
-            "y": round(plot - height, 1),
-            "width": round(slot * 0.7, 1),
-            "height": height,
-        })
+        bars.append(
+            {
+                "day": day,
+                "spent": spent,
+                "x": round(index * slot + slot * 0.15, 1),
+                "y": round(plot - height, 1),
+                "width": round(slot * 0.7, 1),
+                "height": height,
+            }
+        )
     return {
         "bars": bars,
         "days": days,

@@ -11,9 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST, require_safe
 
-from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import EngineError
 from colorizer_site.jobs import adjustments
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.job_forms import GuidanceForm
 from colorizer_site.web.views.jobs import owned_job
 
@@ -22,19 +21,15 @@ View = Callable[..., HttpResponse]
 
 def free_and_limited(view: View) -> View:
     """Count the request against the user's preview allowance (429 past it) and answer
-    the engine's refusals (a bad pin, a point off the photo) as a 400 with the reason."""
+    the refusals (a bad pin, a point off the photo) as JSON with the reason."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             adjustments.check_preview_rate(request.user)
             return view(request, *args, **kwargs)
-        except adjustments.PreviewRateLimited as error:
-            response = JsonResponse({"error": str(error)}, status=429)
-            response["Retry-After"] = str(error.retry_after)
-            return response
-        except EngineError as error:
-            return JsonResponse({"error": str(error)}, status=400)
+        except DomainError as error:
+            return JsonResponse({"error": str(error)}, status=error.status, headers=error.headers())
 
     return wrapper
 
@@ -91,7 +86,7 @@ def job_refine(request: HttpRequest, task_id: str) -> HttpResponse:
         refinement = adjustments.refine_job(
             job, hints=form.cleaned_data["hints"], vividness=form.cleaned_data["vividness"]
         )
-    except (InsufficientCredits, EngineError) as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=refinement.task_id)

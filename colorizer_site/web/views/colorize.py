@@ -7,14 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from colorizer_site.credits.services import InsufficientCredits, balance_of
+from colorizer_site.credits.services import balance_of
 from colorizer_site.engine import formats
-from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
 from colorizer_site.jobs import batches, services
-from colorizer_site.jobs.image_fetch import ImageFetchError
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
+from colorizer_site.jobs.options import JobOptions, job_cost
 from colorizer_site.jobs.uploads import uploads_to_temporary_files
+from colorizer_site.lib.errors import DomainError, show_on_form
 from colorizer_site.web.job_forms import ColorizeForm
 
 
@@ -49,21 +48,11 @@ def colorize(request: HttpRequest) -> HttpResponse:
         return _submit_batch(request, form)
     if form.is_valid():
         # Every check below runs before the charge, so an error here has cost nothing.
-        image_field = "image" if form.cleaned_data["image"] else "image_url"
+        photo_field = "image" if form.cleaned_data["image"] else "image_url"
         try:
             job = _submit(request, form)
-        except ImageFetchError as error:
-            form.add_error("image_url", str(error))
-        except ModelNotInstalled as error:
-            form.add_error("model", str(error))
-        except InvalidOptions as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        except EngineError as error:
-            form.add_error(image_field, str(error))
-        except InvalidJobOptions as error:
-            form.add_error(None, str(error))
-        except InsufficientCredits as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            show_on_form(form, error, photo_field=photo_field)
         else:
             return redirect("web:job_detail", task_id=job.task_id)
     return colorize_page(request, form, status=400)
@@ -81,13 +70,8 @@ def _submit_batch(request: HttpRequest, form: ColorizeForm) -> HttpResponse:
             strict=False,
             source=ColorizationJob.Source.WEB,
         )
-    except (batches.InvalidBatch, EngineError) as error:
-        if isinstance(error, ModelNotInstalled | InvalidOptions):
-            form.add_error(None, str(error))
-        else:
-            form.add_error("image", str(error))
-    except (InsufficientCredits, InvalidJobOptions) as error:
-        form.add_error(None, str(error))
+    except DomainError as error:
+        show_on_form(form, error, photo_field="image")
     else:
         return redirect("web:batch_detail", batch_id=batch.batch_id)
     return colorize_page(request, form, status=400)
