@@ -15,7 +15,7 @@ app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
     path("gallery/", gallery.gallery, name="gallery"),
-    # Jobs and the gallery (issue 5).
+    # Jobs and the gallery.
     path("colorize/", colorize.colorize, name="colorize"),
     path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
     path("jobs/<str:task_id>/", jobs.job_detail, name="job_detail"),
@@ -33,15 +33,15 @@ urlpatterns = [
         jobs.job_download,
         name="job_download",
     ),
-    # Adjust colours (issue 10).
+    # Adjust colours.
     path("jobs/<str:task_id>/preview", adjust.job_preview, name="job_preview"),
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
-    # Batches (issue 11).
+    # Batches.
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
-    # Share links (issue 11): the owner's side, then the public pages.
+    # Share links: the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
     path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),
     path("shares/", sharing.shares, name="shares"),

@@ -61,26 +61,34 @@ def _ledger(job: ColorizationJob) -> list[tuple[str, int]]:
     return sorted(CreditEntry.objects.filter(job=job).values_list("kind", "delta"))
 
 
-def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goes_on(
-    make_user, make_photo, start_worker
-) -> None:
-    owner = make_user(credits=10)
+def _submit_slow_job(owner, make_photo) -> ColorizationJob:
+    """A big photo with scratch repair (2 credits): seconds of work, long enough to kill
+    its worker midway."""
     with override_settings(TASKS=DATABASE_BACKEND):
-        # A big photo with scratch repair: seconds of work, long enough to kill it midway.
-        slow = services.submit_job(
+        return services.submit_job(
             owner=owner,
             image=make_photo(4096, 4096),
             filename="big.jpg",
             options=JobOptions(model="large", clean_scratches=True),
         )
+
+
+def _kill_mid_job(worker: subprocess.Popen, job: ColorizationJob) -> None:
+    _wait_until(lambda: _state(job) == State.PROCESSING, 120, "the worker to take the job")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert _state(job) == State.PROCESSING, "the kill should land mid-job"
+
+
+def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goes_on(
+    make_user, make_photo, start_worker
+) -> None:
+    owner = make_user(credits=10)
+    slow = _submit_slow_job(owner, make_photo)
     assert balance_of(owner) == 8
 
-    first = start_worker()
-    _wait_until(lambda: _state(slow) == State.PROCESSING, 120, "the worker to take the job")
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    _kill_mid_job(start_worker(), slow)
 
-    assert _state(slow) == State.PROCESSING, "the kill should land mid-job"
     assert slow.progress < 100
     assert _ledger(slow) == [("charge", -2)]
 
@@ -121,21 +129,11 @@ def test_a_killed_workers_job_goes_back_to_the_queue_and_the_next_worker_finishe
     make_user, make_photo, start_worker
 ) -> None:
     owner = make_user(credits=10)
-    with override_settings(TASKS=DATABASE_BACKEND):
-        slow = services.submit_job(
-            owner=owner,
-            image=make_photo(4096, 4096),
-            filename="big.jpg",
-            options=JobOptions(model="large", clean_scratches=True),
-        )
+    slow = _submit_slow_job(owner, make_photo)
     # A one-second heartbeat: the job is given up on after three silent seconds.
     beat = {"COLORIZER_HEARTBEAT_SECONDS": "1"}
-    first = start_worker(**beat)
-    _wait_until(lambda: _state(slow) == State.PROCESSING, 120, "the worker to take the job")
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    _kill_mid_job(start_worker(**beat), slow)
     killed_at = time.monotonic()
-    assert _state(slow) == State.PROCESSING, "the kill should land mid-job"
 
     start_worker(**beat)
     _wait_until(lambda: _state(slow) != State.PROCESSING or slow.requeues, 60, "the requeue")
