@@ -12,7 +12,7 @@ PORT ?= 8000
 MODEL ?= tiny
 
 .PHONY: run install setup test test-fast lint bench train export-model train-defects export-defects evaluate \
-	postgres chromium clean deploy-local deploy-local-down soak faults scale-out
+	postgres chromium exiftool clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
 
@@ -34,7 +34,7 @@ setup: install
 run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
-test: postgres chromium
+test: postgres chromium exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
@@ -43,7 +43,7 @@ test: postgres chromium
 # The quick loop: unit and Django tests, without the browser, the deploy-local stack,
 # training or the killed-worker fault runs (the markers of pyproject.toml).
 FAST_MARKERS := not browser and not stack and not training and not slow
-test-fast: postgres
+test-fast: postgres exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(ARGS)
 
@@ -62,7 +62,11 @@ postgres:
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-# Own models (MODEL_CARD.md). Training needs the `train` extra and the shared datasets;
+# Tests read captions back from result files with ExifTool, a reader this code did not write.
+exiftool:
+	@test -x /usr/bin/exiftool || (apt-get update -qq && apt-get install -y -qq libimage-exiftool-perl)
+
+# Own models (docs/models/colorizer.md). Training needs the `train` extra and the shared datasets;
 # the shards are decoded once into training/cache/. TRAIN_MINUTES is a wall-clock budget.
 # INIT=shipped continues the released model (training/release/$(MODEL).pt); INIT=imagenet
 # starts over from the pretrained encoder. An interrupted run resumes from its last.pt.
@@ -111,7 +115,7 @@ bench:
 	$(BIN)/python bench/data_export.py
 
 # A production-shaped stack on loopback (gunicorn, workers, PostgreSQL, S3 through
-# moto); see README, "Deploying". Pids and logs under var/stack/.
+# moto); see docs/operations.md. Pids and logs under var/stack/.
 deploy-local: postgres
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test$(comma)ops)
 	$(BIN)/python deploy/local_stack.py up

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import random
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from traffic_stats import Stats
@@ -44,6 +46,22 @@ def photo(width: int, height: int, seed: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
+
+
+def confirmation_link(email: str, *, wait: float = 10.0) -> str:
+    """The path of the verification link mailed to `email`, read from the files of the
+    file-based mail backend (EMAIL_FILE_PATH); "" when none came within `wait` seconds."""
+    folder = Path(os.environ.get("EMAIL_FILE_PATH", ""))
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        for path in sorted(folder.glob("*.log"), key=lambda item: item.stat().st_mtime):
+            text = path.read_text(errors="replace")
+            if f"To: {email}" in text:
+                found = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", text)
+                if found:
+                    return found.group(1)
+        time.sleep(0.2)
+    return ""
 
 
 def _said(response: httpx.Response) -> str:
@@ -147,6 +165,16 @@ class VirtualUser:
                 "csrfmiddlewaretoken": self.csrf(),
             },
         )
+        if response is None or response.status_code != 302:
+            return False
+        # The address is verified by the link mailed to it (as files, by the local stack).
+        link = confirmation_link(email)
+        if not link:
+            return False
+        response = self.request(
+            "POST /accounts/confirm-email/", "POST", link,
+            data={"csrfmiddlewaretoken": self.csrf()},
+        )  # fmt: skip
         if response is None or response.status_code != 302:
             return False
         response = self.request(

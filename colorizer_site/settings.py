@@ -64,7 +64,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "axes",
+    # Accounts (docs/accounts.md): sign-up, log-in, email verification, two-factor and
+    # passkeys. Social providers join below only when an operator configures them.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
     "colorizer_site.accounts",
     "colorizer_site.credits",
     "colorizer_site.keys",
@@ -90,8 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks, so it sees the outcome of authentication.
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "colorizer_site.urls"
@@ -144,8 +148,10 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # The admin's own log-in form and `force_login` in tests.
     "django.contrib.auth.backends.ModelBackend",
+    # Log-in by email, passkeys and social accounts (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,19 +159,76 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Log-in throttling: after 5 failures for one account from one address, that
-# pair waits 15 minutes. Counting per pair keeps an attacker from locking a
-# victim out from elsewhere.
-AXES_FAILURE_LIMIT = env_int("COLORIZER_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_USERNAME_FORM_FIELD = "username"
+# django-allauth (docs/accounts.md). People sign in with their email address, which
+# must be verified before they can sign in at all: only then can sign-up answer the
+# same whether or not the address already has an account (no enumeration).
+ACCOUNT_ADAPTER = "colorizer_site.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None  # User.save keeps username equal to the email
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one once it is verified
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = True
+# A reset asked for an address without an account sends nothing (the page says the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Colorizer: "
+ACCOUNT_FORMS = {
+    "login": "colorizer_site.accounts.forms.LoginForm",
+    "signup": "colorizer_site.accounts.forms.SignupForm",
+}
+# The one throttle on signing in: allauth's rate limits, kept in the shared cache so they
+# hold across every web process. They cover each step (password, authenticator codes,
+# reset, sign-up, verification mails), where a second mechanism would see only the
+# password. Failed log-ins count per address *and* client IP (the adapter's key), so a
+# stranger cannot lock the owner out from elsewhere; 10 a minute per IP caps a sweep.
+COLORIZER_LOGIN_FAILURE_LIMIT = env_int("COLORIZER_LOGIN_FAILURE_LIMIT", 5)
+COLORIZER_LOGIN_LOCKOUT_MINUTES = 15
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"10/m/ip,{COLORIZER_LOGIN_FAILURE_LIMIT}/{COLORIZER_LOGIN_LOCKOUT_MINUTES}m/key"
+    )
+}
+
+# Two-factor sign-in: authenticator apps (TOTP) with recovery codes, and passkeys, which
+# also sign in on their own. WebAuthn needs a secure context: HTTPS, or localhost.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_TOTP_ISSUER = "Colorizer"
+# Only the tests' live server (plain http on 127.0.0.1) turns this on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("COLORIZER_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
+
+# Sign-in with Google, GitHub or Microsoft: each provider is on only when the operator
+# sets its client id and secret (docs/accounts.md); with none set, no provider is
+# installed and nothing outside is ever contacted.
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+for _provider, _prefix in (
+    ("google", "COLORIZER_GOOGLE"),
+    ("github", "COLORIZER_GITHUB"),
+    ("microsoft", "COLORIZER_MICROSOFT"),
+):
+    _client_id = os.environ.get(f"{_prefix}_CLIENT_ID", "")
+    _secret = os.environ.get(f"{_prefix}_SECRET", "")
+    if _client_id and _secret:
+        INSTALLED_APPS.append(f"allauth.socialaccount.providers.{_provider}")
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [{"client_id": _client_id, "secret": _secret}]
+        }
+if "microsoft" in SOCIALACCOUNT_PROVIDERS:
+    # "common": personal and work accounts; an organisation may name its tenant instead.
+    SOCIALACCOUNT_PROVIDERS["microsoft"]["TENANT"] = os.environ.get(
+        "COLORIZER_MICROSOFT_TENANT", "common"
+    )
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never sign in to an account by email match alone
+SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -197,6 +260,9 @@ if os.environ.get("COLORIZER_S3_BUCKET"):
     }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# each mail is a file in this folder: the local stack's virtual users read their links there.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -214,6 +280,8 @@ TASKS = {
 # Production hardening whenever DEBUG is off; each can be relaxed from the
 # environment for a deployment behind a proxy that terminates TLS differently.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Links in account emails (verification, password reset) use the scheme the site is served on.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL_REDIRECT else "http"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 # Load balancers and Prometheus probe over plain HTTP inside the network.
@@ -246,6 +314,8 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 if env_bool("COLORIZER_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Sign-in throttling counts per client address: the one the proxy saw, not the proxy's.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -77,7 +77,7 @@ class Config:
 
 
 def environment(config: Config) -> dict[str, str]:
-    """The settings every process of the stack runs with (see README, "Deploying")."""
+    """The settings every process of the stack runs with (see docs/operations.md)."""
     secret_file = STACK_DIR / "secret_key"
     if not secret_file.exists():
         STACK_DIR.mkdir(parents=True, exist_ok=True)
@@ -107,6 +107,10 @@ def environment(config: Config) -> dict[str, str]:
         # Faults end within minutes, not the production default of ten.
         "COLORIZER_JOB_TIMEOUT_SECONDS": "120",
         "COLORIZER_HEARTBEAT_SECONDS": "2",
+        # Mail as files, where the virtual users of bench/traffic.py find their
+        # verification links (sign-up needs a verified address).
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(STACK_DIR / "var" / "mail"),
     }
     if config.media == "s3":
         defaults.update(
@@ -310,7 +314,7 @@ def up(config: Config | None = None) -> Config:
         start_s3(config)
     else:
         Path(config.media_dir).mkdir(parents=True, exist_ok=True)
-    # Upgrades run the same three steps before the new code serves (README, "Deploying").
+    # Upgrades run the same three steps before the new code serves (docs/operations.md, "Upgrades").
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")

@@ -79,12 +79,15 @@ _emails = itertools.count(1)
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
-    """make_user(email=..., password=..., credits=...) -> a saved User.
+    """make_user(email=..., password=..., credits=..., verified=True) -> a saved User.
 
-    The user gets the real signup bonus; `credits` then sets the balance exactly
-    through a ledger adjustment, so the ledger always sums to the balance.
+    The user's address is verified (as its link would), which brings the real signup
+    bonus; `credits` then sets the balance exactly through a ledger adjustment, so the
+    ledger always sums to the balance. `verified=False`: a fresh sign-up that has not
+    opened its link yet (no bonus).
     """
     from colorizer_site.accounts.models import User
+    from colorizer_site.accounts.services import mark_email_verified
     from colorizer_site.credits import services as credit_services
 
     def make(
@@ -92,11 +95,14 @@ def make_user(db: None) -> Callable[..., Any]:
         *,
         password: str = PASSWORD,
         credits: int | None = None,
+        verified: bool = True,
         **extra: Any,
     ) -> User:
         user = User.objects.create_user(
             email=email or f"user{next(_emails)}@example.com", password=password, **extra
         )
+        if verified:
+            mark_email_verified(user)
         if credits is not None:
             delta = credits - credit_services.balance_of(user)
             if delta:
@@ -114,8 +120,8 @@ def user(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def client_user(client: Any, user: Any) -> Any:
-    """Django's test client, signed in as `user` (force_login: axes needs a request
-    for password logins, and these tests are not about logging in)."""
+    """Django's test client, signed in as `user` (force_login: these tests are not
+    about logging in)."""
     client.force_login(user)
     return client
 

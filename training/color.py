@@ -1,4 +1,7 @@
-"""sRGB (D65) <-> CIELAB in numpy, the definition the datasets README measures with."""
+"""sRGB (D65) <-> CIELAB in numpy: the definition the evaluation measures with.
+
+See "How quality is measured" in docs/models/colorizer.md.
+"""
 
 import numpy as np
 

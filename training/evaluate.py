@@ -9,7 +9,7 @@ Every model runs through the engine itself (`engine.model_registry.predict`, the
 decoding and upsampling as a job), so the figures are the product's. Each run
 also measures "gray" and "mean colour", and the v1 models of the previous
 release (read from git history, never shipped again) as rows to beat. Beside the
-datasets README's metrics it reports:
+metrics of docs/models/colorizer.md it reports:
 
 - portraits: rebalanced AuC on dev_eval's people photos (ccp, humanseg, facemask);
 - cast: how much of an output's colour is one photo-wide tint, |mean ab| / mean

@@ -1,6 +1,6 @@
 """Export a checkpoint to the engine's ONNX contract (v2) and record it in models.json.
 
-Contract (MODEL_CARD.md): inputs "input" float32 [1, 1, H, W], CIELAB L in
+Contract (docs/models/colorizer.md): inputs "input" float32 [1, 1, H, W], CIELAB L in
 0..100, and "hints" float32 [1, 3, H, W] (a*/110, b*/110 and a mask, zeros for
 automatic colorization); output "logits" float32 [1, Q, H/4, W/4] over the ab
 bins. H and W are dynamic multiples of 32. The bins' ab centres and the hint
@@ -32,7 +32,7 @@ DEFAULT_INPUT_SIZE = 128  # the training photos' side: objects keep the scale th
 DEFAULT_TEMPERATURE = 0.38  # Zhang et al.'s choice; `training.evaluate` measures the best
 # The shipped `large` is its own network together with the shipped `tiny` network, whose
 # distributions the engine averages: on dev_eval the pair beat either alone on PSNR and
-# rebalanced AuC (MODEL_CARD.md). Recorded in models.json as "ensemble_with".
+# rebalanced AuC (docs/models/colorizer.md). Recorded in models.json as "ensemble_with".
 ENSEMBLE_PARTNERS = {"large": ("tiny",)}
 
 

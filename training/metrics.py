@@ -1,4 +1,7 @@
-"""The datasets README's colorization metrics, computed over a whole evaluation set."""
+"""The colorization metrics, computed over a whole evaluation set.
+
+Defined under "How quality is measured" in docs/models/colorizer.md.
+"""
 
 from dataclasses import dataclass, field
 
@@ -30,7 +33,7 @@ def psnr(output: np.ndarray, truth: np.ndarray) -> float:
 
 
 def ab_grid_cell(ab: np.ndarray) -> np.ndarray:
-    """[..., 2] ab -> flat index of its cell on the README's 22x22 grid."""
+    """[..., 2] ab -> flat index of its cell on the rebalancing's 22x22 grid."""
     cells = np.clip(np.floor((ab - GRID_LOW) / GRID_STEP), 0, GRID_CELLS - 1).astype(np.int64)
     return cells[..., 0] * GRID_CELLS + cells[..., 1]
 
@@ -52,8 +55,8 @@ class SetMetrics:
         """truth [H, W, 3] (RGB uint8 and its Lab), prediction [H, W, 2].
 
         The output is the 8-bit RGB image of true L with predicted ab, and every
-        metric reads that image (its ab too), which is what reproduces the README's
-        baseline figures to the last digit.
+        metric reads that image (its ab too), which is what reproduces the datasets'
+        published gray and mean-colour figures to the last digit.
         """
         output_rgb = compose_rgb(truth_lab[..., :1], predicted_ab)
         self.psnrs.append(psnr(output_rgb, truth_rgb))

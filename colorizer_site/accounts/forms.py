@@ -1,23 +1,34 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
 
-from colorizer_site.accounts.models import User
+from colorizer_site.accounts.models import Preferences
 
 
-class SignupForm(BaseUserCreationForm):
-    """Email and password (twice); Django's password validators apply."""
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form, with the site's wording."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email address")
+        self.fields["login"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (email, password twice; Django's password validators)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Email address")
+        self.fields["password2"].label = _("Password (again)")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class PreferencesForm(forms.ModelForm):
     class Meta:
-        model = User
-        fields = ("email",)
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
-
-    def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        # The unique index is case-sensitive; people are not.
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email already exists. Log in, or reset your password.",
-                code="duplicate_email",
-            )
-        return email
+        model = Preferences
+        fields = ("email_when_ready",)

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager):
@@ -32,3 +34,23 @@ class User(AbstractUser):
         # confusable name and keeps Django's admin and password reset working.
         self.username = self.email
         super().save(*args, **kwargs)
+
+
+class Preferences(models.Model):
+    """What a person chose about being told things: one row per user, made on first save."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    email_when_ready = models.BooleanField(
+        _("Email me when a batch or a data export is ready"), default=True
+    )
+    # A code of settings.LANGUAGES; blank follows the browser (Accept-Language).
+    language = models.CharField(_("Language"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"preferences of user {self.user_id}"

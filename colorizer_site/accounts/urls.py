@@ -1,67 +1,19 @@
-"""Account pages. Log-in, log-out and the password flows are Django's own,
-well-audited views (class-based); only the templates and URLs are ours."""
+"""Account pages of our own. Sign-up, log-in, email, password and two-factor pages are
+django-allauth's (mounted beside these under /accounts/); the addresses the hand-written
+pages used before that still lead somewhere sensible."""
 
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
+from django.views.generic import RedirectView
 
 from colorizer_site.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
-    ),
-    path(
-        "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/password_change_done.html"
-        ),
-        name="password_change_done",
-    ),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
-    path(
-        "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-        name="password_reset_done",
-    ),
-    path(
-        "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
-        name="password_reset_confirm",
-    ),
-    path(
-        "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
-        ),
-        name="password_reset_complete",
-    ),
+    # Addresses of the pages allauth replaced, for bookmarks and mails already sent.
+    path("password/change/done/", RedirectView.as_view(pattern_name="accounts:profile")),
+    path("password/reset/sent/", RedirectView.as_view(pattern_name="account_reset_password_done")),
+    path("password/reset/complete/", RedirectView.as_view(pattern_name="account_login")),
+    path("password/reset/<uidb64>/<token>/", views.old_password_reset_link),
 ]

@@ -1,29 +1,34 @@
-from django.contrib import messages
-from django.contrib.auth import login
+from allauth.account import app_settings as allauth_settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.http import int_to_base36, urlsafe_base64_decode
+from django.views.decorators.http import require_safe
 
-from colorizer_site.accounts.forms import SignupForm
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("web:home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        # The account was just created with this password: no need to make the
-        # new user type it again (and no authenticate() round for axes to count).
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Colorizer! Your account is ready.")
-        return redirect("web:home")
-    return render(request, "accounts/signup.html", {"form": form})
+from colorizer_site.accounts.models import User
 
 
 @login_required
 @require_safe
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html")
+
+
+@require_safe
+def old_password_reset_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A reset link mailed by the old hand-written pages, honoured under allauth.
+
+    That link carries Django's plain reset token, which allauth's generator (it also
+    hashes the address) does not accept; a valid one is exchanged here for allauth's
+    own, so the person lands on the same "choose a new password" form. An invalid or
+    used one leads to the page that sends a new link.
+    """
+    try:
+        user = User.objects.filter(pk=int(urlsafe_base64_decode(uidb64).decode())).first()
+    except (ValueError, UnicodeDecodeError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return redirect("account_reset_password")
+    key = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    return redirect("account_reset_password_from_key", uidb36=int_to_base36(user.pk), key=key)

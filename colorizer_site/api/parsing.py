@@ -314,14 +314,26 @@ def parse_point(request: HttpRequest) -> tuple[float, float, int]:
                 f"{name} must be a number of pixels, not {raw[:40]!r}.", field=name
             )
         values.append(number)
-    param = operations.GET_PALETTE.param("count")
-    raw_count = (request.GET.get("count") or "").strip()
+    count = _bounded(operations.GET_PALETTE.param("count"), request.GET.get("count"))
+    return values[0], values[1], count
+
+
+def parse_suggestions(request: HttpRequest) -> int:
+    """The count of a suggestions request."""
+    return _bounded(operations.GET_SUGGESTIONS.param("count"), request.GET.get("count"))
+
+
+def _bounded(param: Param, raw: str | None) -> int:
+    """A whole number within the parameter's bounds, its default when absent or empty."""
+    value = (raw or "").strip()
     low, high = param.bounds or (1, 1)
-    if not raw_count:
-        return values[0], values[1], int(param.default or low)
-    if not raw_count.isdigit() or not low <= int(raw_count) <= high:
-        raise InvalidOptions(f"count must be a whole number from {low} to {high}.", field="count")
-    return values[0], values[1], int(raw_count)
+    if not value:
+        return int(param.default or low)
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise InvalidOptions(
+            f"{param.name} must be a whole number from {low} to {high}.", field=param.name
+        )
+    return int(value)
 
 
 def _read_upload(upload: UploadedFile, *, limit: int) -> ImageInput:

@@ -20,6 +20,11 @@ urlpatterns: list = [
     path("v1/account", v1.account, name="v1_account"),
     path("v1/tasks", v1_tasks.task_list, name="v1_tasks"),
     path("v1/tasks/<str:task_id>/cancel", v1_tasks.task_cancel, name="v1_task_cancel"),
+    path(
+        "v1/tasks/<str:task_id>/suggestions",
+        v1_tasks.task_suggestions,
+        name="v1_task_suggestions",
+    ),
     path("v1/batches", v1_batches.batch_create, name="v1_batches"),
     path("v1/batches/<str:batch_id>", v1_batches.batch_detail, name="v1_batch_detail"),
     path("openapi.json", schema.openapi, name="openapi"),

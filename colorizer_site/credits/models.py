@@ -111,3 +111,17 @@ class Purchase(models.Model):
     @property
     def amount_display(self) -> str:
         return f"{self.amount_cents / 100:,.2f} {self.currency}"
+
+
+class SignupBonusClaim(models.Model):
+    """An email address that has received the sign-up bonus, kept as a keyed hash only.
+
+    Outlives the account (no link to the user): an address deleted and signed up again
+    gets no second bonus (credits.signup_bonus), and the table names nobody.
+    """
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"bonus claim {self.address_hash[:12]}…"

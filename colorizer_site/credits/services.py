@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, Sum
 from django.db.models.functions import TruncDate
@@ -23,8 +22,8 @@ from colorizer_site.lib.errors import DomainError
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
 
-# The ledger sits below jobs and keys (DESIGN.md's arrows): an entry points at a job
-# and a key by foreign key, and this module knows them only as model rows.
+# The ledger sits below jobs and keys (docs/architecture.md, "The apps"): an entry points
+# at a job and a key by foreign key, and this module knows them only as model rows.
 ColorizationJob = Model
 ApiKey = Model
 
@@ -201,17 +200,6 @@ def close_wallet(*, user: User, memo: str) -> CreditEntry | None:
             memo=memo,
             idempotency_key=f"close:{user.pk}",
         )
-
-
-def grant_signup_bonus(user: User) -> CreditEntry | None:
-    """Open the new user's wallet with the configured bonus; safe to call twice."""
-    ensure_wallet(user)
-    amount = settings.COLORIZER_SIGNUP_CREDITS
-    if amount <= 0:
-        return None
-    return grant(
-        user=user, amount=amount, memo="Welcome bonus", idempotency_key=f"signup:{user.pk}"
-    )
 
 
 def _require_positive(amount: int) -> None:

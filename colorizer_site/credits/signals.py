@@ -1,6 +1,6 @@
-"""Every new user starts with a wallet and the signup bonus.
+"""Every new user starts with a wallet; a verified address brings the sign-up bonus.
 
-The receiver lives here rather than in `accounts`, because credits may depend on
+The receivers live here rather than in `accounts`, because credits may depend on
 accounts but accounts must not know about credits.
 """
 
@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from colorizer_site.credits import services
+from colorizer_site.accounts.signals import address_verified
+from colorizer_site.credits import services, signup_bonus
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="credits_open_wallet")
@@ -19,4 +20,9 @@ def open_wallet_for_new_user(
 ) -> None:
     # Fixture loading (`raw`) restores wallets and entries from the fixture itself.
     if created and not raw:
-        services.grant_signup_bonus(instance)
+        services.ensure_wallet(instance)
+
+
+@receiver(address_verified, dispatch_uid="credits_signup_bonus")
+def grant_bonus_for_verified_address(sender: type, user: Any, email: str, **kwargs: Any) -> None:
+    signup_bonus.grant_for_verified_address(user=user, email=email)

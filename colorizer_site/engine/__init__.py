@@ -1,13 +1,15 @@
 """Colorizer's engine: image bytes plus options in, result bytes out.
 
-Django-free by design (DESIGN.md section 2): nothing here imports Django or the
+Django-free by design (docs/engine.md): nothing here imports Django or the
 apps. The public surface:
 
     probe_image(data, config) -> ImageInfo        header check, no full decode
     colorize(data, options, config, progress=None) -> ColorizeResult
     analyze(data, options, config) -> ColourAnalysis
                                                   the model's distribution of one photo:
-                                                  alternatives at a point, confidence map
+                                                  alternatives at a point, confidence map,
+                                                  reach(x, y) of a pin, suggestions() of
+                                                  where to pin (PinSuggestion)
     preview(data, options, config, max_side) -> ColorizeResult
                                                   the same colour at a reduced size, as a JPEG
     make_thumbnail(data, size=320, config=None) -> bytes  small WebP for the gallery
@@ -19,7 +21,7 @@ bundled and fetched model entries; `choose_models(choices, available)` maps the
 names users pick ("tiny", "large") onto them for `EngineConfig.models`.
 """
 
-from colorizer_site.engine.analysis import ColourAnalysis, analyze
+from colorizer_site.engine.analysis import Alternative, ColourAnalysis, PinSuggestion, analyze
 from colorizer_site.engine.decoding import allowed_formats, probe_image
 from colorizer_site.engine.encoding import make_thumbnail
 from colorizer_site.engine.errors import (
@@ -48,6 +50,7 @@ from colorizer_site.engine.types import (
 __all__ = [
     "MAX_HINTS",
     "OUTPUT_FORMATS",
+    "Alternative",
     "ColorizeOptions",
     "ColorizeResult",
     "ColourAnalysis",
@@ -60,6 +63,7 @@ __all__ = [
     "InvalidOptions",
     "ModelEntry",
     "ModelNotInstalled",
+    "PinSuggestion",
     "ProgressCallback",
     "UnsupportedFormat",
     "allowed_formats",

@@ -72,21 +72,40 @@ class ColourDistribution:
         entropy = -(probabilities * np.log(np.clip(probabilities, 1e-12, None))).sum(axis=0)
         return (1.0 - entropy / math.log(len(self.centres))).astype(np.float32)
 
+    def probabilities(self) -> np.ndarray:
+        """[Q, h, w] float32: the distribution itself (T = 1)."""
+        return _softmax(self.logits.astype(np.float32))
+
+    def mass_near(self, ab: np.ndarray, radius: float) -> np.ndarray:
+        """[h, w] float32: the model's own belief that the true colour lies within `radius`
+        a*b* units of `ab` [h, w, 2] (the colour shown): the raw form of its confidence."""
+        probabilities = self.probabilities()
+        offsets = self.centres[:, :, None, None] - ab.transpose(2, 0, 1)[None]
+        near = (offsets**2).sum(axis=1) <= radius * radius
+        return (probabilities * near).sum(axis=0)
+
     def alternatives(self, row: int, column: int, count: int = 5) -> list[tuple[np.ndarray, float]]:
         """The `count` most likely distinct colours at a grid cell: (ab [2], probability)."""
         probabilities = _softmax(
             self.logits[:, row : row + 1, column : column + 1].astype(np.float64)
         )
-        probabilities = probabilities[:, 0, 0]
-        remaining = np.ones(len(probabilities), dtype=bool)
-        choices: list[tuple[np.ndarray, float]] = []
-        while len(choices) < count and remaining.any():
-            best = int(np.argmax(np.where(remaining, probabilities, -1.0)))
-            distance = np.linalg.norm(self.centres - self.centres[best], axis=1)
-            group = remaining & (distance <= ALTERNATIVE_MERGE_DISTANCE)
-            weight = float(probabilities[group].sum())
-            # The group's colour is its probability-weighted centre: one shade, well placed.
-            ab = (self.centres[group] * probabilities[group, None]).sum(axis=0) / max(weight, 1e-12)
-            choices.append((ab.astype(np.float32), weight))
-            remaining &= ~group
-        return choices
+        return merged_choices(probabilities[:, 0, 0], self.centres, count)
+
+
+def merged_choices(
+    probabilities: np.ndarray, centres: np.ndarray, count: int
+) -> list[tuple[np.ndarray, float]]:
+    """The `count` most likely distinct colours of one distribution [Q], bins within
+    ALTERNATIVE_MERGE_DISTANCE of a chosen one merged into it: (ab [2], probability)."""
+    remaining = np.ones(len(probabilities), dtype=bool)
+    choices: list[tuple[np.ndarray, float]] = []
+    while len(choices) < count and remaining.any():
+        best = int(np.argmax(np.where(remaining, probabilities, -1.0)))
+        distance = np.linalg.norm(centres - centres[best], axis=1)
+        group = remaining & (distance <= ALTERNATIVE_MERGE_DISTANCE)
+        weight = float(probabilities[group].sum())
+        # The group's colour is its probability-weighted centre: one shade, well placed.
+        ab = (centres[group] * probabilities[group, None]).sum(axis=0) / max(weight, 1e-12)
+        choices.append((ab.astype(np.float32), weight))
+        remaining &= ~group
+    return choices

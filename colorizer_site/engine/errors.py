@@ -1,8 +1,8 @@
 """Typed errors the engine raises, each saying what it means on every surface.
 
 `task_state` is the task dialect's published state code for a job that ends with
-the error (DESIGN.md 4.1) and `status` the HTTP status: the one place that mapping
-is written (lib.errors describes the fields).
+the error (docs/architecture.md, "A job's life") and `status` the HTTP status: the one
+place that mapping is written (lib.errors describes the fields).
 """
 
 from colorizer_site.lib.errors import DomainError

@@ -1,9 +1,9 @@
 """The model registry: which ONNX files exist, how each family is fed, and one
 cached ONNX Runtime session per model.
 
-Families (DESIGN.md section 3):
+Families (docs/engine.md, "Model registry"):
 
-- `own`: the project's models (MODEL_CARD.md). v2: inputs "input" [1,1,H,W]
+- `own`: the project's models (docs/models/colorizer.md). v2: inputs "input" [1,1,H,W]
   L* 0..100 and "hints" [1,3,H,W] (a*/s, b*/s, mask), H and W multiples of 32;
   output "logits" [1,Q,H/4,W/4] over ab bins whose centres and hint scale s are
   in the file's metadata ("ab_bins", "hint_scale"), decoded by
@@ -60,6 +60,10 @@ def _entry_from_record(name: str, record: Mapping, directory: Path) -> ModelEntr
         sha256=record.get("sha256", "") or "",
         side_multiple=int(record.get("side_multiple", SIDE_MULTIPLE)),
         temperature=record.get("temperature"),
+        calibration=tuple(
+            (float(raw), float(share))
+            for raw, share in (record.get("calibration") or {}).get("points", ())
+        ),
     )
 
 

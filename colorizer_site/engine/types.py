@@ -24,6 +24,9 @@ class ModelEntry:
     # Own v2 models whose distributions are averaged with this one's (the bundled `large`
     # runs its own network and tiny's, so tiny's weights ship once, in tiny.onnx).
     partners: tuple["ModelEntry", ...] = ()
+    # Own v2 models: (raw, calibrated) points mapping the model's belief that its colour is
+    # right onto the share of held-out pixels where it was (engine.confidence); () = raw.
+    calibration: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)

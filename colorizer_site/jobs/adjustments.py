@@ -12,13 +12,13 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 from colorizer_site import engine
-from colorizer_site.engine.analysis import Alternative, ColourAnalysis
+from colorizer_site.engine.analysis import Alternative, ColourAnalysis, PinSuggestion
 from colorizer_site.engine.distribution import vividness_of_temperature
 from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.engine.model_registry import takes_hints
@@ -36,11 +36,14 @@ if TYPE_CHECKING:
 
 PALETTE_SIZE = 5  # swatches offered at a point, best first
 MAX_PALETTE_SIZE = 8
+SUGGESTION_COUNT = 3  # regions the job page proposes; the API's default too
+MAX_SUGGESTIONS = 5
 # Analyses kept per process: one photo's colour distribution is about a megabyte,
 # and a person adjusting a photo asks for many points of the same one.
 _ANALYSES_KEPT = 8
-_analyses: OrderedDict[tuple[str, str], ColourAnalysis] = OrderedDict()
+_analyses: OrderedDict[tuple[str, str, bool], ColourAnalysis] = OrderedDict()
 _analyses_lock = threading.Lock()
+_analyses_making: dict[tuple[str, str, bool], threading.Lock] = {}
 
 
 class PreviewRateLimited(DomainError):
@@ -60,11 +63,13 @@ class PreviewRateLimited(DomainError):
         return {"Retry-After": str(self.retry_after)}
 
 
-def check_preview_rate(user: User) -> None:
+def check_preview_rate(user: User, *, allowance: str = "preview") -> None:
     """Count one free request for `user`; PreviewRateLimited past the window's allowance.
 
-    A fixed window in the shared cache (the database cache by default, so it holds
-    across processes). The cache's increment is not atomic everywhere, so two
+    The page asks for a pin's reach as the pointer moves over the photo, so those
+    requests count in an allowance of their own ("reach"): a moving pointer never
+    holds back a preview. A fixed window in the shared cache (the database cache by
+    default, so it holds across processes). The cache's increment is not atomic everywhere, so two
     racing requests may both pass: a soft limit, which is all a free preview needs.
     """
     limit = settings.COLORIZER_PREVIEW_LIMIT
@@ -73,7 +78,7 @@ def check_preview_rate(user: User) -> None:
         return
     now = time.time()
     slot = int(now // window)
-    key = f"preview-rate:{user.pk}:{slot}"
+    key = f"{allowance}-rate:{user.pk}:{slot}"
     cache.add(key, 0, timeout=window * 2)
     try:
         count = cache.incr(key)
@@ -118,6 +123,35 @@ def alternatives(
     return _analysis(job).alternatives(x, y, count)
 
 
+def suggestions(job: ColorizationJob, *, count: int = SUGGESTION_COUNT) -> list[PinSuggestion]:
+    """Where one more pin would help the job's photo most (the model unsure over a large
+    area, and no pin of the job's own there), best first, each with its outline and the
+    model's alternative colours there."""
+    if not 1 <= count <= MAX_SUGGESTIONS:
+        raise InvalidOptions(f"count must be from 1 to {MAX_SUGGESTIONS}.", field="count")
+    return _analysis(job, with_pins=True).suggestions(count)
+
+
+def suggestion_data(suggestion: PinSuggestion) -> dict[str, Any]:
+    """One suggestion as JSON, the same for the job page and the API."""
+    return {
+        "x": suggestion.x,
+        "y": suggestion.y,
+        "outline": [[int(x), int(y)] for x, y in suggestion.outline],
+        "area": round(suggestion.area, 4),
+        "confidence": round(suggestion.confidence, 4),
+        "alternatives": [
+            {"color": colour.color, "probability": round(colour.probability, 4)}
+            for colour in suggestion.alternatives
+        ],
+    }
+
+
+def reach(job: ColorizationJob, *, x: float, y: float) -> list[tuple[int, int]]:
+    """The outline (photo pixels) of the surface a pin at (x, y) would colour."""
+    return _analysis(job).reach(x, y)
+
+
 def unsure_overlay(job: ColorizationJob, *, size: int = DEFAULT_PREVIEW_SIZE) -> bytes:
     """A PNG shading where the model was unsure, at the preview's size, for the confidence view."""
     analysis = _analysis(job)
@@ -156,19 +190,34 @@ def refine_job(
     return rerun_job(job, options=options, refines=job)
 
 
-def _analysis(job: ColorizationJob) -> ColourAnalysis:
-    """The model's colour distribution of the job's photo without pins, cached per process."""
+def _analysis(job: ColorizationJob, *, with_pins: bool = False) -> ColourAnalysis:
+    """The model's colour distribution of the job's photo, cached per process: without
+    pins (the palette's alternatives at a pinned spot would be the pin's colour alone), or
+    `with_pins`, the job's own, for suggestions that leave its pinned surfaces out."""
     model = job.options.get("model", "large")
     config = engine_config()
-    key = (job.task_id, str(resolve_model(model, config).path))
+    hints = JobOptions.from_job(job).hints if with_pins else ()
+    key = (job.task_id, str(resolve_model(model, config).path), bool(hints))
     with _analyses_lock:
         found = _analyses.get(key)
         if found is not None:
             _analyses.move_to_end(key)
             return found
-    analysis = engine.analyze(stored_input(job), engine.ColorizeOptions(model=model), config)
-    with _analyses_lock:
-        _analyses[key] = analysis
-        while len(_analyses) > _ANALYSES_KEPT:
-            _analyses.popitem(last=False)
-    return analysis
+        # The page asks for suggestions, reaches and swatches of a new photo at once:
+        # one request runs the model, the others wait for its answer.
+        making = _analyses_making.setdefault(key, threading.Lock())
+    try:
+        with making:
+            with _analyses_lock:
+                found = _analyses.get(key)
+            if found is None:
+                options = engine.ColorizeOptions(model=model, hints=hints)
+                found = engine.analyze(stored_input(job), options, config)
+                with _analyses_lock:
+                    _analyses[key] = found
+                    while len(_analyses) > _ANALYSES_KEPT:
+                        _analyses.popitem(last=False)
+    finally:
+        with _analyses_lock:
+            _analyses_making.pop(key, None)
+    return found

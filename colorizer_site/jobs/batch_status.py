@@ -19,7 +19,10 @@ class PhotoRow:
 @dataclass(frozen=True)
 class BatchStatus:
     batch: Batch
+    # The photos still in the gallery: one removed by its owner leaves the batch's page.
     rows: list[PhotoRow]
+    # Credits given back for every photo of the batch, removed ones included.
+    refunded: int = 0
 
     @property
     def total(self) -> int:
@@ -46,10 +49,6 @@ class BatchStatus:
         return done * 100 // (100 * len(self.rows))
 
     @property
-    def refunded(self) -> int:
-        return sum(row.refunded for row in self.rows)
-
-    @property
     def is_finished(self) -> bool:
         return self.batch.completed_at is not None or self.finished == self.total
 
@@ -70,5 +69,9 @@ def batch_status(batch: Batch) -> BatchStatus:
         if keys
         else {}
     )
-    rows = [PhotoRow(job, refunds.get(refund_key(job.task_id), 0)) for job in jobs]
-    return BatchStatus(batch=batch, rows=rows)
+    rows = [
+        PhotoRow(job, refunds.get(refund_key(job.task_id), 0))
+        for job in jobs
+        if job.deleted_at is None
+    ]
+    return BatchStatus(batch=batch, rows=rows, refunded=sum(refunds.values()))

@@ -12,14 +12,16 @@ ZIP built while it is being downloaded.
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from functools import partial
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -28,7 +30,9 @@ from colorizer_site import engine
 from colorizer_site.credits import services as credits
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage
-from colorizer_site.jobs import intake, services
+from colorizer_site.jobs import captions_csv, intake, services
+from colorizer_site.jobs.facts import caption_of
+from colorizer_site.jobs.files import with_caption
 from colorizer_site.jobs.intake import Skipped
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.options import (
@@ -39,11 +43,14 @@ from colorizer_site.jobs.options import (
 )
 from colorizer_site.jobs.registry import engine_config
 from colorizer_site.lib.errors import DomainError
-from colorizer_site.lib.zipstream import stream_zip
+from colorizer_site.lib.zipstream import CHUNK_BYTES, Member, stream_zip
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
     from colorizer_site.keys.models import ApiKey
+
+# The ZIP's table of captions, beside the photos.
+CAPTIONS_NAME = "captions.csv"
 
 
 class InvalidBatch(DomainError, ValueError):
@@ -278,21 +285,65 @@ def result_names(jobs: Iterable[ColorizationJob]) -> Iterator[tuple[Colorization
 
 
 def stream_results_zip(batch: Batch) -> Iterator[bytes]:
-    """The ZIP of the batch's stored results, in pieces, built as it is sent; a result
-    purged meanwhile is left out."""
-    jobs = batch.jobs.filter(state=ColorizationJob.State.SUCCEEDED).exclude(result_file="")
-    return stream_zip(
-        (
-            name,
-            timezone.localtime(job.completed_at or timezone.now()),
-            partial(job.result_file.open, "rb"),
-        )
-        for job, name in result_names(jobs.order_by("id").iterator())
+    """The ZIP of the batch's stored results (see `stream_photos_zip`)."""
+    return stream_photos_zip(batch.jobs.order_by("id"))
+
+
+def stream_photos_zip(jobs: QuerySet[ColorizationJob]) -> Iterator[bytes]:
+    """The ZIP of the stored results among `jobs` (in their order), each with its caption,
+    and captions.csv naming every file, in pieces, built as it is sent.
+
+    Memory stays at about one piece whatever the number of photos, except that a photo
+    with a caption is read whole to place it (one photo at a time).
+    """
+    jobs = jobs.filter(state=ColorizationJob.State.SUCCEEDED, deleted_at__isnull=True).exclude(
+        result_file=""
     )
+    written: list[tuple[ColorizationJob, str]] = []
+
+    def members() -> Iterator[Member]:
+        for job, name in result_names(jobs.select_related("facts").iterator()):
+            moment = timezone.localtime(job.completed_at or timezone.now())
+            yield name, moment, _result_pieces(job, name, written)
+        if written:
+            yield CAPTIONS_NAME, timezone.localtime(), [_captions_table(written).encode()]
+
+    return stream_zip(members())
+
+
+def _result_pieces(
+    job: ColorizationJob, name: str, written: list[tuple[ColorizationJob, str]]
+) -> Iterator[bytes]:
+    """The job's result with its caption; FileNotFoundError (purged meanwhile) leaves it
+    out of the ZIP, which holds what is left."""
+    with job.result_file.open("rb") as source:
+        if caption_of(job).is_empty:
+            while chunk := source.read(CHUNK_BYTES):
+                yield chunk
+        else:
+            yield with_caption(job, source.read())
+    written.append((job, name))
+
+
+def _captions_table(written: list[tuple[ColorizationJob, str]]) -> str:
+    """The captions of the ZIP's photos, keyed by their names in it, which is what an
+    import of this file into a catalogue (or back into an album) matches on."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=captions_csv.COLUMNS)
+    writer.writeheader()
+    rows = captions_csv.export_rows(job for job, _ in written)
+    for (_, name), row in zip(written, rows, strict=True):
+        writer.writerow({**row, "file_name": name})
+    return buffer.getvalue()
 
 
 def zip_response(batch: Batch) -> StreamingHttpResponse:
     """The download of `stream_results_zip`, named after the batch."""
-    response = StreamingHttpResponse(stream_results_zip(batch), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="colorized-{batch.batch_id[:8]}.zip"'
+    return streamed_zip(batch.jobs.order_by("id"), f"colorized-{batch.batch_id[:8]}.zip")
+
+
+def streamed_zip(jobs: QuerySet[ColorizationJob], filename: str) -> StreamingHttpResponse:
+    """The download of `stream_photos_zip` of `jobs` as `filename`."""
+    response = StreamingHttpResponse(stream_photos_zip(jobs), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,5 +1,5 @@
 """A closing account's jobs: stop what is still running (refunded), then remove every
-file and strip the rows of what named the owner's photos.
+file, the albums and captions, and strip the rows of what named the owner's photos.
 
 The rows themselves stay: ledger entries point at them (charge, refund), and the
 job list keeps adding up with the ledger after the owner has gone.
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from colorizer_site.jobs.endings import fail_job
 from colorizer_site.jobs.files import remove_files
-from colorizer_site.jobs.models import Batch, ColorizationJob
+from colorizer_site.jobs.models import Album, Batch, ColorizationJob, PhotoFacts
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -59,4 +59,7 @@ def erase_jobs(owner: User) -> int:
             job.deleted_at = job.deleted_at or now
             job.save(update_fields=["input_meta", "callback_url", "deleted_at"])
     Batch.objects.filter(owner=owner).update(callback_url="")
+    # Captions name people and places, and album names are the owner's words: both go.
+    PhotoFacts.objects.filter(job__owner=owner).delete()
+    Album.objects.filter(owner=owner).delete()
     return removed

@@ -7,21 +7,26 @@ media by default, S3 when configured), never through paths.
 from __future__ import annotations
 
 import io
+import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from colorizer_site.engine.captions import add_caption
 from colorizer_site.engine.encoding import convert_result
+from colorizer_site.engine.errors import InvalidImage
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.formats import browser_content_type
 from colorizer_site.engine.types import OUTPUT_FORMATS
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.facts import caption_of
+from colorizer_site.jobs.models import AlbumPhoto, ColorizationJob, PhotoFacts
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
 
+logger = logging.getLogger(__name__)
 _FILE_FIELDS = ("input_file", "result_file", "thumbnail")
 
 
@@ -55,6 +60,9 @@ def delete_jobs(*, owner: User, task_ids: list[str]) -> int:
         job.deleted_at = timezone.now()
         job.save(update_fields=["deleted_at"])
         remove_files(job)
+        # Gone from the gallery is gone from its albums; its caption goes with its files.
+        AlbumPhoto.objects.filter(job=job).delete()
+        PhotoFacts.objects.filter(job=job).delete()
         count += 1
     return count
 
@@ -89,6 +97,32 @@ def converted_result(job: ColorizationJob, output_format: str) -> tuple[bytes, s
     if job.result_meta.get("format") == output_format:
         return data, CONTENT_TYPES[output_format]
     return convert_result(data, output_format), CONTENT_TYPES[output_format]
+
+
+def captioned_result(job: ColorizationJob, output_format: str | None = None) -> tuple[bytes, str]:
+    """`converted_result` (the stored format by default) with the photo's caption and facts
+    in its XMP packet, beside the provenance the engine wrote.
+
+    The facts are written here, at download time, not into the stored file: they may be
+    edited long after the result was made, and a rewrite on every edit would race the
+    worker and touch files that retention or a deletion is about to remove.
+    """
+    stored_format = job.result_meta.get("format") or job.result_file.name.rsplit(".", 1)[-1]
+    data, content_type = converted_result(job, output_format or stored_format)
+    return with_caption(job, data), content_type
+
+
+def with_caption(job: ColorizationJob, data: bytes) -> bytes:
+    """`data`, a file of the job's result, with the job's caption in its XMP packet."""
+    caption = caption_of(job)
+    if caption.is_empty:
+        return data
+    try:
+        return add_caption(data, caption)
+    except (InvalidImage, ValueError):
+        # A container the splice cannot place XMP in: the photo still downloads.
+        logger.warning("caption not written into the result of %s", job.task_id)
+        return data
 
 
 def before_image(job: ColorizationJob) -> tuple[bytes, str]:

@@ -15,7 +15,8 @@ class ImageFetchError(DomainError):
     # The remote server failed us: a bad gateway, not the caller's fault.
     status = 502
     code = "download_failed"
-    # The task dialect's state for it, like the engine errors' (DESIGN.md 4.1).
+    # The task dialect's state for it, like the engine errors'
+    # (docs/architecture.md, "A job's life").
     task_state = -3
     about = "image_url"
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from colorizer_site.jobs.files import with_caption
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.lib.errors import DomainError
 
@@ -38,14 +39,15 @@ def result_available(job: ColorizationJob) -> bool:
 
 
 def read_result(job: ColorizationJob) -> bytes:
-    """The result's bytes, or ResultExpired when they are no longer stored."""
+    """The result's bytes with its caption, or ResultExpired when they are no longer stored."""
     if not result_available(job):
         raise ResultExpired(job)
     try:
         with job.result_file.open("rb") as handle:
-            return handle.read()
+            data = handle.read()
     except FileNotFoundError as error:
         raise ResultExpired(job) from error
+    return with_caption(job, data)
 
 
 def result_url(job: ColorizationJob, *, absolute_base: str = "") -> str:

@@ -168,6 +168,95 @@ class ColorizationJob(models.Model):
         return self.state < 0
 
 
+class AlbumQuerySet(QuerySet["Album"]):
+    def visible_to(self, user: models.Model) -> AlbumQuerySet:
+        """The albums a user sees: their own; others' are a 404 for them."""
+        return self.filter(owner=user)
+
+
+class Album(models.Model):
+    """A collection of a user's photos in the order they chose ("Grandma's album", "Box 12").
+
+    Deleting an album keeps its photos; deleting a photo takes it out of its albums.
+    """
+
+    album_id = models.CharField(max_length=32, unique=True, default=new_task_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="albums"
+    )
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    jobs = models.ManyToManyField(
+        "ColorizationJob", through="AlbumPhoto", related_name="albums", blank=True
+    )
+
+    objects = AlbumQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlbumPhoto(models.Model):
+    """One photo's place in one album."""
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="entries")
+    job = models.ForeignKey(
+        "ColorizationJob", on_delete=models.CASCADE, related_name="album_entries"
+    )
+    position = models.PositiveIntegerField(default=0)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["album", "job"], name="album_holds_a_photo_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} in {self.album_id}"
+
+
+class PhotoFacts(models.Model):
+    """What a person knows about one photo: its caption and facts (facts.py has the rules).
+
+    Its own table rather than columns of the job: most jobs have none, and the job row
+    is rewritten by the worker many times while it runs.
+    """
+
+    job = models.OneToOneField(
+        "ColorizationJob", on_delete=models.CASCADE, primary_key=True, related_name="facts"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    # The date as people know it ("about 1925", "summer 1948", "1910s")...
+    date_text = models.CharField(max_length=100, blank=True)
+    # ...and the years it stands for, for sorting and filtering (None: open or unknown).
+    year_from = models.SmallIntegerField(null=True, blank=True)
+    year_to = models.SmallIntegerField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    # One name per line.
+    people = models.TextField(max_length=2000, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    # Every searchable word of the photo (the facts and the file name), kept by
+    # facts.save_facts; PostgreSQL indexes its full-text vector (migration 0008).
+    search_text = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "photo facts"
+
+    def __str__(self) -> str:
+        return f"facts of {self.job_id}"
+
+    @property
+    def people_list(self) -> list[str]:
+        return [name for name in self.people.splitlines() if name.strip()]
+
+
 class ShareLinkQuerySet(QuerySet["ShareLink"]):
     def live(self) -> ShareLinkQuerySet:
         """Links that still open: not revoked, not past their expiry."""
@@ -177,7 +266,7 @@ class ShareLinkQuerySet(QuerySet["ShareLink"]):
 
 
 class ShareLink(models.Model):
-    """A public, read-only link to one job's result or to a whole batch.
+    """A public, read-only link to one job's result, a whole batch or an album.
 
     The token is the secret; `lookup` (its first characters) finds the row and the
     full token is then compared in constant time, so the owner can copy the link
@@ -195,6 +284,9 @@ class ShareLink(models.Model):
     batch = models.ForeignKey(
         Batch, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
     )
+    album = models.ForeignKey(
+        Album, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
     lookup = models.CharField(max_length=LOOKUP_LENGTH, unique=True)
     token = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -209,15 +301,16 @@ class ShareLink(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(job__isnull=False, batch__isnull=True)
-                    | models.Q(job__isnull=True, batch__isnull=False)
+                    models.Q(job__isnull=False, batch__isnull=True, album__isnull=True)
+                    | models.Q(job__isnull=True, batch__isnull=False, album__isnull=True)
+                    | models.Q(job__isnull=True, batch__isnull=True, album__isnull=False)
                 ),
-                name="share_link_names_a_job_or_a_batch",
+                name="share_link_names_one_job_batch_or_album",
             )
         ]
 
     def __str__(self) -> str:
-        return f"share {self.lookup}… of {self.job or self.batch}"
+        return f"share {self.lookup}… of {self.job or self.batch or self.album}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -28,7 +28,7 @@ ADDON_LABELS = {
 }
 DEFAULT_MODEL = "large"
 # Each model by what it is good at, never by how it falls short (people read "more often
-# wrong" as "do not use"). Grounded in MODEL_CARD.md: large (two networks) scores best on
+# wrong" as "do not use"). Grounded in docs/models/colorizer.md: large (two networks) scores best on
 # dev_eval; tiny is close to it at about a third of the time.
 MODEL_LABELS = {
     "large": "Large: the most faithful colours, for the photos you keep",

@@ -1,5 +1,5 @@
-"""Share links: a job's result or a batch, opened by anyone holding the link, until revoked
-or expired.
+"""Share links: a job's result, a batch or an album, opened by anyone holding the link,
+until revoked or expired.
 
 Everything a public page may show goes through `open_share` and `shared_job`,
 which answer ShareNotFound for a wrong, revoked or expired token and for jobs
@@ -18,7 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from colorizer_site.jobs.links import result_available
-from colorizer_site.jobs.models import Batch, ColorizationJob, ShareLink
+from colorizer_site.jobs.models import Album, Batch, ColorizationJob, ShareLink
 from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
@@ -49,18 +49,22 @@ def create_share(
     owner: User,
     job: ColorizationJob | None = None,
     batch: Batch | None = None,
+    album: Album | None = None,
     expires_in_days: int | None = None,
 ) -> tuple[ShareLink, str]:
-    """A new link to the owner's finished job or batch; returns (link, token)."""
-    if (job is None) == (batch is None):
-        raise ValueError("Share exactly one job or one batch.")
-    target = job or batch
+    """A new link to the owner's finished job, batch or album; returns (link, token)."""
+    targets = [target for target in (job, batch, album) if target is not None]
+    if len(targets) != 1:
+        raise ValueError("Share exactly one job, batch or album.")
+    target = targets[0]
     if target.owner_id != owner.pk:
         raise CannotShare("You can only share your own photos.")
     if job is not None and not result_available(job):
         raise CannotShare("Only a colorized photo whose result is still stored can be shared.")
     if batch is not None and not visible_batch_jobs(batch).exists():
         raise CannotShare("This batch has no colorized photos to share yet.")
+    if album is not None and not visible_album_jobs(album).exists():
+        raise CannotShare("This album has no colorized photos to share yet.")
     if expires_in_days is not None and expires_in_days not in dict(EXPIRY_CHOICES):
         raise CannotShare("Choose one of the offered lifetimes for the link.")
     expires_at = (
@@ -74,6 +78,7 @@ def create_share(
                     owner=owner,
                     job=job,
                     batch=batch,
+                    album=album,
                     lookup=token[: ShareLink.LOOKUP_LENGTH],
                     token=token,
                     expires_at=expires_at,
@@ -92,7 +97,7 @@ def open_share(token: str, *, count_view: bool = False) -> ShareLink:
     """The live link behind `token`, or ShareNotFound."""
     link = (
         ShareLink.objects.live()
-        .select_related("job", "batch")
+        .select_related("job", "batch", "album")
         .filter(lookup=token[: ShareLink.LOOKUP_LENGTH])
         .first()
     )
@@ -116,15 +121,39 @@ def visible_batch_jobs(batch: Batch) -> QuerySet[ColorizationJob]:
     )
 
 
+def visible_album_jobs(album: Album) -> QuerySet[ColorizationJob]:
+    """A shared album's photos that can be shown, in the album's order."""
+    return (
+        ColorizationJob.objects.filter(
+            album_entries__album=album,
+            state=ColorizationJob.State.SUCCEEDED,
+            deleted_at__isnull=True,
+        )
+        .exclude(result_file="")
+        .select_related("facts")
+        .order_by("album_entries__position", "album_entries__id")
+    )
+
+
+def shared_photos(link: ShareLink) -> QuerySet[ColorizationJob]:
+    """The photos a batch or album link shows; none for a link to one photo."""
+    if link.album is not None:
+        return visible_album_jobs(link.album)
+    if link.batch is not None:
+        return visible_batch_jobs(link.batch)
+    return ColorizationJob.objects.none()
+
+
 def shared_job(link: ShareLink, task_id: str | None = None) -> ColorizationJob:
-    """The job a link shows: its own job, or the named photo of its batch; ShareNotFound."""
+    """The job a link shows: its own job, or the named photo of its batch or album;
+    ShareNotFound."""
     if link.job is not None:
         if task_id is not None and task_id != link.job.task_id:
             raise ShareNotFound
         return link.job
     if task_id is None:
         raise ShareNotFound
-    job = visible_batch_jobs(link.batch).filter(task_id=task_id).first()
+    job = shared_photos(link).filter(task_id=task_id).first()
     if job is None:
         raise ShareNotFound
     return job
@@ -132,7 +161,7 @@ def shared_job(link: ShareLink, task_id: str | None = None) -> ColorizationJob:
 
 def links_of(owner: User) -> QuerySet[ShareLink]:
     """All of the owner's links, live and ended, newest first, with what they point at."""
-    return ShareLink.objects.filter(owner=owner).select_related("job", "batch")
+    return ShareLink.objects.filter(owner=owner).select_related("job", "batch", "album")
 
 
 def is_live(link: ShareLink) -> bool:

@@ -20,7 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from colorizer_site.accounts.services import has_verified_email
 from colorizer_site.keys.models import ApiKey
 from colorizer_site.lib.errors import DomainError
 
@@ -40,6 +42,22 @@ class TooManyKeys(DomainError):
     code = "too_many_keys"
 
 
+class EmailNotVerified(DomainError):
+    """Keys are for accounts whose address is verified; `str()` says why."""
+
+    status = 403
+    code = "email_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext(
+                "API keys are for accounts with a verified email address: a key spends your "
+                "credits without a password, so we need a way to reach you about it. "
+                "Verify your address first."
+            )
+        )
+
+
 def hash_key(raw_key: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), raw_key.encode(), hashlib.sha256).hexdigest()
 
@@ -54,6 +72,8 @@ def live_keys(user: User) -> int:
 
 def create_key(*, user: User, name: str) -> tuple[ApiKey, str]:
     """Issue a key; the returned secret is the only time anyone sees it."""
+    if not has_verified_email(user):
+        raise EmailNotVerified()
     limit = settings.COLORIZER_MAX_LIVE_API_KEYS
     name = name.strip()[:100] or "API key"
     with transaction.atomic():

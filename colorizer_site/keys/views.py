@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from colorizer_site.accounts.services import has_verified_email
 from colorizer_site.keys import services
 from colorizer_site.keys.forms import ApiKeyForm
 from colorizer_site.keys.models import ApiKey
@@ -19,6 +20,8 @@ def _list_context(request: HttpRequest, form: ApiKeyForm) -> dict:
         "keys": keys,
         "live_count": sum(1 for key in keys if key.is_live),
         "max_live": settings.COLORIZER_MAX_LIVE_API_KEYS,
+        # The form gives way to why keys wait and a button that sends the link again.
+        "email_verified": has_verified_email(request.user),
     }
 
 

@@ -1,9 +1,10 @@
 """Duties the job worker runs on a timer beside the jobs, registered by the apps.
 
-The worker's command does not import the apps that need its time (DESIGN.md's
-arrows), so each of them (webhooks' outbox sender, privacy's export expiry, ops'
-heartbeat) registers a duty here from its AppConfig.ready, and `manage.py
-run_worker` runs each one in a thread of its own. It imports no app.
+The worker's command does not import the apps that need its time
+(docs/architecture.md, "The apps"), so each of them (webhooks' outbox sender,
+privacy's export expiry, ops' heartbeat) registers a duty here from its
+AppConfig.ready, and `manage.py run_worker` runs each one in a thread of its own.
+It imports no app.
 """
 
 from __future__ import annotations

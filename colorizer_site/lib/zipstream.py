@@ -4,33 +4,38 @@ member whatever the number or size of the members."""
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import IO
 
-# Members are copied into the archive in pieces of this size: the memory bound.
+# How much of a file a member's pieces should carry at a time: the memory bound.
 CHUNK_BYTES = 256 * 1024
 
+Member = tuple[str, datetime, Iterable[bytes]]
 
-def stream_zip(members: Iterable[tuple[str, datetime, Callable[[], IO[bytes]]]]) -> Iterator[bytes]:
-    """The archive of `members` (name, modification time, opener), in pieces.
+
+def stream_zip(members: Iterable[Member]) -> Iterator[bytes]:
+    """The archive of `members` (name, modification time, the content in pieces), in pieces.
 
     Members are stored, not deflated: the callers' files (images) are compressed
-    already. An opener that raises FileNotFoundError leaves its member out, so a
-    file removed while the archive is being built does not break the download.
+    already. A member whose pieces raise FileNotFoundError before the first one is
+    left out, so a file removed while the archive is being built does not break the
+    download. Members are read one after the other, so a later member may describe
+    the earlier ones.
     """
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as bundle:
-        for name, moment, open_member in members:
+        for name, moment, content in members:
+            pieces = iter(content)
             try:
-                source = open_member()
+                first = next(pieces, b"")
             except FileNotFoundError:
                 continue
             entry = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-            with source, bundle.open(entry, "w", force_zip64=True) as target:
-                while chunk := source.read(CHUNK_BYTES):
-                    target.write(chunk)
+            with bundle.open(entry, "w", force_zip64=True) as target:
+                for piece in itertools.chain([first], pieces):
+                    target.write(piece)
                     yield pipe.take()
             yield pipe.take()
     yield pipe.take()

@@ -11,5 +11,5 @@ class PrivacyConfig(AppConfig):
         from colorizer_site.privacy import exports
 
         # The worker removes expired exports beside its other duties (jobs runs them,
-        # without importing this app: DESIGN.md's arrows point into jobs).
+        # without importing this app: the arrows of docs/architecture.md point into jobs).
         periodic.register("expired-exports", every=lambda: 3600.0, run=exports.purge_expired)

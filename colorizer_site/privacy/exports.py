@@ -30,7 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from colorizer_site.credits.models import CreditEntry
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.facts import FACT_NAMES
+from colorizer_site.jobs.models import Album, ColorizationJob, PhotoFacts
 from colorizer_site.privacy.models import DataExport
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ JOB_COLUMNS = (
     "original_file", "result_file",
 )  # fmt: skip
 LEDGER_COLUMNS = ("created_at", "kind", "delta", "balance_after", "memo", "task_id")
+CAPTION_COLUMNS = ("task_id", *FACT_NAMES, "year_from", "year_to")
+ALBUM_COLUMNS = ("album_id", "name", "created_at", "position", "task_id")
 
 
 def request_export(owner: User) -> DataExport:
@@ -127,6 +130,8 @@ def write_archive(owner: User, target: IO[bytes]) -> int:
         rows = [_job_row(job, *paths[job.id]) for job in jobs]
         _write_table(archive, "jobs", JOB_COLUMNS, rows)
         _write_table(archive, "ledger", LEDGER_COLUMNS, _ledger_rows(owner))
+        _write_table(archive, "captions", CAPTION_COLUMNS, _caption_rows(owner))
+        _write_table(archive, "albums", ALBUM_COLUMNS, _album_rows(owner))
         _write_json(archive, "account.json", _account(owner, len(jobs), photos))
         archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
     return photos
@@ -186,6 +191,37 @@ def _ledger_rows(owner: User) -> Iterator[dict[str, Any]]:
             "memo": entry.memo,
             "task_id": entry.job.task_id if entry.job else "",
         }
+
+
+def _caption_rows(owner: User) -> Iterator[dict[str, Any]]:
+    rows = PhotoFacts.objects.filter(job__owner=owner).select_related("job").order_by("job_id")
+    for row in rows.iterator():
+        yield {
+            "task_id": row.job.task_id,
+            "title": row.title,
+            "description": row.description,
+            "date": row.date_text,
+            "place": row.place,
+            "people": "; ".join(row.people_list),
+            "reference": row.reference,
+            "year_from": row.year_from if row.year_from is not None else "",
+            "year_to": row.year_to if row.year_to is not None else "",
+        }
+
+
+def _album_rows(owner: User) -> Iterator[dict[str, Any]]:
+    """One row per photo of each album (and one with no photo for an empty album)."""
+    for album in Album.objects.filter(owner=owner).order_by("created_at", "id"):
+        base = {
+            "album_id": album.album_id,
+            "name": album.name,
+            "created_at": _when(album.created_at),
+        }
+        entries = album.entries.select_related("job").order_by("position", "id")
+        if not entries:
+            yield {**base, "position": "", "task_id": ""}
+        for entry in entries:
+            yield {**base, "position": entry.position, "task_id": entry.job.task_id}
 
 
 def _account(owner: User, jobs: int, photos: int) -> dict[str, Any]:

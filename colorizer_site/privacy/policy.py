@@ -57,10 +57,18 @@ def retention() -> list[Retention]:
             "still balance.",
         ),
         Retention(
-            "Failed log-in attempts (address, browser, time)",
-            f"Used to slow down password guessing: {settings.AXES_FAILURE_LIMIT} failures "
-            "lock that account from that address for "
-            f"{_duration(int(settings.AXES_COOLOFF_TIME * 3600))}; removed with your account.",
+            "Failed log-in attempts (a fingerprint of the address tried and the network "
+            "address, and the times)",
+            f"Used to slow down password guessing: {settings.COLORIZER_LOGIN_FAILURE_LIMIT} "
+            "failures lock that account from that network address for "
+            f"{_duration(settings.COLORIZER_LOGIN_LOCKOUT_MINUTES * 60)}; then they are "
+            "forgotten.",
+        ),
+        Retention(
+            "A fingerprint of an email address that received the free sign-up credits",
+            "For as long as the service runs, also after the account is deleted, so the "
+            "free credits go to each address once. It is a keyed hash: it cannot be "
+            "turned back into the address.",
         ),
     ]
 

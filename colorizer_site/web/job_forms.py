@@ -4,12 +4,14 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.engine.hints import VIVIDNESS_RANGE, parse_hints
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE, PREVIEW_SIZES
-from colorizer_site.jobs import options
+from colorizer_site.jobs import albums, options
+from colorizer_site.jobs.captions_csv import MAX_CSV_BYTES
 from colorizer_site.jobs.limits import Surface, limits_for
 from colorizer_site.jobs.options import JobOptions
 
@@ -88,6 +90,21 @@ class ColorizeForm(OptionsForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/old-photo.jpg"}),
     )
+    album_name = forms.CharField(
+        label=_("Put these in a new album named"),
+        required=False,
+        max_length=albums.NAME_MAX,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Grandma's album")}),
+    )
+    captions = forms.FileField(
+        label=_("Captions (CSV, optional)"),
+        required=False,
+        help_text=_(
+            "A spreadsheet saved as CSV with a file_name column and any of title, description, "
+            "date, place, people, reference: each row captions the photo of that name."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
 
     field_order = [
         "image",
@@ -126,6 +143,14 @@ class ColorizeForm(OptionsForm):
                 "Send them in several batches."
             )
         return files
+
+    def clean_captions(self) -> bytes:
+        upload = self.cleaned_data.get("captions")
+        if not upload:
+            return b""
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(_("The captions file is larger than 2 MB."))
+        return upload.read()
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from colorizer_site.web.views import (
     adjust,
+    albums,
     batches,
     colorize,
     gallery,
@@ -36,11 +37,37 @@ urlpatterns = [
     # Adjust colours.
     path("jobs/<str:task_id>/preview", adjust.job_preview, name="job_preview"),
     path("jobs/<str:task_id>/palette", adjust.job_palette, name="job_palette"),
+    path("jobs/<str:task_id>/suggestions", adjust.job_suggestions, name="job_suggestions"),
+    path("jobs/<str:task_id>/reach", adjust.job_reach, name="job_reach"),
     path("jobs/<str:task_id>/confidence", adjust.job_confidence, name="job_confidence"),
     path("jobs/<str:task_id>/refine/", adjust.job_refine, name="job_refine"),
     # Batches.
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
+    # Albums and captions.
+    path("albums/", albums.album_list, name="album_list"),
+    path("albums/<str:album_id>/", albums.album_detail, name="album_detail"),
+    path("albums/<str:album_id>/rename/", albums.album_rename, name="album_rename"),
+    path("albums/<str:album_id>/delete/", albums.album_delete, name="album_delete"),
+    path("albums/<str:album_id>/photo/", albums.album_photo, name="album_photo"),
+    path("albums/<str:album_id>/download.zip", albums.album_download, name="album_download"),
+    path("albums/<str:album_id>/captions.csv", albums.album_captions, name="album_captions"),
+    path(
+        "albums/<str:album_id>/captions/",
+        albums.album_captions_import,
+        name="album_captions_import",
+    ),
+    path("albums/<str:album_id>/share/", sharing.share_album, name="share_album"),
+    path("gallery/album/", albums.gallery_to_album, name="gallery_to_album"),
+    path("gallery/facts/", albums.gallery_facts, name="gallery_facts"),
+    path("jobs/<str:task_id>/facts/", albums.job_facts, name="job_facts"),
+    path("batches/<str:batch_id>/captions.csv", albums.batch_captions, name="batch_captions"),
+    path(
+        "batches/<str:batch_id>/captions/",
+        albums.batch_captions_import,
+        name="batch_captions_import",
+    ),
+    path("batches/<str:batch_id>/album/", albums.batch_album, name="batch_album"),
     # Share links: the owner's side, then the public pages.
     path("jobs/<str:task_id>/share/", sharing.share_job, name="share_job"),
     path("batches/<str:batch_id>/share/", sharing.share_batch, name="share_batch"),

@@ -15,7 +15,8 @@ class WebhooksConfig(AppConfig):
         from colorizer_site.webhooks import delivery, services
 
         # jobs knows neither: it sends a signal inside the final state's transaction
-        # and runs registered duties in its worker (DESIGN.md's arrows point into jobs).
+        # and runs registered duties in its worker (the arrows of docs/architecture.md
+        # point into jobs).
         job_finished.connect(
             services.record_job_finished, sender=ColorizationJob, dispatch_uid="webhooks-outbox"
         )

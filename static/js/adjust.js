@@ -1,6 +1,9 @@
 // "Adjust colours" on the job page: pins placed by mouse, touch or keyboard, each with
 // the model's suggested colours or any colour, vividness, a live reduced-size preview,
 // and the confidence view. Apply posts the pins as the form's hidden `hints` field.
+// Other scripts talk to the panel by events: "adjust:add-pin" (detail: x, y, color,
+// swatches) places or recolours a pin, and every change of the pins is announced as
+// "adjust:pins" (detail: pins) — adjust-regions.js draws suggestions and reaches that way.
 (() => {
   const STEP = 0.01; // arrow keys move by 1 % of the photo, Shift by 10 %
 
@@ -18,6 +21,8 @@
     const vividnessOut = panel.querySelector("[data-vividness-out]");
     const confidenceToggle = panel.querySelector("[data-confidence-toggle]");
     const confidenceImage = panel.querySelector("[data-confidence-image]");
+    const apply = panel.querySelector("[data-apply]");
+    const applyHelp = panel.querySelector("[data-apply-help]");
     const width = Number(panel.dataset.width);
     const height = Number(panel.dataset.height);
     const maxPins = Number(panel.dataset.maxHints);
@@ -181,6 +186,13 @@
         list.append(item);
       });
       hintsField.value = JSON.stringify(hints());
+      // Apply costs credits: with no pin and this version's vividness it would only
+      // make the same photo again.
+      const nothing = hints().length === 0 && vividness.value === vividness.defaultValue;
+      apply.disabled = nothing;
+      applyHelp.hidden = !nothing;
+      const placed = pins.map(({ x, y, color }) => ({ x, y, color }));
+      panel.dispatchEvent(new CustomEvent("adjust:pins", { detail: { pins: placed } }));
     }
 
     function markerEvents(marker, pin) {
@@ -234,6 +246,24 @@
         marker.addEventListener("pointercancel", finish);
       });
     }
+
+    // A suggested region's colour: the pin goes at its point, or recolours the pin there.
+    panel.addEventListener("adjust:add-pin", (event) => {
+      const { x, y, color, swatches } = event.detail;
+      let pin = pins.find((other) => other.x === x && other.y === y);
+      if (!pin) {
+        if (pins.length >= maxPins) {
+          say(`At most ${maxPins} pins; remove one first.`);
+          return;
+        }
+        pin = { x, y, color: null, swatches: null };
+        pins.push(pin);
+      }
+      pin.color = color;
+      pin.swatches = swatches || pin.swatches;
+      render();
+      changed();
+    });
 
     // --- the photo: click or tap, and the keyboard crosshair -------------------------
 
@@ -316,6 +346,7 @@
 
     vividness.addEventListener("input", () => {
       vividnessOut.textContent = vividness.value;
+      render();
       changed();
     });
     confidenceToggle.addEventListener("change", () => {
@@ -326,7 +357,11 @@
     });
 
     render();
-    if (pins.length) say(`${pins.length} pin${pins.length === 1 ? "" : "s"} from this version.`);
+    if (pins.length) {
+      say(`${pins.length} pin${pins.length === 1 ? "" : "s"} from this version.`);
+      // A refinement's pins come with their colours only: fetch the suggestions again.
+      Promise.all(pins.map(loadSwatches)).then(render);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => start(document.querySelector("[data-adjust]")));

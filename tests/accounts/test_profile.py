@@ -14,11 +14,11 @@ def test_profile_shows_email_joined_balance_and_links(client_user, user):
     assert user.email in html
     assert user.date_joined.strftime("%Y") in html
     assert "<dd><strong>7</strong> credits</dd>" in html
-    for name in ["credits:buy", "credits:ledger", "keys:list", "accounts:password_change"]:
+    for name in ["credits:buy", "credits:ledger", "keys:list", "account_change_password"]:
         assert f'href="{reverse(name)}"' in html
 
 
 def test_profile_requires_login(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))

@@ -43,7 +43,11 @@ def test_a_batch_is_charged_run_and_zipped(
     assert polled["succeeded"] == 2
     assert [task["state"] for task in polled["tasks"]] == [1, 1]
     archive = zipfile.ZipFile(io.BytesIO(httpx.get(polled["zip"]).content))
-    assert sorted(archive.namelist()) == ["first-colorized.png", "second-colorized.png"]
+    assert sorted(archive.namelist()) == [
+        "captions.csv",
+        "first-colorized.png",
+        "second-colorized.png",
+    ]
     assert archive.read("first-colorized.png")[:8] == b"\x89PNG\r\n\x1a\n"
     listed = api.get("/api/v1/tasks").json()["tasks"]
     assert {task["task_id"] for task in listed} == {task["task_id"] for task in batch["tasks"]}

@@ -67,7 +67,7 @@ def test_signed_out_readers_see_a_placeholder_key(client: Any) -> None:
 
     assert len(curl_blocks(html)) == EXAMPLES
     assert "cz_xxxxxxxx_YOUR-SECRET" in html
-    assert reverse("accounts:login") in html
+    assert reverse("account_login") in html
 
 
 @pytest.mark.django_db(transaction=True)

@@ -91,10 +91,11 @@ def test_concurrent_requests_share_one_burst(live_server: Any, api_key: Any) -> 
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_after_in_the_future_covers_a_partial_token() -> None:
     from colorizer_site.accounts.models import User
+    from colorizer_site.accounts.services import mark_email_verified
 
-    key, _ = create_key(
-        user=User.objects.create_user(email="r@example.com", password="x"), name="k"
-    )
+    owner = User.objects.create_user(email="r@example.com", password="x")
+    mark_email_verified(owner)
+    key, _ = create_key(user=owner, name="k")
     with override_settings(COLORIZER_RATE_LIMIT_PER_SECOND=2, COLORIZER_RATE_LIMIT_BURST=1):
         assert take_token(key, now=1000.0) == 0
         assert take_token(key, now=1000.2) == pytest.approx(0.3)

@@ -61,7 +61,7 @@ def test_ledger_shows_job_reference(client_user, user):
 def test_ledger_requires_login(client):
     response = client.get(reverse("credits:ledger"))
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("account_login") in response["Location"]
 
 
 def test_buy_page_lists_packs_from_settings_and_explains_manual_grants(client_user, settings):

@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import Sum
 
-from colorizer_site.credits import services
+from colorizer_site.credits import services, signup_bonus
 from colorizer_site.credits.models import CreditEntry, Wallet
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_signup_bonus_follows_setting(settings, make_user):
 
 
 def test_signup_bonus_is_granted_once_even_if_asked_twice(user):
-    services.grant_signup_bonus(user)
+    signup_bonus.grant_for_verified_address(user=user, email=user.email)
     assert services.balance_of(user) == 3
     assert CreditEntry.objects.filter(user=user).count() == 1
 

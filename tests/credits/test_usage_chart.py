@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _backdate(entry: CreditEntry, days: int) -> None:
-    CreditEntry.objects.filter(id=entry.id).update(
-        created_at=timezone.now() - timedelta(days=days)
-    )
+    CreditEntry.objects.filter(id=entry.id).update(created_at=timezone.now() - timedelta(days=days))
 
 
 def test_daily_spending_counts_charges_net_of_refunds_per_day(make_user) -> None:

@@ -34,8 +34,16 @@ def test_list_shows_name_prefix_created_last_used_status(client_user, user):
     dead, _ = services.create_key(user=user, name="dead one")
     services.revoke(key=dead)
     html = client_user.get(reverse("keys:list")).content.decode()
-    for text in ["live one", "dead one", f"cz_{live.prefix}_", f"cz_{dead.prefix}_",
-                 "never", "Live", "Revoked", "1 of 20 live keys"]:
+    for text in [
+        "live one",
+        "dead one",
+        f"cz_{live.prefix}_",
+        f"cz_{dead.prefix}_",
+        "never",
+        "Live",
+        "Revoked",
+        "1 of 20 live keys",
+    ]:
         assert text in html, text
     assert reverse("keys:revoke", args=[live.pk]) in html
     assert reverse("keys:revoke", args=[dead.pk]) not in html
@@ -96,3 +104,26 @@ def test_create_needs_csrf_token(user):
     response = browser_like.post(reverse("keys:create"), {"name": "x"})
     assert response.status_code == 403
     assert not ApiKey.objects.exists()
+
+
+def test_keys_wait_for_a_verified_address_and_the_page_says_why(client, make_user, mailoutbox):
+    from allauth.account.models import EmailAddress
+
+    owner = make_user(email="late@example.com", verified=False)
+    EmailAddress.objects.create(user=owner, email=owner.email, primary=True)
+    client.force_login(owner)
+    page = client.get(reverse("keys:list")).content.decode()
+    assert "Verify your email address to create keys." in page
+    assert f'action="{reverse("account_email")}"' in page
+    assert 'name="action_send"' in page
+
+    refused = client.post(reverse("keys:create"), {"name": "script"})
+    assert refused.status_code == 400
+    assert "Verify your email address to create keys." in refused.content.decode()
+    assert not ApiKey.objects.filter(user=owner).exists()
+    with pytest.raises(services.EmailNotVerified):
+        services.create_key(user=owner, name="script")
+
+    # The button sends the link again.
+    client.post(reverse("account_email"), {"email": owner.email, "action_send": ""})
+    assert [message.to for message in mailoutbox] == [[owner.email]]

@@ -1,5 +1,5 @@
 """The safe HTTP client (lib.safe_http, and jobs' fetch_image over it): real downloads
-from a loopback server, and every refusal of DESIGN.md 5.
+from a loopback server, and every refusal listed under "Image URLs" in docs/api.md.
 
 Nothing here sends traffic beyond 127.0.0.1: a guard on socket.connect fails the
 test if the code under test ever tries, which is also how "refused before

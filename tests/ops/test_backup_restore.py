@@ -1,5 +1,5 @@
 """deploy/backup.py: dump the database and the media, restore both somewhere new, and
-check the copy against the backup's manifest (the README's tested restore)."""
+check the copy against the backup's manifest (the tested restore of docs/operations.md)."""
 
 from __future__ import annotations
 

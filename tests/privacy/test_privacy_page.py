@@ -28,6 +28,7 @@ def test_the_page_reads_its_figures_from_the_settings(client: Any) -> None:
     assert "on this server&#x27;s disk" in text
     assert "1 day after the colorization finishes" in shorter
     assert "1 hour after they are ready" in shorter
+    assert "5 failures lock that account from that network address for 15 minutes" in text
 
 
 @pytest.mark.django_db

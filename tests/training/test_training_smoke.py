@@ -20,7 +20,7 @@ from training.loss import RebalancedBinLoss  # noqa: E402
 from training.models import SPECS, ShippedColorizer, build_model, count_parameters  # noqa: E402
 from training.release import save_release  # noqa: E402
 
-# Both model files must stay under 40 MB as float32 (MODEL_CARD.md).
+# Both model files must stay under 40 MB as float32 (docs/models/colorizer.md).
 MAX_PARAMETERS = 10_000_000
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.test.utils import override_settings
 
+from tests.jobs.conftest import submit  # noqa: F401  (jobs with real files, for page tests)
+
 
 @pytest.fixture(scope="session")
 def guided_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

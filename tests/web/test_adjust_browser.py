@@ -316,6 +316,7 @@ def test_the_panel_arrives_with_the_last_progress_poll_and_works(
     run_job(job.id)  # what the worker does
 
     expect(page.get_by_role("heading", name="Adjust colours")).to_be_visible(timeout=10_000)
+    expect(page.locator("[data-suggestion]").first).to_be_visible()  # adjust-regions.js too
     page.locator("[data-photo]").click(position={"x": 40, "y": 40})
     expect(page.locator('[data-pin="1"] [data-swatch]')).to_have_count(3)
     expect(page.locator("[data-adjust-status]")).to_contain_text(

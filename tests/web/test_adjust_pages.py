@@ -246,7 +246,7 @@ def test_previews_need_a_signed_in_user(client: Any, make_user: Any, job_of: Any
     job = job_of(make_user())
     response = client.get(reverse("web:job_preview", args=[job.task_id]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_gallery_groups_refinements_under_their_original(

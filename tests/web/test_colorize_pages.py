@@ -37,14 +37,14 @@ def test_signed_in_home_is_the_colorize_form_with_cost_and_balance(client_user) 
     assert 'name="image_url"' in html
     assert 'data-cost="2"' in html  # the clarity boost carries its price
     assert 'data-testid="form-balance">3<' in html
-    assert "disabled" not in html.split('data-submit', 1)[1].split(">", 1)[0]
+    assert "disabled" not in html.split("data-submit", 1)[1].split(">", 1)[0]
 
 
 def test_visitors_get_the_landing_page_not_the_form(client) -> None:
     html = client.get(reverse("web:home")).content.decode()
 
     assert 'id="colorize-form"' not in html
-    assert reverse("accounts:signup") in html
+    assert reverse("account_signup") in html
 
 
 def test_an_empty_balance_disables_the_button_with_an_explanation(client, make_user) -> None:
@@ -61,8 +61,12 @@ def test_uploading_a_photo_charges_and_opens_the_job_page(
     client_user, user, gray_photo_jpeg, django_capture_on_commit_callbacks
 ) -> None:
     response = _post(
-        client_user, django_capture_on_commit_callbacks,
-        image=_upload(gray_photo_jpeg), model="tiny", output_format="png", clean_scratches="on",
+        client_user,
+        django_capture_on_commit_callbacks,
+        image=_upload(gray_photo_jpeg),
+        model="tiny",
+        output_format="png",
+        clean_scratches="on",
     )
 
     job = ColorizationJob.objects.get(owner=user)
@@ -85,8 +89,11 @@ def test_a_wrong_file_is_refused_next_to_the_field_without_charge(
     client_user, user, django_capture_on_commit_callbacks, content, name, message
 ) -> None:
     response = _post(
-        client_user, django_capture_on_commit_callbacks,
-        image=_upload(content, name), model="tiny", output_format="jpeg",
+        client_user,
+        django_capture_on_commit_callbacks,
+        image=_upload(content, name),
+        model="tiny",
+        output_format="jpeg",
     )
 
     errors = _field_errors(response, "image")
@@ -102,8 +109,11 @@ def test_a_too_big_file_is_refused_next_to_the_field(
     client_user, user, gray_photo_jpeg, django_capture_on_commit_callbacks
 ) -> None:
     response = _post(
-        client_user, django_capture_on_commit_callbacks,
-        image=_upload(gray_photo_jpeg), model="tiny", output_format="jpeg",
+        client_user,
+        django_capture_on_commit_callbacks,
+        image=_upload(gray_photo_jpeg),
+        model="tiny",
+        output_format="jpeg",
     )
 
     assert response.status_code == 400
@@ -116,8 +126,11 @@ def test_a_photo_behind_a_url_is_fetched_and_colorized(
 ) -> None:
     with serving({"/old.jpg": (200, "image/jpeg", gray_photo_jpeg)}) as base:
         response = _post(
-            client_user, django_capture_on_commit_callbacks,
-            image_url=f"{base}/old.jpg", model="tiny", output_format="jpeg",
+            client_user,
+            django_capture_on_commit_callbacks,
+            image_url=f"{base}/old.jpg",
+            model="tiny",
+            output_format="jpeg",
         )
 
     job = ColorizationJob.objects.get(owner=user)
@@ -132,8 +145,11 @@ def test_a_bad_url_is_refused_next_to_the_url_field_without_charge(
 ) -> None:
     with serving({}) as base:
         response = _post(
-            client_user, django_capture_on_commit_callbacks,
-            image_url=f"{base}/gone.jpg", model="tiny", output_format="jpeg",
+            client_user,
+            django_capture_on_commit_callbacks,
+            image_url=f"{base}/gone.jpg",
+            model="tiny",
+            output_format="jpeg",
         )
 
     assert response.status_code == 400
@@ -147,8 +163,11 @@ def test_a_url_that_is_not_an_image_is_refused(
 ) -> None:
     with serving({"/page": (200, "text/html", b"<html>hello</html>")}) as base:
         response = _post(
-            client_user, django_capture_on_commit_callbacks,
-            image_url=f"{base}/page", model="tiny", output_format="jpeg",
+            client_user,
+            django_capture_on_commit_callbacks,
+            image_url=f"{base}/page",
+            model="tiny",
+            output_format="jpeg",
         )
 
     assert response.status_code == 400
@@ -157,8 +176,9 @@ def test_a_url_that_is_not_an_image_is_refused(
 
 
 def test_neither_file_nor_url_asks_for_a_photo(client_user, django_capture_on_commit_callbacks):
-    response = _post(client_user, django_capture_on_commit_callbacks, model="tiny",
-                     output_format="jpeg")
+    response = _post(
+        client_user, django_capture_on_commit_callbacks, model="tiny", output_format="jpeg"
+    )
 
     assert response.status_code == 400
     assert _field_errors(response, "image") == [
@@ -170,9 +190,12 @@ def test_file_and_url_together_are_refused(
     client_user, gray_photo_jpeg, django_capture_on_commit_callbacks
 ) -> None:
     response = _post(
-        client_user, django_capture_on_commit_callbacks,
-        image=_upload(gray_photo_jpeg), image_url="https://example.com/a.jpg",
-        model="tiny", output_format="jpeg",
+        client_user,
+        django_capture_on_commit_callbacks,
+        image=_upload(gray_photo_jpeg),
+        image_url="https://example.com/a.jpg",
+        model="tiny",
+        output_format="jpeg",
     )
 
     assert response.status_code == 400
@@ -186,8 +209,12 @@ def test_a_short_balance_is_explained_and_nothing_is_charged(
     client.force_login(owner)
 
     response = _post(
-        client, django_capture_on_commit_callbacks,
-        image=_upload(gray_photo_jpeg), model="tiny", output_format="jpeg", face_remaster="on",
+        client,
+        django_capture_on_commit_callbacks,
+        image=_upload(gray_photo_jpeg),
+        model="tiny",
+        output_format="jpeg",
+        face_remaster="on",
     )
 
     assert response.status_code == 400
@@ -200,5 +227,5 @@ def test_the_form_needs_a_signed_in_user(client, gray_photo_jpeg) -> None:
     response = client.post(reverse("web:colorize"), {"image": _upload(gray_photo_jpeg)})
 
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("account_login") in response["Location"]
     assert not ColorizationJob.objects.exists()

@@ -33,9 +33,9 @@ WIDE = {"width": 1280, "height": 900}
 SERIOUS = ("serious", "critical")
 SIGNED_OUT_PAGES = {
     "home": "web:home",
-    "log in": "accounts:login",
-    "sign up": "accounts:signup",
-    "password reset": "accounts:password_reset",
+    "log in": "account_login",
+    "sign up": "account_signup",
+    "password reset": "account_reset_password",
     "docs": "docs",
 }
 SIGNED_IN_PAGES = {
@@ -47,7 +47,7 @@ SIGNED_IN_PAGES = {
     "keys": "keys:list",
     "webhooks": "webhooks:list",
     "profile": "accounts:profile",
-    "change password": "accounts:password_change",
+    "change password": "account_change_password",
     "docs": "docs",
 }
 

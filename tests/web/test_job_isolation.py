@@ -37,10 +37,13 @@ def test_another_users_job_pages_and_files_are_404(client_user, strangers_job, n
 
 def test_another_users_job_cannot_be_deleted_or_rerun(client_user, user, strangers_job):
     delete = client_user.post(reverse("web:job_delete", args=[strangers_job.task_id]))
-    rerun = client_user.post(reverse("web:job_rerun", args=[strangers_job.task_id]),
-                             {"model": "tiny", "output_format": "jpeg"})
-    bulk = client_user.post(reverse("web:gallery_delete"),
-                            {"task_id": [strangers_job.task_id], "confirm": "yes"})
+    rerun = client_user.post(
+        reverse("web:job_rerun", args=[strangers_job.task_id]),
+        {"model": "tiny", "output_format": "jpeg"},
+    )
+    bulk = client_user.post(
+        reverse("web:gallery_delete"), {"task_id": [strangers_job.task_id], "confirm": "yes"}
+    )
 
     assert delete.status_code == 404
     assert rerun.status_code == 404
@@ -55,4 +58,4 @@ def test_another_users_job_cannot_be_deleted_or_rerun(client_user, user, strange
 def test_signed_out_visitors_are_sent_to_log_in(client, strangers_job) -> None:
     response = client.get(reverse("web:job_result", args=[strangers_job.task_id]))
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("account_login") in response["Location"]

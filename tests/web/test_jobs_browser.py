@@ -69,6 +69,9 @@ def test_upload_watch_progress_compare_find_in_gallery_and_delete(
     assert seen == sorted(seen), f"the bar went backwards: {seen}"
     expect(page.get_by_test_id("job-percent")).to_have_text("100 %")
 
+    # The photo shows once: in the Adjust panel, with the comparison one tap away.
+    expect(page.get_by_test_id("compare")).to_be_hidden()
+    page.get_by_role("button", name="Compare with the original").click()
     # The comparison slider shows both images and moves with the keyboard.
     compare = page.get_by_test_id("compare")
     expect(compare).to_be_visible()

@@ -212,6 +212,10 @@ def test_a_shared_album_downloads_as_one_zip_and_stops_when_revoked(user, job_fo
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert sorted(archive.namelist()) == ["grandma-colorized-2.jpg", "grandma-colorized.jpg"]
+    assert sorted(archive.namelist()) == [
+        "captions.csv",
+        "grandma-colorized-2.jpg",
+        "grandma-colorized.jpg",
+    ]
     sharing.revoke_share(link)
     assert stranger.get(reverse("web:shared_zip", args=[token])).status_code == 404

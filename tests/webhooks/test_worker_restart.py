@@ -54,9 +54,7 @@ def test_a_worker_killed_before_sending_leaves_the_delivery_to_the_next_one(
     start_worker: Callable[..., Any],
 ) -> None:
     with override_settings(TASKS=DATABASE_BACKEND):
-        job = jobs.submit_job(
-            owner=user, image=gray_photo_jpeg, options=JobOptions(model="tiny")
-        )
+        job = jobs.submit_job(owner=user, image=gray_photo_jpeg, options=JobOptions(model="tiny"))
     # This worker checks the outbox once as it starts (empty then) and not again for an
     # hour: it runs the job, the outbox row is written, and it dies before sending it.
     first = start_worker(COLORIZER_WEBHOOK_POLL_SECONDS="3600")

@@ -7,6 +7,7 @@ from colorizer_site.api.spec.integrations import (
     CANCEL_TASK,
     CREATE_BATCH,
     GET_BATCH,
+    GET_SUGGESTIONS,
     LIST_TASKS,
 )
 from colorizer_site.api.spec.params import (
@@ -33,6 +34,7 @@ OPERATIONS = (
     ACCOUNT,
     LIST_TASKS,
     CANCEL_TASK,
+    GET_SUGGESTIONS,
     CREATE_BATCH,
     GET_BATCH,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "FLAG_CHOICES",
     "GET_BATCH",
     "GET_PALETTE",
+    "GET_SUGGESTIONS",
     "GET_TASK",
     "INPUT_FORMATS",
     "INPUT_LIMITS",

@@ -27,6 +27,7 @@ _BODY_SCHEMAS = {
     "task-item": "TaskItem",
     "batch": "Batch",
     "palette": "PaletteEnvelope",
+    "suggestions": "Suggestions",
 }
 _IMAGE_TYPES = tuple(formats.OUTPUT_CONTENT_TYPES.values())
 

@@ -1,4 +1,4 @@
-"""The API's operations for integrations: the task list, cancelling, batches."""
+"""The API's operations for integrations: the task list, cancelling, suggested pins, batches."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from colorizer_site.api.spec.params import (
     Param,
     Reply,
 )
+from colorizer_site.jobs.adjustments import MAX_SUGGESTIONS, SUGGESTION_COUNT
 from colorizer_site.jobs.options import DEFAULT_OUTPUT_FORMAT
 
 TASK_ID_PARAM = Param(
@@ -103,6 +104,52 @@ CANCEL_TASK = Operation(
         V1_AUTH_REPLIES[1],
     ),
     examples=(Example("Cancel a task", {"task_id": "TASK_ID"}),),
+)
+
+GET_SUGGESTIONS = Operation(
+    operation_id="getSuggestions",
+    method="GET",
+    path="/api/v1/tasks/{task_id}/suggestions",
+    dialect="v1",
+    summary="Where one colour pin would help most",
+    description=(
+        "The regions of a task's photo where the model is least sure of the colour, weighed "
+        "by their size, best first: for each, the point to pin (`x`, `y`, in the photo's "
+        "pixels as shown upright), the region's `outline` (a polygon of [x, y] points), its "
+        "`area` (share of the photo, 0 to 1), the model's calibrated `confidence` there (0 to "
+        "1) and its `alternatives`, the likeliest colours, best first. Send a chosen colour "
+        "back as a `hints` pin at `x`, `y`: the pin colours that region up to its edges. "
+        "Free (only the key's rate limit applies); works while the photo is stored, for the "
+        "models that give alternatives (tiny and large)."
+    ),
+    params=(
+        TASK_ID_PARAM,
+        Param(
+            "count",
+            "How many regions at most.",
+            kind="integer",
+            location="query",
+            default=SUGGESTION_COUNT,
+            bounds=(1, MAX_SUGGESTIONS),
+        ),
+    ),
+    replies=(
+        Reply(200, "The suggested regions, best first (possibly none).", "suggestions"),
+        Reply(
+            400,
+            "A bad count, or a model that gives no alternatives (`field` names which).",
+            "error",
+        ),
+        V1_AUTH_REPLIES[0],
+        Reply(
+            404,
+            "No task with this id belongs to this key's account, or its photo is no longer stored.",
+            "error",
+        ),
+        V1_AUTH_REPLIES[1],
+        Reply(503, "The task's model is not installed on this server any more.", "error"),
+    ),
+    examples=(Example("Three suggestions for a task", {"task_id": "TASK_ID"}),),
 )
 
 CREATE_BATCH = Operation(

@@ -62,7 +62,8 @@ class Reply:
 
     status: int
     description: str
-    # task | task-error | error | colorize | account | task-list | task-item | batch
+    # task | task-error | error | colorize | account | task-list | task-item | batch | palette
+    # | suggestions
     body: str
     rate_limited: bool = False
 

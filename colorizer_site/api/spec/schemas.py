@@ -180,6 +180,60 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Suggestions": {
+        "type": "object",
+        "required": ["taskId", "suggestions"],
+        "properties": {
+            "taskId": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "suggestions": {
+                "type": "array",
+                "description": "Best first: where one pin would help most.",
+                "items": {
+                    "type": "object",
+                    "required": ["x", "y", "outline", "area", "confidence", "alternatives"],
+                    "properties": {
+                        "x": {"type": "integer", "minimum": 0, "description": "Pin here."},
+                        "y": {"type": "integer", "minimum": 0},
+                        "outline": {
+                            "type": "array",
+                            "description": "The region's polygon, [x, y] points in pixels.",
+                            "items": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        },
+                        "area": {
+                            "type": "number",
+                            "minimum": 0,
+                            "maximum": 1,
+                            "description": "The region's share of the photo.",
+                        },
+                        "confidence": {
+                            "type": "number",
+                            "minimum": 0,
+                            "maximum": 1,
+                            "description": "How likely the model's colour there is right.",
+                        },
+                        "alternatives": {
+                            "type": "array",
+                            "description": "The likeliest colours there, best first.",
+                            "items": {"$ref": "#/components/schemas/Colour"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "Colour": {
+        "type": "object",
+        "required": ["color", "probability"],
+        "properties": {
+            "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+            "probability": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    },
     "ColorizeResult": {
         "type": "object",
         "required": ["outputUrl"],

@@ -1,6 +1,7 @@
 """The "Adjust colours" panel of a job page: free previews, the model's colours at a point, the
 confidence view, and Apply (a charged refinement job). The rules are in jobs.adjustments."""
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,19 +20,27 @@ from colorizer_site.web.views.jobs import owned_job
 View = Callable[..., HttpResponse]
 
 
-def free_and_limited(view: View) -> View:
-    """Count the request against the user's preview allowance (429 past it) and answer
-    the refusals (a bad pin, a point off the photo) as JSON with the reason."""
+def limited_to(allowance: str) -> Callable[[View], View]:
+    """Count the request against one of the user's free allowances (429 past it) and
+    answer the refusals (a bad pin, a point off the photo) as JSON with the reason."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            adjustments.check_preview_rate(request.user)
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return JsonResponse({"error": str(error)}, status=error.status, headers=error.headers())
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                adjustments.check_preview_rate(request.user, allowance=allowance)
+                return view(request, *args, **kwargs)
+            except DomainError as error:
+                return JsonResponse(
+                    {"error": str(error)}, status=error.status, headers=error.headers()
+                )
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+free_and_limited = limited_to("preview")
 
 
 @login_required
@@ -56,14 +65,37 @@ def job_preview(request: HttpRequest, task_id: str) -> HttpResponse:
 @free_and_limited
 def job_palette(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
-    try:
-        x, y = float(request.GET.get("x", "")), float(request.GET.get("y", ""))
-    except ValueError:
+    x, y = _point(request)
+    if x is None or y is None:
         return JsonResponse({"error": "x and y must be numbers of pixels."}, status=400)
     colours = adjustments.alternatives(job, x=x, y=y)
     return JsonResponse(
         {"colors": [{"color": c.color, "probability": c.probability} for c in colours]}
     )
+
+
+@login_required
+@require_safe
+@free_and_limited
+def job_suggestions(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    found = adjustments.suggestions(job)
+    return JsonResponse({"suggestions": [adjustments.suggestion_data(s) for s in found]})
+
+
+@login_required
+@require_safe
+@limited_to("reach")
+def job_reach(request: HttpRequest, task_id: str) -> HttpResponse:
+    job = owned_job(request, task_id)
+    x, y = _point(request)
+    if x is None or y is None:
+        return JsonResponse({"error": "x and y must be numbers of pixels."}, status=400)
+    outline = adjustments.reach(job, x=x, y=y)
+    # The same photo and point always reach the same surface, until the model changes.
+    response = JsonResponse({"x": x, "y": y, "outline": [[px, py] for px, py in outline]})
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required
@@ -90,6 +122,18 @@ def job_refine(request: HttpRequest, task_id: str) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=refinement.task_id)
+
+
+def _point(request: HttpRequest) -> tuple[float | None, float | None]:
+    """The query's x and y as finite numbers, None for either that is not one."""
+    values: list[float | None] = []
+    for name in ("x", "y"):
+        try:
+            value = float(request.GET.get(name, ""))
+        except ValueError:
+            value = math.nan
+        values.append(value if math.isfinite(value) else None)
+    return values[0], values[1]
 
 
 def _private(response: HttpResponse) -> HttpResponse:

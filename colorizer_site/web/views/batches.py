@@ -9,7 +9,8 @@ from django_htmx.http import HttpResponseStopPolling
 from colorizer_site.jobs import sharing
 from colorizer_site.jobs.batch_status import batch_status
 from colorizer_site.jobs.batches import zip_response
-from colorizer_site.jobs.models import Batch
+from colorizer_site.jobs.models import Album, Batch
+from colorizer_site.web.album_forms import CaptionsFileForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES
 
 
@@ -29,6 +30,9 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
         "output_label": dict(FORMAT_CHOICES).get(output, output.upper()),
         "expiry_choices": sharing.EXPIRY_CHOICES,
     }
+    if not request.htmx:
+        context["captions_form"] = CaptionsFileForm()
+        context["batch_albums"] = Album.objects.filter(entries__job__batch=status.batch).distinct()
     if request.htmx:
         # One request refreshes every photo of the batch; 286 stops polling at the end.
         response = render(request, "web/batch_detail.html#progress", context)

@@ -1,15 +1,18 @@
 """The colorize form: the home page of a signed-in user; one photo, or a batch of many."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.engine import formats
-from colorizer_site.jobs import batches, services
+from colorizer_site.jobs import albums, batches, captions_csv, services
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions, job_cost
 from colorizer_site.jobs.uploads import uploads_to_temporary_files
@@ -54,6 +57,7 @@ def colorize(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             show_on_form(form, error, photo_field=photo_field)
         else:
+            _organise(request, form, ColorizationJob.objects.filter(id=job.id))
             return redirect("web:job_detail", task_id=job.task_id)
     return colorize_page(request, form, status=400)
 
@@ -73,8 +77,39 @@ def _submit_batch(request: HttpRequest, form: ColorizeForm) -> HttpResponse:
     except DomainError as error:
         show_on_form(form, error, photo_field="image")
     else:
+        album = _organise(request, form, batch.jobs.order_by("id"))
+        if album is not None:
+            return redirect("web:album_detail", album_id=album.album_id)
         return redirect("web:batch_detail", batch_id=batch.batch_id)
     return colorize_page(request, form, status=400)
+
+
+def _organise(request: HttpRequest, form: ColorizeForm, jobs: QuerySet[ColorizationJob]):
+    """After the upload: the captions from its CSV and the new album it asked for, if any.
+
+    The photos are charged and queued by now; a captions file that cannot be read only
+    warns, and can be imported again from the batch or album page.
+    """
+    if form.cleaned_data.get("captions"):
+        try:
+            report = captions_csv.import_captions(jobs, form.cleaned_data["captions"])
+        except captions_csv.InvalidCsv as error:
+            messages.warning(request, str(error))
+        else:
+            if report.unmatched:
+                messages.warning(
+                    request,
+                    _("No photo of this upload has these file names: %(names)s.")
+                    % {"names": ", ".join(report.unmatched[:20])},
+                )
+    name = (form.cleaned_data.get("album_name") or "").strip()
+    if not name:
+        return None
+    try:
+        return albums.create_album(owner=request.user, name=name, jobs=jobs)
+    except albums.InvalidAlbum as error:
+        messages.warning(request, str(error))
+        return None
 
 
 def _submit(request: HttpRequest, form: ColorizeForm) -> ColorizationJob:

@@ -1,15 +1,17 @@
-"""The gallery: the user's jobs, newest first, with filters and (bulk) deletion."""
+"""The gallery: the user's jobs, newest first, searched and filtered (by state, album, batch,
+years), with bulk actions (delete, put in an album, give facts)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from colorizer_site.jobs import files
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs import albums, facts, files
+from colorizer_site.jobs.models import Album, Batch, ColorizationJob
+from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm, GallerySearchForm
 from colorizer_site.web.views.jobs import owned_job
 
 State = ColorizationJob.State
@@ -19,22 +21,66 @@ FILTERS = {
     "in_progress": ("In progress", Q(state__in=[State.QUEUED, State.PROCESSING])),
 }
 PAGE_SIZE = 12
+# The gallery lists the newest batches; older ones are a filter away from their photos.
+RECENT_BATCHES = 8
 
 
 @login_required
 @require_safe
 def gallery(request: HttpRequest) -> HttpResponse:
-    jobs = ColorizationJob.objects.visible_to(request.user)
+    jobs = ColorizationJob.objects.visible_to(request.user).select_related("facts")
     status = request.GET.get("status", "")
-    # A filter lists every matching job; "All" groups refinements under their original.
-    jobs = jobs.filter(FILTERS[status][1]) if status in FILTERS else grouped_by_original(jobs)
+    search = GallerySearchForm(request.GET)
+    query = search.cleaned_data if search.is_valid() else {}
+    album = _chosen(Album, request, "album_id", query.get("album"))
+    batch = _chosen(Batch, request, "batch_id", query.get("batch"))
+    searching = any(query.get(name) for name in ("q", "year_from", "year_to")) or album or batch
+    if album is not None:
+        jobs = albums.photos_of(album)
+    elif batch is not None:
+        jobs = jobs.filter(batch=batch)
+    jobs = facts.search(jobs, query.get("q") or "")
+    jobs = facts.in_years(jobs, year_from=query.get("year_from"), year_to=query.get("year_to"))
+    # A filter or a search lists every matching job; "All" groups refinements under
+    # their original.
+    if status in FILTERS:
+        jobs = jobs.filter(FILTERS[status][1])
+    elif not searching:
+        jobs = grouped_by_original(jobs)
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status if status in FILTERS else "",
         "filters": [(key, label) for key, (label, _) in FILTERS.items()],
+        "search": search,
+        "searching": searching,
+        "album": album,
+        "batch": batch,
+        "albums": albums.albums_of(request.user).annotate(
+            photos=Count("entries", filter=Q(entries__job__deleted_at__isnull=True))
+        ),
+        "batches": Batch.objects.visible_to(request.user).annotate(
+            photos=Count("jobs", filter=Q(jobs__deleted_at__isnull=True))
+        )[:RECENT_BATCHES],
+        "page_query": _without_page(request),
+        "add_form": AddToAlbumForm(owner=request.user),
+        "facts_form": FactsForm(),
     }
     return render(request, "web/gallery.html", context)
+
+
+def _chosen(model, request: HttpRequest, id_field: str, value: str | None):
+    """The user's album or batch named in the filter; None when none is (404: not theirs)."""
+    if not value:
+        return None
+    return get_object_or_404(model.objects.visible_to(request.user), **{id_field: value})
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The current filters as a query string, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def grouped_by_original(jobs: QuerySet[ColorizationJob]) -> QuerySet[ColorizationJob]:

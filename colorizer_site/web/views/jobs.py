@@ -11,11 +11,20 @@ from django_htmx.http import HttpResponseStopPolling
 
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE
-from colorizer_site.jobs import addon_refunds, adjustments, files, progress, services, sharing
+from colorizer_site.jobs import (
+    addon_refunds,
+    adjustments,
+    facts,
+    files,
+    progress,
+    services,
+    sharing,
+)
 from colorizer_site.jobs.endings import cancel_job, refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions, job_cost
 from colorizer_site.lib.errors import DomainError
+from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
 DOWNLOAD_FORMATS = {value for value, _ in FORMAT_CHOICES}
@@ -42,9 +51,13 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
     }
+    # Also for the live update: the share card appears when the job turns Done.
+    context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
+    context["expiry_choices"] = sharing.EXPIRY_CHOICES
     if not request.htmx:
-        context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
-        context["expiry_choices"] = sharing.EXPIRY_CHOICES
+        context["facts_form"] = FactsForm(initial=facts.facts_of(job).as_form())
+        context["add_form"] = AddToAlbumForm(owner=request.user)
+        context["job_albums"] = list(job.albums.all())
     if request.htmx:
         response = render(request, "web/job_detail.html#progress", context)
         if job.is_finished:
@@ -132,7 +145,7 @@ def job_download(request: HttpRequest, task_id: str, output_format: str) -> Http
     job = owned_job(request, task_id)
     if not job.result_file or output_format not in DOWNLOAD_FORMATS:
         raise Http404("No such download.")
-    data, content_type = files.converted_result(job, output_format)
+    data, content_type = files.captioned_result(job, output_format)
     extension = "jpg" if output_format == "jpeg" else output_format
     response = _image_response(data, content_type)
     response["Content-Disposition"] = f'attachment; filename="colorized-{job.task_id}.{extension}"'
@@ -147,6 +160,7 @@ def adjust_context(job: ColorizationJob) -> dict:
         "can_adjust": True,
         "pins_json": json.dumps(job.options.get("hints", [])),
         "vividness": adjustments.chosen_vividness(job),
+        "vividness_is_default": job.options.get("vividness") is None,
         "vividness_range": VIVIDNESS_RANGE,
         "max_hints": MAX_HINTS,
         "preview_size": DEFAULT_PREVIEW_SIZE,

@@ -3,6 +3,10 @@
 The public views answer 404 for every link that does not open (wrong, revoked,
 expired, photo removed), the same page whatever the reason, and tell search
 engines to stay away (`noindex` in the page and in an X-Robots-Tag header).
+
+That 404 is the site's own page also when DEBUG is on (the `make run` default):
+a revoked link is a normal outcome a stranger meets, not a developer's error, and
+Django's debug 404 would show them every URL pattern of the site.
 """
 
 from collections.abc import Callable
@@ -15,9 +19,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from colorizer_site.jobs import files, sharing
-from colorizer_site.jobs.batches import zip_response
-from colorizer_site.jobs.models import Batch, ShareLink
+from colorizer_site.jobs import albums, files, sharing
+from colorizer_site.jobs.batches import streamed_zip, zip_response
+from colorizer_site.jobs.models import Album, Batch, ShareLink
 from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.views.jobs import owned_job
 
@@ -31,9 +35,9 @@ def public_share(view: View) -> View:
     def wrapper(request: HttpRequest, token: str, *args: object, **kwargs: object) -> HttpResponse:
         try:
             link = sharing.open_share(token, count_view=view.__name__ == "shared")
-        except sharing.ShareNotFound as error:
-            raise Http404("This link does not exist, was revoked or has expired.") from error
-        response = view(request, link, token, *args, **kwargs)
+            response = view(request, link, token, *args, **kwargs)
+        except (sharing.ShareNotFound, Http404):
+            response = render(request, "404.html", status=404)
         response["X-Robots-Tag"] = "noindex, nofollow"
         # The token is in the path: never hand it to another site in a Referer header.
         response["Referrer-Policy"] = "no-referrer"
@@ -54,8 +58,8 @@ def _shared_job_or_404(link: ShareLink, task_id: str | None):
 @require_safe
 @public_share
 def shared(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
-    if link.batch is not None:
-        photos = list(sharing.visible_batch_jobs(link.batch))
+    if link.job is None:
+        photos = list(sharing.shared_photos(link).select_related("facts"))
         return render(
             request, "web/shared_batch.html", {"link": link, "token": token, "photos": photos}
         )
@@ -73,7 +77,7 @@ def _photo_page(request: HttpRequest, link: ShareLink, token: str, job) -> HttpR
         "link": link,
         "token": token,
         "job": job,
-        "back_url": reverse("web:shared", args=[token]) if link.batch is not None else "",
+        "back_url": reverse("web:shared", args=[token]) if link.job is None else "",
     }
     return render(request, "web/shared.html", context)
 
@@ -102,7 +106,7 @@ def shared_download(
 ) -> HttpResponse:
     job = _shared_job_or_404(link, task_id)
     output_format = job.result_meta["format"]
-    data, content_type = files.converted_result(job, output_format)
+    data, content_type = files.captioned_result(job, output_format)
     extension = "jpg" if output_format == "jpeg" else output_format
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = (
@@ -114,9 +118,11 @@ def shared_download(
 @require_safe
 @public_share
 def shared_zip(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
-    """Every photo of a shared batch as one ZIP, built while it downloads."""
-    if link.batch is None:
-        raise Http404("Only an album link has a ZIP.")
+    """Every photo of a shared batch or album as one ZIP, built while it downloads."""
+    if link.job is not None:
+        raise Http404("Only a link to several photos has a ZIP.")
+    if link.album is not None:
+        return streamed_zip(sharing.shared_photos(link), f"{albums.download_stem(link.album)}.zip")
     return zip_response(link.batch)
 
 
@@ -124,6 +130,13 @@ def shared_zip(request: HttpRequest, link: ShareLink, token: str) -> HttpRespons
 @require_POST
 def share_job(request: HttpRequest, task_id: str) -> HttpResponse:
     return _create(request, job=owned_job(request, task_id))
+
+
+@login_required
+@require_POST
+def share_album(request: HttpRequest, album_id: str) -> HttpResponse:
+    album = get_object_or_404(Album.objects.visible_to(request.user), album_id=album_id)
+    return _create(request, album=album)
 
 
 @login_required
