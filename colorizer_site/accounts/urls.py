@@ -11,6 +11,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("preferences/", views.preferences, name="preferences"),
     # Addresses of the pages allauth replaced, for bookmarks and mails already sent.
     path("password/change/done/", RedirectView.as_view(pattern_name="accounts:profile")),
     path("password/reset/sent/", RedirectView.as_view(pattern_name="account_reset_password_done")),

@@ -1,18 +1,33 @@
 from allauth.account import app_settings as allauth_settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import int_to_base36, urlsafe_base64_decode
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST, require_safe
 
+from colorizer_site.accounts.forms import PreferencesForm
 from colorizer_site.accounts.models import User
+from colorizer_site.accounts.services import preferences_of
 
 
 @login_required
 @require_safe
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html")
+    form = PreferencesForm(instance=preferences_of(request.user))
+    return render(request, "accounts/profile.html", {"preferences_form": form})
+
+
+@login_required
+@require_POST
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST, instance=preferences_of(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, gettext("Your preferences are saved."))
+    return redirect("accounts:profile")
 
 
 @require_safe

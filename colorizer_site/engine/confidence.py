@@ -34,3 +34,34 @@ def confidence_map(
 ) -> np.ndarray:
     """[h, w] float32 0..1 at the grid: how likely the shown a*, b* `ab_grid` is right."""
     return calibrated(distribution.mass_near(ab_grid, CONFIDENCE_RADIUS), mapping)
+
+
+# A large plain surface whose colour is probably wrong is better calm than a bold guess
+# (a dust cloud turned green, a grey test card turned pink): its chroma is scaled down by
+# up to CALM_STRENGTH x the surface's calibrated doubt, in full for surfaces of at least
+# CALM_FULL_AREA of the photo and fully plain ones, less for smaller or textured ones.
+CALM_STRENGTH = 0.5
+CALM_FULL_AREA = 0.1
+
+
+def calmed(
+    ab_grid: np.ndarray,
+    distribution: ColourDistribution,
+    surfaces,
+    mapping: Sequence[tuple[float, float]] = (),
+) -> np.ndarray:
+    """`ab_grid` [h, w, 2] with the chroma of doubtful large plain surfaces reduced."""
+    import cv2
+
+    rows, columns = ab_grid.shape[:2]
+    confidence = confidence_map(distribution, ab_grid, mapping)
+    labels = cv2.resize(surfaces.labels, (columns, rows), interpolation=cv2.INTER_NEAREST)
+    flat = labels.ravel()
+    counts = np.bincount(flat, minlength=surfaces.count)
+    sums = np.bincount(flat, confidence.ravel(), surfaces.count)
+    doubt = 1.0 - sums / np.maximum(counts, 1)
+    weight = (
+        CALM_STRENGTH * doubt * surfaces.plain * np.minimum(1.0, surfaces.areas / CALM_FULL_AREA)
+    )
+    scale = (1.0 - weight[labels]).astype(np.float32)
+    return ab_grid * scale[..., None]

@@ -28,9 +28,12 @@ import numpy as np
 import onnxruntime as ort
 
 from colorizer_site.engine.color import gray_rgb_of_lightness
+from colorizer_site.engine.confidence import calmed
 from colorizer_site.engine.distribution import ColourDistribution
 from colorizer_site.engine.errors import EngineError, ModelNotInstalled
 from colorizer_site.engine.hints import hint_map
+from colorizer_site.engine.pooling import coherent
+from colorizer_site.engine.surfaces import Surfaces, find_surfaces
 from colorizer_site.engine.types import ColourHint, EngineConfig, ModelEntry
 
 FAMILIES = ("own", "eccv16", "siggraph17", "ddcolor")
@@ -60,11 +63,19 @@ def _entry_from_record(name: str, record: Mapping, directory: Path) -> ModelEntr
         sha256=record.get("sha256", "") or "",
         side_multiple=int(record.get("side_multiple", SIDE_MULTIPLE)),
         temperature=record.get("temperature"),
-        calibration=tuple(
-            (float(raw), float(share))
-            for raw, share in (record.get("calibration") or {}).get("points", ())
-        ),
+        calibration=_calibration(record, directory),
     )
+
+
+def _calibration(record: Mapping, directory: Path) -> tuple[tuple[float, float], ...]:
+    """The confidence mapping fitted for this very weights file (training/calibrate.py);
+    none when it was fitted for other weights (a re-exported model), so a stale mapping
+    never claims to know how right a new network is."""
+    calibration = record.get("calibration") or {}
+    sha256 = record.get("sha256", "")
+    if not calibration or (sha256 and calibration.get("sha256") != sha256):
+        return ()
+    return tuple((float(raw), float(share)) for raw, share in calibration.get("points", ()))
 
 
 def bundled_models(weights_dir: Path = WEIGHTS_DIR) -> dict[str, ModelEntry]:
@@ -256,12 +267,19 @@ class Prediction:
     working_size: tuple[int, int]
     distribution: ColourDistribution | None = None
     ab: np.ndarray | None = None  # [h, w, 2] when the model gives a*, b* directly
+    surfaces: Surfaces | None = None  # the photo's surfaces, when the distribution used them
+    unpooled: ColourDistribution | None = None  # the network's own, before engine.pooling
+    calibration: tuple[tuple[float, float], ...] = ()  # the model's (engine.confidence)
 
     def decode(self, temperature: float | None) -> np.ndarray:
-        """a*, b* [h, w, 2] float32; `temperature` only matters for a distribution."""
+        """a*, b* [h, w, 2] float32; `temperature` only matters for a distribution. Large
+        plain surfaces whose colour is doubtful come out calm (engine.confidence.calmed)."""
         if self.distribution is None:
             return self.ab
-        return self.distribution.annealed_mean(1.0 if temperature is None else temperature)
+        ab = self.distribution.annealed_mean(1.0 if temperature is None else temperature)
+        if self.surfaces is None:
+            return ab
+        return calmed(ab, self.distribution, self.surfaces, self.calibration)
 
 
 def takes_hints(entry: ModelEntry, config: EngineConfig) -> bool:
@@ -305,7 +323,10 @@ def predict(
             for partner in entry.partners
         ]
         logits = np.mean([_log_softmax(member) for member in members], axis=0)
-    return Prediction(working_size=size, distribution=ColourDistribution(logits, centres))
+    surfaces = find_surfaces(lightness)
+    raw = ColourDistribution(logits, centres)
+    distribution = coherent(raw, surfaces, keep=feed["hints"][0, 2])
+    return Prediction(working_size=size, distribution=distribution, surfaces=surfaces, unpooled=raw)
 
 
 def _logits(session: ort.InferenceSession, feed: dict, entry: ModelEntry, bins: int) -> np.ndarray:

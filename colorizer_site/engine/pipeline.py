@@ -17,9 +17,11 @@ from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.hints import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.model_registry import Prediction, predict, takes_hints
+from colorizer_site.engine.pins import PinSpread, pin_spread, spread_pins
 from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.types import (
     OUTPUT_FORMATS,
@@ -48,6 +50,14 @@ _PROGRESS_AT = {
     "encode": 92,
 }
 
+# Notes with values in them; the site reads the stored English back in the reader's
+# language by these templates (jobs.stored_sentences).
+ALREADY_IN_COLOUR_NOTE = _(
+    "The input was already in colour (mean chroma %(chroma)s); "
+    "it was colorized again from its luminance."
+)
+SCRATCH_SHARE_NOTE = _("Scratch repair touched %(share)s%% of the pixels.")
+
 
 def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None) -> np.ndarray:
     """a*, b* at the model's grid for the requested vividness (None: the model's own best).
@@ -71,13 +81,31 @@ def colour_field(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndar
     return plain_field(ab_grid, lightness)
 
 
-def full_size_ab(prediction: Prediction, ab_grid: np.ndarray, lightness: np.ndarray) -> np.ndarray:
-    """The whole a*, b* [H, W, 2] (for previews, which are small)."""
-    return colour_field(prediction, ab_grid, lightness).whole()
+def spread_of(prediction: Prediction, hints: tuple[ColourHint, ...]) -> PinSpread | None:
+    """How the pins colour their surfaces (engine.pins); None without pins or surfaces."""
+    if not hints or prediction.surfaces is None:
+        return None
+    return pin_spread(hints, prediction.surfaces)
+
+
+def full_size_ab(
+    prediction: Prediction,
+    ab_grid: np.ndarray,
+    lightness: np.ndarray,
+    hints: tuple[ColourHint, ...] = (),
+) -> np.ndarray:
+    """The whole a*, b* [H, W, 2] with the pins applied (for previews, which are small, and
+    the evaluation): exactly what `colour_pixels` gives a job, strip by strip."""
+    ab = colour_field(prediction, ab_grid, lightness).whole()
+    ab = spread_pins(ab, spread_of(prediction, hints), lightness.shape)
+    return apply_pins(ab, lightness, hints)
 
 
 def colour_pixels(
-    field: ColourField, lightness: np.ndarray, hints: tuple[ColourHint, ...]
+    field: ColourField,
+    lightness: np.ndarray,
+    hints: tuple[ColourHint, ...],
+    spread: PinSpread | None = None,
 ) -> np.ndarray:
     """uint8 sRGB of the photo, strip by strip: the full-size a*, b* (8 bytes a pixel, half
     a gigabyte for a 60-megapixel scan) never exist at once."""
@@ -85,7 +113,8 @@ def colour_pixels(
     rgb = np.empty((height, width, 3), np.uint8)
     for top in range(0, height, COLOUR_STRIP_ROWS):
         bottom = min(height, top + COLOUR_STRIP_ROWS)
-        ab = apply_pins(field.rows(top, bottom), lightness, hints, first_row=top)
+        ab = spread_pins(field.rows(top, bottom), spread, (height, width), first_row=top)
+        ab = apply_pins(ab, lightness, hints, first_row=top)
         rgb[top:bottom] = srgb8_of_lab(lightness[top:bottom], ab)
     return rgb
 
@@ -95,8 +124,9 @@ def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineCon
     check_vividness(options.vividness)
     if options.hints and not takes_hints(entry, config):
         raise InvalidOptions(
-            f"The model {options.model!r} does not take colour hints; choose tiny or large.",
+            _("The model %(model)s does not take colour hints; choose tiny or large."),
             field="hints",
+            model=repr(options.model),
         )
 
 
@@ -175,10 +205,7 @@ def colorize(
         if decoded.rgb is not None:
             chroma = mean_chroma(decoded.rgb)
             if chroma > COLOUR_CHROMA:
-                notes.append(
-                    f"The input was already in colour (mean chroma {chroma:.0f}); "
-                    "it was colorized again from its luminance."
-                )
+                notes.append(ALREADY_IN_COLOUR_NOTE % {"chroma": f"{chroma:.0f}"})
             lightness = lightness_of_rgb(decoded.rgb)
         else:
             lightness = lightness_of_gray(decoded.gray)
@@ -190,16 +217,16 @@ def colorize(
             lightness, repaired_share = scratches.clean_scratches(lightness, config.threads)
             if repaired_share == 0.0:
                 unchanged_addons.append("clean_scratches")
-                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
+                notes.append(_("Scratch repair found no scratches or dust; nothing was changed."))
             else:
-                notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
+                notes.append(SCRATCH_SHARE_NOTE % {"share": f"{repaired_share * 100:.2f}"})
 
     with run.stage("colorize"):
         prediction = predict(lightness, entry, config, options.hints)
         ab_small = decode_colour(prediction, entry, options.vividness)
         run.report("colorize", 55)
         field = colour_field(prediction, ab_small, lightness)
-        rgb = colour_pixels(field, lightness, options.hints)
+        rgb = colour_pixels(field, lightness, options.hints, spread_of(prediction, options.hints))
         del field, lightness
 
     if options.face_remaster:

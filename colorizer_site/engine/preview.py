@@ -12,7 +12,6 @@ import numpy as np
 from colorizer_site.engine.color import srgb8_of_lab
 from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
-from colorizer_site.engine.hints import apply_pins
 from colorizer_site.engine.model_registry import predict
 from colorizer_site.engine.pipeline import checked_lightness, decode_colour, full_size_ab
 from colorizer_site.engine.types import ColorizeOptions, ColorizeResult, ColourHint, EngineConfig
@@ -50,7 +49,7 @@ def preview(
     )
     prediction = predict(small, entry, config, hints)
     ab_grid = decode_colour(prediction, entry, options.vividness)
-    ab = apply_pins(full_size_ab(prediction, ab_grid, small), small, hints)
+    ab = full_size_ab(prediction, ab_grid, small, hints)
     rgb = srgb8_of_lab(small, ab)
     output = encode_image(rgb, "jpeg")
     return ColorizeResult(

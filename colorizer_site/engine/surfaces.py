@@ -25,6 +25,7 @@ import numpy as np
 SURFACE_SIDE = 192  # long side of the surface map; the model's own working size
 SMOOTH_SIGMA_L = 6.0  # L* units: the bilateral filter's tone reach (grain, not edges)
 PLAIN_STEP = 2.2  # L* per map pixel: above this local change a pixel is edge or texture
+CORE_ERODE = 5  # map pixels: the plain seeds' erosion (an odd width)
 MIN_CORE_SHARE = 0.0015  # of the map: smaller plain stretches are texture, not surfaces
 MAX_OUTLINE_POINTS = 64
 
@@ -34,6 +35,7 @@ class Surfaces:
     """A label per map pixel (0..count-1) and what each label covers."""
 
     labels: np.ndarray  # int32 [h, w] at the map size
+    tone: np.ndarray  # float32 [h, w]: the smoothed L* the map was made from
     photo_size: tuple[int, int]  # (height, width) of the photo the map describes
     areas: np.ndarray  # float [count]: share of the photo
     plain: np.ndarray  # float [count]: share of the surface that is plain core
@@ -117,9 +119,13 @@ def find_surfaces(lightness: np.ndarray, side: int = SURFACE_SIDE) -> Surfaces:
     # that it is not flooded into the plain backdrop beside it. Eroding drops the thin
     # lines of edges between two plain stretches, which are borders, not things.
     texture = cv2.erode(1 - plain, np.ones((5, 5), np.uint8))
+    # Eroding the plain seeds too cuts the narrow bridges where two plain surfaces of
+    # nearly the same lightness touch (a wall and a pale sleeve): the watershed then
+    # decides the border along the strongest edge instead of merging them.
+    cores = cv2.erode(plain, np.ones((CORE_ERODE, CORE_ERODE), np.uint8))
     markers = np.zeros(small.shape, np.int32)
     placed = 0
-    for seeds in (plain, texture):
+    for seeds in (cores, texture):
         count, parts, stats, _ = cv2.connectedComponentsWithStats(seeds, connectivity=4)
         keep = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= minimum)
         keep = keep[keep > 0]  # component 0 is the pixels that are not seeds
@@ -144,6 +150,7 @@ def find_surfaces(lightness: np.ndarray, side: int = SURFACE_SIDE) -> Surfaces:
     core = np.bincount(labels.ravel(), weights=plain.ravel(), minlength=len(total))
     return Surfaces(
         labels=labels,
+        tone=smooth,
         photo_size=lightness.shape[:2],
         areas=total / labels.size,
         plain=core / np.maximum(total, 1.0),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 from colorizer_site import engine
 from colorizer_site.engine.analysis import Alternative, ColourAnalysis, PinSuggestion
@@ -54,8 +55,12 @@ class PreviewRateLimited(DomainError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            f"Too many previews at once; try again in {retry_after} second"
-            f"{'s' if retry_after != 1 else ''}."
+            ngettext(
+                "Too many previews at once; try again in %(seconds)s second.",
+                "Too many previews at once; try again in %(seconds)s seconds.",
+                retry_after,
+            )
+            % {"seconds": retry_after}
         )
         self.retry_after = retry_after
 

@@ -16,9 +16,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from colorizer_site.credits import services as credits
 from colorizer_site.credits.models import CreditEntry
+from colorizer_site.engine.errors import ngettext_noop
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.signals import batch_completed, job_finished
 from colorizer_site.lib.errors import DomainError
@@ -26,7 +28,14 @@ from colorizer_site.lib.errors import DomainError
 logger = logging.getLogger(__name__)
 State = ColorizationJob.State
 
-CANCELLED_MESSAGE = "Cancelled at your request; the credits were refunded."
+# Failure sentences are stored in English (the API returns them as they are); pages read
+# them in the reader's language (jobs.stored_sentences).
+CANCELLED_MESSAGE = gettext_noop("Cancelled at your request; the credits were refunded.")
+TIMED_OUT_MESSAGE = ngettext_noop(
+    "The colorization did not finish within %(minutes)s minute and was stopped.",
+    "The colorization did not finish within %(minutes)s minutes and was stopped.",
+)
+NOT_TAKEN_MESSAGE = gettext_noop("No worker took up the colorization in time, so it was cancelled.")
 
 
 class JobTimedOut(DomainError):
@@ -67,13 +76,18 @@ def fail_job(
             completed_at=timezone.now(),
         )
         if changed and job.cost:
-            what = "cancelled" if state == State.CANCELLED else "failed"
+            # Ledger memos are stored in English; the ledger page translates them.
+            what = (
+                gettext_noop("Refund for cancelled colorization")
+                if state == State.CANCELLED
+                else gettext_noop("Refund for failed colorization")
+            )
             credits.refund(
                 user=job.owner,
                 amount=job.cost,
                 job=job,
                 api_key=job.api_key,
-                memo=memo(f"Refund for {what} colorization", job),
+                memo=memo(what, job),
                 idempotency_key=refund_key(job.task_id),
             )
         if changed:
@@ -109,8 +123,9 @@ def cancel_job(job: ColorizationJob) -> ColorizationJob:
     job.refresh_from_db()
     if job.is_finished:
         raise JobAlreadyFinished(
-            f"The task has already {'succeeded' if job.succeeded else 'ended'}; "
-            "there is nothing to cancel."
+            gettext("The task has already succeeded; there is nothing to cancel.")
+            if job.succeeded
+            else gettext("The task has already ended; there is nothing to cancel.")
         )
     return job
 
@@ -140,15 +155,14 @@ def reap_stuck_jobs() -> int:
         ColorizationJob.objects.filter(
             state=State.PROCESSING, processed_at__lt=now - timedelta(seconds=timeout)
         ),
-        f"The colorization did not finish within {minutes} minute"
-        f"{'s' if minutes != 1 else ''} and was stopped.",
+        TIMED_OUT_MESSAGE[0 if minutes == 1 else 1] % {"minutes": minutes},
     )
     queued = (
         ColorizationJob.objects.filter(
             state=State.QUEUED,
             created_at__lt=now - timedelta(seconds=settings.COLORIZER_QUEUE_TIMEOUT_SECONDS),
         ),
-        "No worker took up the colorization in time, so it was cancelled.",
+        NOT_TAKEN_MESSAGE,
     )
     reaped = 0
     for stuck, message in (processing, queued):

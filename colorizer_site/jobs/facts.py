@@ -130,25 +130,28 @@ def facts_of(job: ColorizationJob) -> Facts:
 
 def save_facts(job: ColorizationJob, facts: Facts) -> PhotoFacts:
     """Replace the job's facts with `facts` (validated), with the years of its date."""
-    facts = facts.validated()
-    year_from, year_to = year_range(facts.date)
-    row, _ = PhotoFacts.objects.update_or_create(
-        job=job,
-        defaults={
-            "title": facts.title,
-            "description": facts.description,
-            "date_text": facts.date,
-            "year_from": year_from,
-            "year_to": year_to,
-            "place": facts.place,
-            "people": facts.people_text,
-            "reference": facts.reference,
-            "search_text": _search_text(job, facts),
-        },
-    )
+    row, _ = PhotoFacts.objects.update_or_create(job=job, defaults=stored_values(job, facts))
     # Keep the cached relation current, so the caller reads what it just wrote.
     job.facts = row
     return row
+
+
+def stored_values(job: ColorizationJob, facts: Facts) -> dict[str, Any]:
+    """The PhotoFacts columns for `facts` (validated): the words, the years their date
+    stands for, and the text the search indexes."""
+    facts = facts.validated()
+    year_from, year_to = year_range(facts.date)
+    return {
+        "title": facts.title,
+        "description": facts.description,
+        "date_text": facts.date,
+        "year_from": year_from,
+        "year_to": year_to,
+        "place": facts.place,
+        "people": facts.people_text,
+        "reference": facts.reference,
+        "search_text": _search_text(job, facts),
+    }
 
 
 def update_facts(job: ColorizationJob, changes: dict[str, Any]) -> PhotoFacts:
@@ -231,14 +234,14 @@ def search(jobs: QuerySet[ColorizationJob], query: str) -> QuerySet[Colorization
 def _prefix_query(words: list[str]) -> str:
     """A tsquery that asks for every word as a word beginning: "ann schm" finds Anna Schmidt.
 
-    Each word is reduced to letters and digits first: tsquery has its own syntax
-    (&, |, !, quotes) that a user's words must not reach.
+    Each word is reduced to runs of letters and digits first: tsquery has its own
+    syntax (&, |, !, quotes) that a user's words must not reach.
     """
     terms = []
     for word in words:
-        cleaned = "".join(char for char in word if char.isalnum())
-        if cleaned:
-            terms.append(f"{cleaned.lower()}:*")
+        # "scan-0042" is indexed as the words "scan" and "0042": ask for both.
+        pieces = "".join(char if char.isalnum() else " " for char in word).split()
+        terms.extend(f"{piece.lower()}:*" for piece in pieces)
     return " & ".join(terms) or "''"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from colorizer_site.engine import clarity
 from colorizer_site.engine.errors import ModelNotInstalled
@@ -23,16 +25,16 @@ from colorizer_site.lib.errors import DomainError
 BASE_PRICE = 1
 ADDON_PRICES = {"clean_scratches": 1, "face_remaster": 2}
 ADDON_LABELS = {
-    "clean_scratches": "Repair scratches and dust",
-    "face_remaster": "Clarity boost for faces",
+    "clean_scratches": _("Repair scratches and dust"),
+    "face_remaster": _("Clarity boost for faces"),
 }
 DEFAULT_MODEL = "large"
 # Each model by what it is good at, never by how it falls short (people read "more often
 # wrong" as "do not use"). Grounded in docs/models/colorizer.md: large (two networks) scores best on
 # dev_eval; tiny is close to it at about a third of the time.
 MODEL_LABELS = {
-    "large": "Large: the most faithful colours, for the photos you keep",
-    "tiny": "Tiny: about three times faster, for quick looks and big batches",
+    "large": _("Large: the most faithful colours, for the photos you keep"),
+    "tiny": _("Tiny: about three times faster, for quick looks and big batches"),
 }
 DEFAULT_OUTPUT_FORMAT = "jpeg"
 
@@ -44,12 +46,13 @@ def model_choices() -> tuple[str, ...]:
 
 
 def model_label(name: str) -> str:
-    return MODEL_LABELS.get(name, name)
+    """The model's label in the active language (English under /api/)."""
+    return str(MODEL_LABELS.get(name, name))
 
 
 def price_words(credits: int) -> str:
     """An add-on's price as the pages and docs write it: "+1 credit", "+2 credits"."""
-    return f"+{credits} credit{'s' if credits != 1 else ''}"
+    return ngettext("+%(count)s credit", "+%(count)s credits", credits) % {"count": credits}
 
 
 class InvalidJobOptions(DomainError, ValueError):

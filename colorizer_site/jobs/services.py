@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
@@ -171,7 +172,7 @@ def create_charged_job(
         amount=cost,
         job=job,
         api_key=job.api_key,
-        memo=memo("Colorization", job),
+        memo=memo(gettext_noop("Colorization"), job),
         # The caller's transaction rolls back whole on InsufficientCredits.
         savepoint=False,
     )
@@ -274,7 +275,9 @@ def rerun_job(
 def stored_input(job: ColorizationJob) -> bytes:
     """The job's original photo, or InvalidImage once it has been deleted or purged."""
     if not job.input_file:
-        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
+        raise InvalidImage(
+            gettext_noop("The original photo of this job is no longer stored; upload it again.")
+        )
     with job.input_file.open("rb") as handle:
         return handle.read()
 

@@ -14,7 +14,8 @@ import time
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from colorizer_site import engine
 from colorizer_site.jobs.addon_refunds import refund_unchanged_addons
@@ -26,10 +27,12 @@ from colorizer_site.jobs.registry import engine_config
 from colorizer_site.lib.errors import DomainError
 
 logger = logging.getLogger(__name__)
-STORE_FAILED_MESSAGE = (
+# Stored in English, read in the reader's language on pages (jobs.stored_sentences).
+STORE_FAILED_MESSAGE = gettext_noop(
     "The photo was colorized but the result could not be stored because of a problem on "
     "our side; the credits were refunded. Please try again in a little while."
 )
+OUR_ERROR_MESSAGE = gettext_noop("The colorization failed because of an error on our side.")
 State = ColorizationJob.State
 
 # Progress is written at most this often (plus on every stage change and at
@@ -149,8 +152,10 @@ def _failure_for(error: Exception) -> tuple[int, str]:
     """The task dialect's state code for an error (the error's own `task_state`, see
     lib.errors) and the sentence the user reads."""
     if not isinstance(error, DomainError):
-        return State.FAILED, "The colorization failed because of an error on our side."
-    return error.task_state or State.FAILED, str(error)
+        return State.FAILED, OUR_ERROR_MESSAGE
+    # The English sentence, whatever language is active: pages translate it when they show it.
+    with translation.override(None):
+        return error.task_state or State.FAILED, str(error)
 
 
 def _progress_writer(job_id: int, me: str) -> engine.ProgressCallback:

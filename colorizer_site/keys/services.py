@@ -81,8 +81,11 @@ def create_key(*, user: User, name: str) -> tuple[ApiKey, str]:
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if live_keys(user) >= limit:
             raise TooManyKeys(
-                f"You already have {limit} live API keys, the most allowed. "
-                "Revoke one you no longer use, then create the new one."
+                gettext(
+                    "You already have %(limit)s live API keys, the most allowed. "
+                    "Revoke one you no longer use, then create the new one."
+                )
+                % {"limit": limit}
             )
         for _attempt in range(5):
             prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(8))

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -56,7 +57,9 @@ def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     if request.method == "POST":
         services.revoke(key=key)
         messages.success(
-            request, f"The key “{key.name}” is revoked; requests using it are refused."
+            request,
+            gettext("The key “%(name)s” is revoked; requests using it are refused.")
+            % {"name": key.name},
         )
         return redirect("keys:list")
     return render(request, "keys/revoke.html", {"key": key})

@@ -31,10 +31,6 @@ class DomainError(Exception):
         # The input it concerns (a form field, an API parameter), where there is one.
         self.field = field
 
-    @property
-    def message(self) -> str:
-        return str(self)
-
     def details(self) -> dict[str, Any]:
         """Facts beyond the sentence that the API bodies carry (e.g. the task's id)."""
         return {"field": self.field} if self.field else {}

@@ -23,15 +23,17 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from colorizer_site.accounts import languages
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.jobs.facts import FACT_NAMES
 from colorizer_site.jobs.models import Album, ColorizationJob, PhotoFacts
+from colorizer_site.notices import services as notices
+from colorizer_site.notices.models import EmailNotice
 from colorizer_site.privacy.models import DataExport
 
 if TYPE_CHECKING:
@@ -77,7 +79,8 @@ def request_export(owner: User) -> DataExport:
 
 
 def build(export_id: int) -> None:
-    """The worker step: write the ZIP to storage, mark the export ready and email the link."""
+    """The worker step: write the ZIP to storage, mark the export ready and queue the mail
+    with its link (notices)."""
     export = (
         DataExport.objects.select_related("owner")
         .filter(id=export_id, state=DataExport.State.PENDING)
@@ -97,23 +100,30 @@ def build(export_id: int) -> None:
         logger.exception("data export %s failed", export.export_id)
         DataExport.objects.filter(id=export.id).update(
             state=DataExport.State.FAILED,
-            error_message="The export could not be prepared; please ask for a new one.",
+            error_message=gettext_noop(
+                "The export could not be prepared; please ask for a new one."
+            ),
         )
         return
     now = timezone.now()
-    updated = DataExport.objects.filter(id=export.id, state=DataExport.State.PENDING).update(
-        state=DataExport.State.READY,
-        file=name,
-        size=size,
-        photos=photos,
-        ready_at=now,
-        expires_at=now + timedelta(hours=settings.COLORIZER_EXPORT_RETENTION_HOURS),
-    )
+    with transaction.atomic():
+        updated = DataExport.objects.filter(id=export.id, state=DataExport.State.PENDING).update(
+            state=DataExport.State.READY,
+            file=name,
+            size=size,
+            photos=photos,
+            ready_at=now,
+            expires_at=now + timedelta(hours=settings.COLORIZER_EXPORT_RETENTION_HOURS),
+        )
+        if updated:
+            # The mail with the link, if the owner wants it, goes out with the ready state.
+            notices.record(
+                user=export.owner,
+                kind=EmailNotice.Kind.EXPORT_READY,
+                subject_id=export.export_id,
+            )
     if not updated:  # the account was deleted meanwhile
         export.file.storage.delete(name)
-        return
-    export.refresh_from_db()
-    _send_ready_email(export)
 
 
 def write_archive(owner: User, target: IO[bytes]) -> int:
@@ -133,7 +143,8 @@ def write_archive(owner: User, target: IO[bytes]) -> int:
         _write_table(archive, "captions", CAPTION_COLUMNS, _caption_rows(owner))
         _write_table(archive, "albums", ALBUM_COLUMNS, _album_rows(owner))
         _write_json(archive, "account.json", _account(owner, len(jobs), photos))
-        archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
+        with languages.language_of(owner):
+            archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
     return photos
 
 
@@ -262,25 +273,6 @@ def _write_json(archive: zipfile.ZipFile, path: str, value: Any) -> None:
 
 def _when(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
-
-
-def _send_ready_email(export: DataExport) -> None:
-    context = {
-        "link": settings.COLORIZER_SITE_URL.rstrip("/")
-        + reverse("privacy:export_download", args=[export.export_id]),
-        "expires_at": export.expires_at,
-        "hours": settings.COLORIZER_EXPORT_RETENTION_HOURS,
-    }
-    try:
-        send_mail(
-            subject="Your Colorizer data export is ready",
-            message=render_to_string("privacy/email/export_ready.txt", context),
-            from_email=None,
-            recipient_list=[export.owner.email],
-        )
-    except Exception:
-        # The link is on the "Your data" page as well; a mail server down loses nothing.
-        logger.exception("could not email the link of data export %s", export.export_id)
 
 
 def purge_expired() -> int:

@@ -8,9 +8,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
+from colorizer_site.accounts.services import preferences_of
 from colorizer_site.privacy import exports, policy
 from colorizer_site.privacy.deletion import delete_account
 from colorizer_site.privacy.forms import DeleteAccountForm
@@ -52,11 +54,14 @@ def your_data(request: HttpRequest) -> HttpResponse:
 @require_POST
 def export_request(request: HttpRequest) -> HttpResponse:
     exports.request_export(request.user)
-    messages.success(
-        request,
-        "Your export is being prepared. This page shows the link when it is ready, "
-        "and we email it to you too.",
-    )
+    if preferences_of(request.user).email_when_ready:
+        said = gettext(
+            "Your export is being prepared. This page shows the link when it is ready, "
+            "and we email it to you too."
+        )
+    else:
+        said = gettext("Your export is being prepared. This page shows the link when it is ready.")
+    messages.success(request, said)
     return redirect("privacy:your_data")
 
 
@@ -84,8 +89,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(
             request,
-            "Your account and all your photos have been deleted. "
-            "You can sign up again with the same email at any time.",
+            gettext(
+                "Your account and all your photos have been deleted. "
+                "You can sign up again with the same email at any time."
+            ),
         )
         return redirect("web:home")
     return render(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -53,7 +54,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
 def endpoint_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, id=endpoint_id, owner=request.user)
     services.delete_endpoint(endpoint)
-    messages.success(request, f"The endpoint {endpoint.url} is deleted.")
+    messages.success(request, gettext("The endpoint %(url)s is deleted.") % {"url": endpoint.url})
     return redirect("webhooks:list")
 
 
@@ -62,7 +63,9 @@ def endpoint_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def endpoint_enable(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, id=endpoint_id, owner=request.user)
     services.enable_endpoint(endpoint)
-    messages.success(request, f"The endpoint {endpoint.url} receives events again.")
+    messages.success(
+        request, gettext("The endpoint %(url)s receives events again.") % {"url": endpoint.url}
+    )
     return redirect("webhooks:list")
 
 
@@ -71,7 +74,9 @@ def endpoint_enable(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def endpoint_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, id=endpoint_id, owner=request.user)
     services.send_test_event(endpoint)
-    messages.success(request, f"A test event is on its way to {endpoint.url}.")
+    messages.success(
+        request, gettext("A test event is on its way to %(url)s.") % {"url": endpoint.url}
+    )
     return redirect("webhooks:list")
 
 
@@ -80,5 +85,7 @@ def endpoint_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(WebhookDelivery, id=delivery_id, owner=request.user)
     services.resend(delivery)
-    messages.success(request, f"The {delivery.event_type} event is sent again.")
+    messages.success(
+        request, gettext("The %(event)s event is sent again.") % {"event": delivery.event_type}
+    )
     return redirect("webhooks:list")

@@ -1,5 +1,6 @@
 // The colorize form: drag and drop onto the drop zone, a preview of the chosen
 // photo, and the cost totalled as options change. The form works without it.
+// Sentences come from gettext()/ngettext() (the page's JavaScript catalog).
 (() => {
   const form = document.getElementById("colorize-form");
   if (!form) return;
@@ -30,7 +31,11 @@
       error.dataset.sizeError = "";
       const item = document.createElement("li");
       const megabytes = (size) => (size / 1048576).toFixed(1);
-      item.textContent = `This file is ${megabytes(file.size)} MB; the limit is ${megabytes(maxBytes)} MB.`;
+      item.textContent = interpolate(
+        gettext("This file is %(size)s MB; the limit is %(limit)s MB."),
+        { size: megabytes(file.size), limit: megabytes(maxBytes) },
+        true,
+      );
       error.append(item);
       fileInput.insertAdjacentElement("afterend", error);
     }
@@ -81,24 +86,40 @@
     const photos = isBatch() ? Number(form.dataset.photoCount || 0) : 1;
     const cost = perPhoto * photos;
     costOut.textContent = cost;
-    plural.textContent = cost === 1 ? "" : "s";
+    plural.textContent = ngettext("credit", "credits", cost);
     const short = cost > balance;
     submit.disabled = short || tooBig || form.dataset.batchInvalid === "true";
     if (short && photos > 1) {
       const fits = Math.floor(balance / perPhoto);
       note.innerHTML = "";
-      note.append(`These ${photos} photos need ${cost} credits; your balance of ${balance} covers ${fits} of them. `);
+      note.append(interpolate(
+        ngettext(
+          "These %(photos)s photos need %(cost)s credits; your balance of %(balance)s covers %(fits)s of them.",
+          "These %(photos)s photos need %(cost)s credits; your balance of %(balance)s covers %(fits)s of them.",
+          fits,
+        ),
+        { photos, cost, balance, fits },
+        true,
+      ), " ");
       const link = document.createElement("a");
       link.href = form.dataset.buyUrl;
-      link.textContent = "Buy credits";
-      note.append(link, " or send fewer photos.");
+      link.textContent = gettext("Buy credits");
+      note.append(link, " ", gettext("or send fewer photos."));
     } else if (short) {
       note.innerHTML = "";
-      note.append(`This needs ${cost} credit${cost === 1 ? "" : "s"}; your balance is ${balance}. `);
+      note.append(interpolate(
+        ngettext(
+          "This needs %(cost)s credit; your balance is %(balance)s.",
+          "This needs %(cost)s credits; your balance is %(balance)s.",
+          cost,
+        ),
+        { cost, balance },
+        true,
+      ), " ");
       const link = document.createElement("a");
       link.href = form.dataset.buyUrl;
-      link.textContent = "Buy credits";
-      note.append(link, " or choose fewer options.");
+      link.textContent = gettext("Buy credits");
+      note.append(link, " ", gettext("or choose fewer options."));
     } else {
       note.textContent = "";
     }

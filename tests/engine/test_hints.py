@@ -36,13 +36,19 @@ def run(config: EngineConfig, image: Image.Image, **options) -> np.ndarray:
 def test_a_pin_sets_the_colour_of_its_region_and_keeps_the_lightness(
     guided_config: EngineConfig,
 ) -> None:
-    source = flat_photo()
+    # Left half one plain surface, right half another, each with a little grain.
+    values = np.full((192, 256), 128.0)
+    values[:, 128:] = 175.0
+    values += np.random.default_rng(1).normal(0.0, 2.0, values.shape)
+    source = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
     pin = ColourHint(x=200.0, y=40.0, color="#c8a040")  # a yellow: b* > 0
     lab = run(guided_config, source, model="tiny", hints=(pin,))
     unpinned = run(guided_config, source, model="tiny")
-    # Around the pin the graph is sure of b* = +40; far from it nothing changed.
+    # At the pin and across its whole surface (the right half) the colour is the pin's...
     assert lab[40, 200, 2] > 25.0 > unpinned[40, 200, 2] + 12.0
-    assert abs(float(lab[150, 40, 2] - unpinned[150, 40, 2])) < 1.0
+    assert lab[170, 150, 2] > 25.0 > unpinned[170, 150, 2] + 12.0
+    # ...and the other surface did not change.
+    assert np.abs(lab[:, :110, 1:] - unpinned[:, :110, 1:]).max() < 1.5
     # The output keeps the input's lightness exactly, pin or not.
     assert np.abs(lab[..., 0] - lightness_of_gray(np.asarray(source))).max() < 0.6
 
@@ -146,8 +152,10 @@ def test_a_point_outside_the_photo_has_no_alternatives(guided_config) -> None:
 
 def test_the_pinned_spot_gets_exactly_the_pin_colour(guided_config: EngineConfig) -> None:
     # A blue pin on a bright photo the graph would paint a* = +40: the spot is blue anyway.
+    source = flat_photo(level=170)
+    source.paste(215, (160, 0, 256, 192))  # a brighter second surface on the right
     pin = ColourHint(x=64.0, y=64.0, color="#6f8fd0")
-    lab = run(guided_config, flat_photo(level=170), model="tiny", hints=(pin,))
+    lab = run(guided_config, source, model="tiny", hints=(pin,))
     want = lab_of_rgb(np.array([[[0x6F, 0x8F, 0xD0]]], dtype=np.uint8))[0, 0]
     assert np.hypot(*(lab[64, 64, 1:] - want[1:])) < 3.0
-    assert lab[5, 250, 1] > 20.0  # far away the model's own colour stays
+    assert lab[5, 250, 1] > 20.0  # on the other surface the model's own colour stays

@@ -24,6 +24,7 @@ from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.endings import cancel_job
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.notices.sending import send_due
 from colorizer_site.privacy import exports
 from colorizer_site.privacy.models import DataExport
 
@@ -105,7 +106,7 @@ def test_the_zip_holds_every_photo_and_the_job_list_and_ledger_as_csv_and_json(
 
 
 @pytest.mark.django_db
-def test_the_link_is_emailed_and_shown_on_the_page(
+def test_the_link_is_emailed_by_the_worker_and_shown_on_the_page(
     client_user: Any, user: Any, submit: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     submit(user)
@@ -113,6 +114,9 @@ def test_the_link_is_emailed_and_shown_on_the_page(
     export = ask_for_export(client_user, django_capture_on_commit_callbacks)
 
     assert export.state == DataExport.State.READY
+    # The mail goes through the outbox, which the worker sends (notices.sending).
+    assert mail.outbox == []
+    assert send_due() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [user.email]

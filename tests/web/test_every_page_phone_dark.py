@@ -36,6 +36,7 @@ SIGNED_OUT_PAGES = {
     "log in": "account_login",
     "sign up": "account_signup",
     "password reset": "account_reset_password",
+    "check your email": "account_email_verification_sent",
     "docs": "docs",
 }
 SIGNED_IN_PAGES = {
@@ -48,6 +49,8 @@ SIGNED_IN_PAGES = {
     "webhooks": "webhooks:list",
     "profile": "accounts:profile",
     "change password": "account_change_password",
+    "email address": "account_email",
+    "sign-in and security": "mfa_index",
     "docs": "docs",
 }
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
@@ -19,6 +20,7 @@ from colorizer_site.jobs import (
     progress,
     services,
     sharing,
+    stored_sentences,
 )
 from colorizer_site.jobs.endings import cancel_job, refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
@@ -45,7 +47,7 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "stage_label": progress.stage_label(job.stage),
         "queue": progress.queue_state(job),
         "poll_delay_ms": progress.poll_delay_ms(job),
-        "notes": addon_refunds.job_notes(job),
+        "notes": [stored_sentences.read(note) for note in addon_refunds.job_notes(job)],
         "addon_refund": addon_refunds.refunded_addon_credits(job),
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
@@ -73,7 +75,7 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     form = OptionsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Those options are not available; pick them again.")
+        messages.error(request, gettext("Those options are not available; pick them again."))
         return redirect("web:job_detail", task_id=job.task_id)
     try:
         new_job = services.rerun_job(job, options=form.job_options())
@@ -93,7 +95,7 @@ def job_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         if job.is_finished:
-            messages.success(request, "Cancelled; the credits are back in your balance.")
+            messages.success(request, gettext("Cancelled; the credits are back in your balance."))
     return redirect("web:job_detail", task_id=job.task_id)
 
 

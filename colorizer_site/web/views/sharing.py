@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from colorizer_site.jobs import albums, files, sharing
@@ -157,7 +158,7 @@ def _create(request: HttpRequest, **target: object) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(request.POST.get("next") or "web:shares")
-    messages.success(request, "Your link is ready: copy it below and send it to anyone.")
+    messages.success(request, gettext("Your link is ready: copy it below and send it to anyone."))
     return redirect(f"{reverse('web:shares')}#share-{link.id}")
 
 
@@ -176,7 +177,7 @@ def shares(request: HttpRequest) -> HttpResponse:
 def share_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, id=link_id, owner=request.user)
     sharing.revoke_share(link)
-    messages.success(request, "The link is revoked; it no longer opens for anyone.")
+    messages.success(request, gettext("The link is revoked; it no longer opens for anyone."))
     return redirect("web:shares")
 
 
