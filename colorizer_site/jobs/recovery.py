@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -33,7 +34,8 @@ State = ColorizationJob.State
 SILENT_PERIODS = 3
 # How often a job may go back to the queue before a loss fails it.
 MAX_REQUEUES = 1
-LOST_TWICE_MESSAGE = (
+# Stored in English, read in the reader's language on pages (jobs.stored_sentences).
+LOST_TWICE_MESSAGE = gettext_noop(
     "The colorization was interrupted twice because the machine running it stopped; "
     "it was given up."
 )
