@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from colorizer_site.engine.captions import Caption
 from colorizer_site.jobs.dates import year_range
 from colorizer_site.jobs.models import ColorizationJob, PhotoFacts
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -38,8 +39,10 @@ MAX_PEOPLE = 50
 FACT_NAMES = tuple(LIMITS)
 
 
-class InvalidFacts(ValueError):
+class InvalidFacts(DomainError, ValueError):
     """Facts that cannot be saved; `str()` says which and why, in a sentence."""
+
+    code = "invalid_facts"
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,15 @@ def update_many(*, owner: User, task_ids: list[str], changes: dict[str, Any]) ->
         update_facts(job, changes)
         count += 1
     return count
+
+
+def facts_data(job: ColorizationJob) -> dict[str, Any]:
+    """The job's facts as the API shows them: the words, and the years read from the date."""
+    try:
+        years = (job.facts.year_from, job.facts.year_to)
+    except PhotoFacts.DoesNotExist:
+        years = (None, None)
+    return {**facts_of(job).as_dict(), "year_from": years[0], "year_to": years[1]}
 
 
 def caption_of(job: ColorizationJob) -> Caption:

@@ -8,6 +8,7 @@ API and the pages read them, and those two import only downwards.
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass, field
 
@@ -44,9 +45,9 @@ class Param:
     name: str
     description: str
     # string | integer | number | file | files (repeated) | flag (true/false/1/0) | file-or-text
-    # | hints (JSON text)
+    # | hints (JSON text) | list (a JSON array of strings, in a JSON body)
     kind: str = "string"
-    location: str = "form"  # form | query | path
+    location: str = "form"  # form | query | path | json (a member of a JSON object body)
     choices: tuple[str | int, ...] = ()
     default: str | int | None = None
     required: bool = False
@@ -115,6 +116,14 @@ class Operation:
             value = example.values.get(param.name)
             if value is not None and param.location == "form":
                 lines.append(f"-F {shlex.quote(param.name + '=' + value)}")
+        body = {
+            param.name: json.loads(value) if param.kind == "list" else value
+            for param in self.params
+            if param.location == "json" and (value := example.values.get(param.name)) is not None
+        }
+        if body:
+            lines.append(f"-H {shlex.quote('Content-Type: application/json')}")
+            lines.append(f"-d {shlex.quote(json.dumps(body, ensure_ascii=False))}")
         if example.values.get("output"):
             lines.append(f"-o {shlex.quote(example.values['output'])}")
         return " \\\n  ".join(lines)

@@ -142,6 +142,63 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Facts": {
+        "type": "object",
+        "description": "A photo's caption and facts; empty strings when unknown.",
+        "required": ["title", "description", "date", "place", "people", "reference"],
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "date": {"type": "string", "description": "As people know it, e.g. about 1925."},
+            "year_from": {
+                "type": ["integer", "null"],
+                "description": "The first year the date stands for; null when open or unknown.",
+            },
+            "year_to": {"type": ["integer", "null"]},
+            "place": {"type": "string"},
+            "people": {"type": "array", "items": {"type": "string"}},
+            "reference": {"type": "string"},
+        },
+    },
+    "TaskWithFacts": {
+        "allOf": [
+            {"$ref": "#/components/schemas/TaskItem"},
+            {
+                "type": "object",
+                "required": ["facts", "albums"],
+                "properties": {
+                    "facts": {"$ref": "#/components/schemas/Facts"},
+                    "albums": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "The ids of the albums holding the task.",
+                    },
+                },
+            },
+        ]
+    },
+    "Album": {
+        "type": "object",
+        "required": ["album_id", "name", "created_at", "photos", "task_ids"],
+        "properties": {
+            "album_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "name": {"type": "string"},
+            "created_at": {"type": "integer", "minimum": 0, "description": "Unix seconds"},
+            "photos": {"type": "integer", "minimum": 0},
+            "task_ids": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The album's tasks in order (empty in the list of albums).",
+            },
+        },
+    },
+    "AlbumList": {
+        "type": "object",
+        "required": ["albums"],
+        "properties": {
+            "albums": {"type": "array", "items": {"$ref": "#/components/schemas/Album"}}
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
@@ -67,6 +68,7 @@ CREATE_TASK = Operation(
         CALLBACK_URL,
         HINTS,
         VIVIDNESS,
+        *FACT_PARAMS,
     ),
     replies=(
         Reply(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
     CLEAN_SCRATCHES,
@@ -44,6 +45,7 @@ COLORIZE = Operation(
         CALLBACK_URL,
         HINTS,
         VIVIDNESS,
+        *FACT_PARAMS,
     ),
     replies=(
         Reply(200, "The result's absolute, time-limited URL.", "colorize"),

@@ -93,6 +93,8 @@ def _row(param: Param) -> ParamRow:
         accepts = "file, or text: URL / base64 / data URL"
     elif param.kind == "hints":
         accepts = "text: a JSON array of pins"
+    elif param.kind == "list":
+        accepts = "a JSON array of strings"
     elif param.choices:
         accepts = " | ".join(str(choice) for choice in param.choices)
     elif param.bounds:
@@ -101,7 +103,12 @@ def _row(param: Param) -> ParamRow:
         accepts = "number"
     else:
         accepts = "text"
-    where = {"form": "form field", "query": "query string", "path": "in the path"}[param.location]
+    where = {
+        "form": "form field",
+        "query": "query string",
+        "path": "in the path",
+        "json": "JSON body",
+    }[param.location]
     default = "" if param.default is None else str(param.default)
     return ParamRow(
         param.name, where, accepts, default, param.required, _with_code(param.description)
