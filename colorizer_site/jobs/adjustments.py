@@ -99,6 +99,8 @@ def can_adjust(job: ColorizationJob) -> bool:
     stored and whose model takes colour hints."""
     if not job.succeeded or not job.input_file:
         return False
+    if job.options.get("mode", "colorize") != "colorize":
+        return False  # restore keeps the photo's own colours: there is nothing to pin
     config = engine_config()
     try:
         return takes_hints(resolve_model(job.options.get("model", "large"), config), config)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.engine import formats
-from colorizer_site.jobs import albums, batches, captions_csv, services
+from colorizer_site.jobs import albums, batches, captions_csv, options, photo_kinds, services
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions, job_cost
 from colorizer_site.jobs.uploads import uploads_to_temporary_files
@@ -34,8 +34,31 @@ def colorize_page(
         "max_bytes": settings.COLORIZER_MAX_UPLOAD_BYTES,
         "batch_max_photos": settings.COLORIZER_BATCH_MAX_PHOTOS,
         "photo_extensions": " ".join(formats.input_extensions()),
+        "mode_options": _mode_options(form or ColorizeForm()),
     }
     return render(request, "web/colorize.html", context, status=status)
+
+
+def _mode_options(form: ColorizeForm) -> list[tuple]:
+    """Each mode's radio button beside the sentence that says when to choose it."""
+    return [(radio, options.MODE_HELP[radio.data["value"]]) for radio in form["mode"]]
+
+
+@login_required
+@require_POST
+def photo_kind(request: HttpRequest) -> HttpResponse:
+    """What kind of photo was chosen, before anything is paid: the page sends a small copy
+    (or the file itself when the browser cannot draw it) and preselects the fitting mode."""
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "Send the photo in the image field."}, status=400)
+    if upload.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
+        return JsonResponse({"error": "The file is larger than the upload limit."}, status=400)
+    try:
+        verdict = photo_kinds.detect(upload.read())
+    except DomainError as error:
+        return JsonResponse({"error": str(error)}, status=error.status)
+    return JsonResponse(verdict.as_dict())
 
 
 # A batch's files stream to temporary files; the handlers are swapped before the CSRF

@@ -17,6 +17,8 @@ from colorizer_site.jobs import (
     adjustments,
     facts,
     files,
+    options,
+    photo_kinds,
     progress,
     services,
     sharing,
@@ -52,6 +54,7 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
+        **photo_kind_context(job),
     }
     # Also for the live update: the share card appears when the job turns Done.
     context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
@@ -167,6 +170,18 @@ def adjust_context(job: ColorizationJob) -> dict:
         "max_hints": MAX_HINTS,
         "preview_size": DEFAULT_PREVIEW_SIZE,
         "apply_cost": job_cost(JobOptions.from_job(job)),
+    }
+
+
+def photo_kind_context(job: ColorizationJob) -> dict:
+    """The job's mode, the kind of photo the worker found, and a word when they do not fit."""
+    mode = job.options.get("mode", options.DEFAULT_MODE)
+    kind = job.result_meta.get("photo_kind") or None
+    return {
+        "mode_label": options.MODE_LABELS.get(mode, mode),
+        "photo_kind": kind,
+        "photo_kind_label": photo_kinds.LABELS.get(kind, "") if kind else "",
+        "kind_advice": photo_kinds.mismatch_advice(mode, kind),
     }
 
 
