@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from colorizer_site.api.errors import V1, ApiError, api_error_for
+from colorizer_site.api.errors import V1, ApiError
 from colorizer_site.jobs import links
 from colorizer_site.jobs.batches import zip_response
 from colorizer_site.jobs.facts import caption_of
@@ -35,7 +35,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     except FileNotFoundError:
         return V1.error_response(ApiError(410, str(links.ResultExpired(job))))
     except (ApiError, links.ResultExpired) as error:
-        return V1.error_response(api_error_for(error))
+        return V1.error_response(error)
     meta = job.result_meta or {}
     extension = job.result_file.name.rsplit(".", 1)[-1]
     if not caption_of(job).is_empty:

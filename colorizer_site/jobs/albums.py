@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from colorizer_site.jobs.models import Album, AlbumPhoto, Batch, ColorizationJob
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -24,8 +25,10 @@ NAME_MAX = 200
 MAX_ALBUMS = 1000
 
 
-class InvalidAlbum(ValueError):
+class InvalidAlbum(DomainError, ValueError):
     """The album cannot be made or changed this way; `str()` says why."""
+
+    code = "invalid_album"
 
 
 def _clean_name(name: str) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from colorizer_site.jobs.facts import FACT_NAMES, Facts, InvalidFacts, facts_of, save_facts
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.lib.errors import DomainError
 
 COLUMNS = ("file_name", *FACT_NAMES, "task_id")
 # Other headers meaning the same column, written as `_header_key` leaves them.
@@ -43,8 +44,10 @@ _ALIASES = {
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-class InvalidCsv(ValueError):
+class InvalidCsv(DomainError, ValueError):
     """A file that cannot be read as a table of captions; `str()` says why."""
+
+    code = "invalid_csv"
 
 
 @dataclass

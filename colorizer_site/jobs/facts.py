@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from colorizer_site.engine.captions import Caption
 from colorizer_site.jobs.dates import year_range
 from colorizer_site.jobs.models import ColorizationJob, PhotoFacts
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -39,8 +40,10 @@ MAX_PEOPLE = 50
 FACT_NAMES = tuple(LIMITS)
 
 
-class InvalidFacts(ValueError):
+class InvalidFacts(DomainError, ValueError):
     """Facts that cannot be saved; `str()` says which and why, in a sentence."""
+
+    code = "invalid_facts"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from colorizer_site.engine import formats
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
+from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
+from colorizer_site.engine.types import MODES
 from colorizer_site.jobs import options
 from colorizer_site.jobs.limits import Surface, limits_for
 
@@ -148,6 +150,17 @@ MODEL = Param(
     + ".",
     choices=options.model_choices(),
     default=options.DEFAULT_MODEL,
+)
+MODE = Param(
+    "mode",
+    "What to do with the photo: `colorize` gives a black-and-white photo colour; "
+    "`restore` repairs a faded colour print (removes the cast, brings back contrast and "
+    "saturation) and keeps its own colours. The same price. The result reports the photo "
+    "kind it detected (`photo_kind`: " + ", ".join(PHOTO_KINDS) + "); "
+    "`model`, `hints` and `vividness`'s temperature apply to colorize only.",
+    choices=MODES,
+    default=options.DEFAULT_MODE,
+    example="restore",
 )
 OUTPUT_FORMAT = Param(
     "format",

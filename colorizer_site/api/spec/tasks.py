@@ -10,6 +10,7 @@ from colorizer_site.api.spec.params import (
     FACE_REMASTER,
     HINTS,
     INPUT_LIMITS,
+    MODE,
     MODEL,
     OUTPUT_FORMAT,
     TASK_AUTH_REPLIES,
@@ -62,6 +63,7 @@ CREATE_TASK = Operation(
             choices=(1, 2, 3),
             default=1,
         ),
+        MODE,
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
@@ -121,6 +123,10 @@ CREATE_TASK = Operation(
         Example(
             "Pin two colours (a blue coat, a red door) a little more vividly",
             {"image_file": "@photo.jpg", "sync": "1", "hints": EXAMPLE_HINTS, "vividness": "70"},
+        ),
+        Example(
+            "Restore a faded colour print (keeps its colours)",
+            {"image_file": "@photo.jpg", "sync": "1", "mode": "restore"},
         ),
         Example(
             "Safe to retry: an idempotency key",

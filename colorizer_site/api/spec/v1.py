@@ -8,6 +8,7 @@ from colorizer_site.api.spec.params import (
     CLEAN_SCRATCHES,
     FACE_REMASTER,
     HINTS,
+    MODE,
     MODEL,
     OUTPUT_FORMAT,
     V1_AUTH_REPLIES,
@@ -38,6 +39,7 @@ COLORIZE = Operation(
             required=True,
             example="@photo.jpg",
         ),
+        MODE,
         MODEL,
         CLEAN_SCRATCHES,
         FACE_REMASTER,
@@ -48,7 +50,13 @@ COLORIZE = Operation(
         *FACT_PARAMS,
     ),
     replies=(
-        Reply(200, "The result's absolute, time-limited URL.", "colorize"),
+        Reply(
+            200,
+            "The result's absolute, time-limited URL, the mode it was made in and the "
+            "photo kind the detector saw (a colour photo sent to colorize is colorized; "
+            "`photoKind` says it had colour).",
+            "colorize",
+        ),
         Reply(
             400,
             "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
@@ -81,6 +89,7 @@ COLORIZE = Operation(
     ),
     examples=(
         Example("Upload a file", {"image": "@photo.jpg"}),
+        Example("Restore a faded colour print", {"image": "@photo.jpg", "mode": "restore"}),
         Example(
             "From a URL with the tiny model",
             {"image": "https://example.com/old-photo.jpg", "model": "tiny"},
