@@ -39,7 +39,7 @@ NOT_TAKEN_MESSAGE = gettext_noop("No worker took up the colorization in time, so
 
 
 class JobTimedOut(DomainError):
-    """A job that did not finish in time (the reaper's failure, DESIGN.md 4.1's -8)."""
+    """A job that did not finish in time (the reaper's failure, state -8; docs/architecture.md)."""
 
     status = 504
     code = "timed_out"
