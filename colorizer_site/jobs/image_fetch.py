@@ -4,6 +4,7 @@ address checks, and say what went wrong in the words a job's failure uses."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from colorizer_site.lib import safe_http
 from colorizer_site.lib.errors import DomainError
@@ -43,6 +44,22 @@ def fetch_image(url: str, *, limits: safe_http.FetchLimits | None = None) -> byt
     try:
         return safe_http.fetch(url, limits=limits or fetch_limits())
     except safe_http.RefusedUrl as error:
-        raise InvalidImageUrl(str(error)) from error
+        raise InvalidImageUrl(read_fetch_error(error)) from error
     except safe_http.FetchError as error:
-        raise ImageFetchError(str(error)) from error
+        raise ImageFetchError(read_fetch_error(error)) from error
+
+
+def read_fetch_error(error: safe_http.FetchError) -> str:
+    """The safe client's English sentence in the active language (English under /api/ and
+    in the worker): its template and the words it names (which URL, which kind of
+    address) are marked in lib/safe_http.py."""
+    params = {
+        name: gettext(value) if name in _WORDS and isinstance(value, str) and value else value
+        for name, value in error.params.items()
+    }
+    template = gettext(error.message) if error.message else str(error)
+    return template % params if params else template
+
+
+# The values of a fetch error that are themselves words of a sentence.
+_WORDS = ("what", "reason")

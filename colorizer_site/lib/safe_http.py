@@ -29,8 +29,28 @@ WEBHOOK_USER_AGENT = "Colorizer webhooks (+https://github.com/colorizer)"
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for the site's translation catalogues (makemessages collects calls by
+    this name); lib itself stays English and Django-free (docs/languages.md)."""
+    return message
+
+
+_ = gettext_noop
+# Sentences with values, named so the site can match them (jobs.image_fetch).
+UNRESOLVED = _("%(what)s's host %(host)s could not be resolved.")
+TOO_LARGE = _("The image at the URL is larger than the %(limit)s limit.")
+
+
 class FetchError(Exception):
-    """The URL could not be fetched (or posted to); `str()` says why in plain words."""
+    """The URL could not be fetched (or posted to); `str()` says why in plain English.
+
+    `message` is the sentence's template and `params` its values, so the site can show
+    the sentence in the reader's language (jobs.image_fetch.read_fetch_error)."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 class RefusedUrl(FetchError):
@@ -64,10 +84,15 @@ def fetch(url: str, *, limits: FetchLimits) -> bytes:
                     return outcome
                 current = outcome
     except httpx.TimeoutException as error:
-        raise FetchError("The image URL took too long to answer.") from error
+        raise FetchError(_("The image URL took too long to answer.")) from error
     except httpx.HTTPError as error:
-        raise FetchError(f"The image URL could not be reached: {error}") from error
-    raise FetchError(f"The image URL redirected more than {limits.max_redirects} times; giving up.")
+        raise FetchError(
+            _("The image URL could not be reached: %(error)s"), error=str(error)
+        ) from error
+    raise FetchError(
+        _("The image URL redirected more than %(count)s times; giving up."),
+        count=limits.max_redirects,
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +115,7 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
     """POST `content` to `url` (http/https, public addresses only) and return the answer,
     whatever its status; raise FetchError when it cannot be sent or times out."""
     deadline = time.monotonic() + limits.timeout
-    current = _parse_url(url, refusal=RefusedUrl, what="The URL")
+    current = _parse_url(url, refusal=RefusedUrl, what=_("The URL"))
     checks = FetchLimits(
         max_bytes=limits.max_response_bytes,
         timeout=limits.timeout,
@@ -103,7 +128,7 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
         ) as client:
             for _hop in range(limits.max_redirects + 1):
                 address = vet_host(
-                    current.host, current.port or _default_port(current), checks, what="The URL"
+                    current.host, current.port or _default_port(current), checks, what=_("The URL")
                 )
                 with client.stream(
                     "POST",
@@ -118,15 +143,15 @@ def post(url: str, *, content: bytes, headers: dict[str, str], limits: PostLimit
                 ) as response:
                     location = response.headers.get("Location")
                     if response.status_code in (307, 308) and location:
-                        current = _parse_url(str(current.join(location)), what="The URL")
+                        current = _parse_url(str(current.join(location)), what=_("The URL"))
                         continue
                     body = _read_some(response, limits.max_response_bytes, deadline)
                     return PostResult(response.status_code, body, dict(response.headers))
     except httpx.TimeoutException as error:
-        raise FetchError("The URL took too long to answer.") from error
+        raise FetchError(_("The URL took too long to answer.")) from error
     except httpx.HTTPError as error:
-        raise FetchError(f"The URL could not be reached: {error}") from error
-    raise FetchError(f"The URL redirected more than {limits.max_redirects} times.")
+        raise FetchError(_("The URL could not be reached: %(error)s"), error=str(error)) from error
+    raise FetchError(_("The URL redirected more than %(count)s times."), count=limits.max_redirects)
 
 
 def _read_some(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
@@ -161,18 +186,19 @@ def _fetch_hop(
         if response.status_code in REDIRECT_STATUSES:
             location = response.headers.get("Location")
             if not location:
-                raise FetchError("The image URL redirected without saying where to.")
+                raise FetchError(_("The image URL redirected without saying where to."))
             # A redirect to somewhere we refuse is the URL's fault, like the URL itself.
             return _parse_url(str(url.join(location)), refusal=RefusedUrl)
         if response.status_code != 200:
             raise FetchError(
-                f"The image URL answered HTTP {response.status_code} instead of an image."
+                _("The image URL answered HTTP %(status)s instead of an image."),
+                status=response.status_code,
             )
         return _read_capped(response, limits.max_bytes, deadline)
 
 
 def vet_host(
-    host: str, port: int, limits: FetchLimits, *, what: str = "The image URL"
+    host: str, port: int, limits: FetchLimits, *, what: str = _("The image URL")
 ) -> IPAddress:
     """Resolve `host` and return an address that is safe to connect to, or raise.
 
@@ -182,17 +208,22 @@ def vet_host(
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"{what}'s host {host!r} could not be resolved.") from error
+        raise FetchError(UNRESOLVED, what=what, host=repr(host)) from error
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:
-        raise FetchError(f"{what}'s host {host!r} could not be resolved.")
+        raise FetchError(UNRESOLVED, what=what, host=repr(host))
     for address in addresses:
         reason = refusal_reason(address, allow_loopback=limits.allow_loopback)
         if reason:
             # Name the address only when the URL itself held it: for a host name it
             # would tell an outsider what our internal DNS answers.
             shown = f" ({address})" if _is_ip_literal(host) else ""
-            raise RefusedUrl(f"{what} points to {reason} address{shown}, which is not allowed.")
+            raise RefusedUrl(
+                _("%(what)s points to %(reason)s address%(shown)s, which is not allowed."),
+                what=what,
+                reason=reason,
+                shown=shown,
+            )
     return addresses[0]
 
 
@@ -217,38 +248,38 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str:
         if embedded is not None:
             return refusal_reason(embedded, allow_loopback=allow_loopback)
     if address.is_loopback:
-        return "" if allow_loopback else "a loopback"
+        return "" if allow_loopback else _("a loopback")
     if address.is_unspecified:
-        return "an unspecified"
+        return _("an unspecified")
     if address.is_link_local:
-        return "a link-local"
+        return _("a link-local")
     if address.is_multicast:
-        return "a multicast"
+        return _("a multicast")
     if address.is_reserved:
-        return "a reserved"
+        return _("a reserved")
     if address.is_private:
-        return "a private"
+        return _("a private")
     if not address.is_global:
         # Shared (carrier-grade NAT), documentation and benchmarking ranges.
-        return "a non-public"
+        return _("a non-public")
     return ""
 
 
 def _parse_url(
-    url: str, *, refusal: type[FetchError] = FetchError, what: str = "The image URL"
+    url: str, *, refusal: type[FetchError] = FetchError, what: str = _("The image URL")
 ) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as error:
-        raise refusal(f"{what} is not a valid URL.") from error
+        raise refusal(_("%(what)s is not a valid URL."), what=what) from error
     if parsed.scheme not in ALLOWED_SCHEMES:
-        raise refusal(f"{what} must start with http:// or https://.")
+        raise refusal(_("%(what)s must start with http:// or https://."), what=what)
     if not parsed.host:
-        raise refusal(f"{what} has no host name.")
+        raise refusal(_("%(what)s has no host name."), what=what)
     return parsed
 
 
-def check_url(url: str, *, allow_loopback: bool, what: str = "The URL") -> None:
+def check_url(url: str, *, allow_loopback: bool, what: str = _("The URL")) -> None:
     """Raise RefusedUrl (with `what` in the sentence) unless `url` is http(s) with a
     host whose every address is public: the check a URL gets when it is saved."""
     parsed = _parse_url(url, refusal=RefusedUrl, what=what)
@@ -258,7 +289,7 @@ def check_url(url: str, *, allow_loopback: bool, what: str = "The URL") -> None:
     except RefusedUrl:
         raise
     except FetchError as error:
-        raise RefusedUrl(str(error)) from error
+        raise RefusedUrl(error.message, **error.params) from error
 
 
 def _default_port(url: httpx.URL) -> int:
@@ -268,30 +299,30 @@ def _default_port(url: httpx.URL) -> int:
 def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(_too_large(max_bytes))
+        raise FetchError(TOO_LARGE, limit=_limit_words(max_bytes))
     chunks: list[bytes] = []
     received = 0
     try:
         for chunk in response.iter_bytes():
             received += len(chunk)
             if received > max_bytes:
-                raise FetchError(_too_large(max_bytes))
+                raise FetchError(TOO_LARGE, limit=_limit_words(max_bytes))
             # The per-read timeout alone lets a server drip one byte at a time forever.
             if time.monotonic() > deadline:
-                raise FetchError("The image URL took too long to download.")
+                raise FetchError(_("The image URL took too long to download."))
             chunks.append(chunk)
     except httpx.TimeoutException as error:
-        raise FetchError("The image URL took too long to download.") from error
+        raise FetchError(_("The image URL took too long to download.")) from error
     except httpx.HTTPError as error:
-        raise FetchError(f"The image download broke off: {error}") from error
+        raise FetchError(_("The image download broke off: %(error)s"), error=str(error)) from error
     if not received:
-        raise FetchError("The image URL returned an empty body.")
+        raise FetchError(_("The image URL returned an empty body."))
     return b"".join(chunks)
 
 
-def _too_large(max_bytes: int) -> str:
+def _limit_words(max_bytes: int) -> str:
     if max_bytes >= 1024 * 1024:
         limit = f"{max_bytes / (1024 * 1024):g} MB"
     else:
         limit = f"{max_bytes} bytes"
-    return f"The image at the URL is larger than the {limit} limit."
+    return limit

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from colorizer_site.jobs.image_fetch import read_fetch_error
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.task_data import batch_data, listed_task
 from colorizer_site.lib.errors import DomainError
@@ -57,7 +58,7 @@ def check_target(url: str) -> None:
     check_url(
         url,
         allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK,
-        what=gettext("The webhook URL"),
+        what=gettext_noop("The webhook URL"),
     )
 
 
@@ -75,7 +76,7 @@ def create_endpoint(
     try:
         check_target(url)
     except RefusedUrl as error:
-        raise InvalidEndpoint(str(error), field="url") from error
+        raise InvalidEndpoint(read_fetch_error(error), field="url") from error
     return WebhookEndpoint.objects.create(
         owner=owner,
         url=url,

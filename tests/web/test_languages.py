@@ -155,3 +155,14 @@ def test_the_docs_prose_is_translated_and_the_openapi_document_is_not(client):
         operation["summary"] for path in document["paths"].values() for operation in path.values()
     ]
     assert "Create a colorization task" in summaries
+
+
+def test_a_refused_image_url_reads_in_the_pages_language(client_user):
+    response = client_user.post(
+        reverse("web:colorize"),
+        {"image_url": "http://10.0.0.1/photo.jpg", "model": "tiny", "output_format": "jpeg"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "La URL de la imagen apunta a una dirección privada (10.0.0.1)" in html
