@@ -12,6 +12,7 @@ PORT ?= 8000
 MODEL ?= tiny
 
 .PHONY: run install setup test test-fast lint bench gettext messages compilemessages train export-model train-defects export-defects evaluate calibrate \
+	train-restorer evaluate-restorer \
 	postgres chromium exiftool clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
@@ -46,6 +47,7 @@ test: postgres chromium exiftool
 FAST_MARKERS := not browser and not stack and not training and not slow
 test-fast: postgres exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
+	@$(MAKE) --no-print-directory compilemessages
 	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(ARGS)
 
 lint:
@@ -124,6 +126,24 @@ calibrate:
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
 	$(BIN)/python -m training.calibrate
 
+# Restore mode's two small numpy models (docs/models/restorer.md): faded copies of the cached
+# training photos, fitted on one thread in minutes; writes weights/restorer.npz and
+# photo_kind.npz. The evaluation fades dev_eval (never trained on) and prints CIEDE2000
+# beside auto-levels and gray-world, a sheet under training/runs/, and the detector's
+# confusion table. DATASETS is where shared/datasets is on this machine.
+DATASETS ?= ../shared/datasets
+RESTORER_PHOTOS ?= 16000
+
+train-restorer:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache --datasets $(DATASETS)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m training.train_restorer --photos $(RESTORER_PHOTOS)
+
+evaluate-restorer:
+	$(MAKE) install EXTRAS=test,train
+	OMP_NUM_THREADS=1 $(BIN)/python -m training.evaluate_restorer --datasets $(DATASETS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m training.evaluate_photo_kind --datasets $(DATASETS)
+
 # Speed and memory figures (see each script's docstring); the engine and scratch
 # benchmarks read photos from ../shared/datasets.
 bench:
@@ -134,6 +154,7 @@ bench:
 	$(BIN)/python bench/scratch_repair.py
 	$(BIN)/python bench/clarity.py
 	$(BIN)/python bench/restoration.py
+	$(BIN)/python bench/restore_speed.py
 	$(BIN)/python bench/worker_throughput.py
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/webhook_delivery.py

@@ -16,11 +16,21 @@ from django.utils.translation import ngettext
 from colorizer_site.engine import clarity
 from colorizer_site.engine.errors import ModelNotInstalled
 from colorizer_site.engine.hints import check_hints, check_vividness
-from colorizer_site.engine.types import OUTPUT_FORMATS, ColorizeOptions, ColourHint, EngineConfig
+from colorizer_site.engine.pipeline import check_mode
+from colorizer_site.engine.types import (
+    MODES,
+    OUTPUT_FORMATS,
+    ColorizeOptions,
+    ColourHint,
+    EngineConfig,
+)
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 
-# Credits: every colorization costs BASE_PRICE, each paid add-on adds its price.
+# Credits: every colorization costs BASE_PRICE, each paid add-on adds its price. A
+# restoration costs the same as a colorization: it needs less computing, but one price
+# for "a photo made better" is the one people can predict (docs/restore.md).
 BASE_PRICE = 1
 ADDON_PRICES = {"clean_scratches": 1, "face_remaster": 2}
 ADDON_LABELS = {
@@ -36,6 +46,19 @@ MODEL_LABELS = {
     "tiny": _("Tiny: about three times faster, for quick looks and big batches"),
 }
 DEFAULT_OUTPUT_FORMAT = "jpeg"
+DEFAULT_MODE = "colorize"
+# What each mode does and when to choose it: the colorize page, the API and the docs say it.
+MODE_LABELS = {
+    "colorize": _("Colorize"),
+    "restore": _("Restore colours"),
+}
+MODE_HELP = {
+    "colorize": _("For black-and-white photos: the model paints colour from the tones."),
+    "restore": _(
+        "For faded colour prints: removes the red or yellow cast and brings back contrast, "
+        "keeping the photo's own colours."
+    ),
+}
 
 
 def model_choices() -> tuple[str, ...]:
@@ -54,8 +77,10 @@ def price_words(credits: int) -> str:
     return ngettext("+%(count)s credit", "+%(count)s credits", credits) % {"count": credits}
 
 
-class InvalidJobOptions(ValueError):
+class InvalidJobOptions(DomainError, ValueError):
     """An option value the product does not offer; `str()` says which and why."""
+
+    code = "invalid_options"
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,7 @@ class JobOptions:
     # (None: the model's measured best). Both are free; the engine checks them.
     hints: tuple[ColourHint, ...] = ()
     vividness: int | None = None
+    mode: str = DEFAULT_MODE  # one of MODES
 
     def validated(self) -> JobOptions:
         """The same options with `jpg` spelled `jpeg`, or InvalidJobOptions; bad hints or
@@ -86,7 +112,10 @@ class JobOptions:
                 f'Unknown output format "{self.output_format}"; choose '
                 f"{', '.join(OUTPUT_FORMATS[:-1])} or {OUTPUT_FORMATS[-1]}."
             )
+        if self.mode not in MODES:
+            raise InvalidJobOptions(f'Unknown mode "{self.mode}"; choose colorize or restore.')
         check_vividness(self.vividness)
+        check_mode(ColorizeOptions(mode=self.mode, hints=self.hints))
         return replace(self, output_format=output_format, hints=check_hints(self.hints))
 
     @classmethod
@@ -99,11 +128,14 @@ class JobOptions:
             output_format=stored.get("output_format", DEFAULT_OUTPUT_FORMAT),
             hints=tuple(ColourHint(**hint) for hint in stored.get("hints", ())),
             vividness=stored.get("vividness"),
+            mode=stored.get("mode", DEFAULT_MODE),
         )
 
     def stored(self) -> dict:
-        """The JSON kept with the job; pins and vividness only where chosen."""
+        """The JSON kept with the job; pins, vividness and restore mode only where chosen."""
         stored = asdict(self)
+        if self.mode == DEFAULT_MODE:
+            del stored["mode"]
         if not self.hints:
             del stored["hints"]
         if self.vividness is None:
@@ -122,6 +154,10 @@ def job_cost(options: JobOptions) -> int:
 def check_model_installed(options: JobOptions, config: EngineConfig | None = None) -> None:
     """Raise ModelNotInstalled before any credit moves when the chosen model's file, or the
     clarity boost's weights when it is asked for, are absent."""
+    if options.face_remaster:
+        _check_clarity_installed()
+    if options.mode == "restore":
+        return  # the restorer ships inside the engine; no colorization model is needed
     config = config or engine_config()
     entry = config.models.get(options.model)
     if entry is None or not entry.path.is_file():
@@ -129,8 +165,6 @@ def check_model_installed(options: JobOptions, config: EngineConfig | None = Non
             f'The "{options.model}" model is not installed on this server; '
             "choose another model or ask the administrator to install it."
         )
-    if options.face_remaster:
-        _check_clarity_installed()
 
 
 def check_callback_url(url: str) -> None:

@@ -28,6 +28,7 @@ STAGE_LABELS = {
     "decode": _("Reading your photo"),
     "clean_scratches": _("Repairing scratches and dust"),
     "colorize": _("Adding colour"),
+    "restore": _("Restoring the colours"),
     "face_remaster": _("Sharpening faces"),
     "encode": _("Saving the result"),
     "done": _("Done"),

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from colorizer_site.jobs import files
 from colorizer_site.jobs.links import result_available
 from colorizer_site.jobs.models import Album, Batch, ColorizationJob, ShareLink
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -39,8 +41,10 @@ class ShareNotFound(Exception):
     """No live share behind this token (or no such photo in it): the page is a 404."""
 
 
-class CannotShare(ValueError):
+class CannotShare(DomainError, ValueError):
     """The job has nothing to show yet (or any more); `str()` says why."""
+
+    code = "cannot_share"
 
 
 def create_share(
@@ -180,6 +184,9 @@ def public_before_image(job: ColorizationJob) -> tuple[bytes, str]:
 
     from PIL import Image
 
+    if job.options.get("mode") == "restore":
+        # A restored photo's "before" is its faded colour, which the result no longer holds.
+        return files.input_without_metadata(job), "image/jpeg"
     with job.result_file.open("rb") as handle, Image.open(handle) as image:
         buffer = io.BytesIO()
         image.convert("L").save(buffer, "JPEG", quality=90)

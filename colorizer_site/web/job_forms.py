@@ -13,6 +13,7 @@ from colorizer_site.engine import formats
 from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.engine.hints import VIVIDNESS_RANGE, parse_hints
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE, PREVIEW_SIZES
+from colorizer_site.engine.types import MODES
 from colorizer_site.jobs import albums, options
 from colorizer_site.jobs.captions_csv import MAX_CSV_BYTES
 from colorizer_site.jobs.limits import Surface, accepted_formats_sentence, limits_for
@@ -30,9 +31,25 @@ def _addon_label(name: str) -> str:
     )
 
 
+def mode_choices() -> list[tuple[str, str]]:
+    return [(mode, options.MODE_LABELS[mode]) for mode in MODES]
+
+
 class OptionsForm(forms.Form):
     """The options of a job; used alone by "Run again with other options"."""
 
+    mode = forms.ChoiceField(
+        label=_("What to do"),
+        choices=mode_choices,
+        initial=options.DEFAULT_MODE,
+        # Absent (an older page, a script posting the form) means colorize.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Colorize black-and-white photos; restore faded colour prints (they keep their "
+            "own colours). The same price."
+        ),
+    )
     model = forms.ChoiceField(label=_("Model"), initial=options.DEFAULT_MODEL)
     clean_scratches = forms.BooleanField(label=_addon_label("clean_scratches"), required=False)
     face_remaster = forms.BooleanField(label=_addon_label("face_remaster"), required=False)
@@ -69,6 +86,7 @@ class OptionsForm(forms.Form):
             face_remaster=data["face_remaster"],
             output_format=data["output_format"],
             vividness=data["vividness"],
+            mode=data["mode"] or options.DEFAULT_MODE,
         )
 
 
@@ -118,6 +136,7 @@ class ColorizeForm(OptionsForm):
     field_order = [
         "image",
         "image_url",
+        "mode",
         "model",
         "clean_scratches",
         "face_remaster",

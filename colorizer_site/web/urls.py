@@ -20,6 +20,7 @@ urlpatterns = [
     path("gallery/", gallery.gallery, name="gallery"),
     # Jobs and the gallery.
     path("colorize/", colorize.colorize, name="colorize"),
+    path("colorize/photo-kind/", colorize.photo_kind, name="photo_kind"),
     path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
     path("jobs/<str:task_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<str:task_id>/rerun/", jobs.job_rerun, name="job_rerun"),

@@ -125,11 +125,72 @@
     }
   }
 
+  // Colorize or restore: the page asks the server's photo-kind detector about a small copy
+  // of the chosen photo (the one detector the job will report too) and preselects the
+  // mode that fits; the person can still choose the other.
+  const kindNote = form.querySelector("[data-photo-kind]");
+  const modeInputs = form.querySelectorAll("input[name=mode]");
+  let kindRequest = 0;
+
+  function labelSubmit() {
+    const restore = form.querySelector("input[name=mode]:checked")?.value === "restore";
+    submit.textContent = restore ? submit.dataset.labelRestore : submit.dataset.labelColorize;
+  }
+
+  function smallCopy(file) {
+    // A 256-pixel JPEG drawn by the browser; null when it cannot draw the format.
+    return new Promise((resolve) => {
+      const image = new Image();
+      const url = URL.createObjectURL(file);
+      image.onload = () => {
+        const scale = Math.min(1, 256 / Math.max(image.naturalWidth, image.naturalHeight));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
+        canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+        canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+        URL.revokeObjectURL(url);
+        canvas.toBlob(resolve, "image/jpeg", 0.92);
+      };
+      image.onerror = () => { URL.revokeObjectURL(url); resolve(null); };
+      image.src = url;
+    });
+  }
+
+  async function checkKind() {
+    const file = isBatch() ? null : fileInput.files[0];
+    const request = ++kindRequest;
+    kindNote.hidden = true;
+    delete kindNote.dataset.kind;
+    if (!file || tooBig) return;
+    let copy = await smallCopy(file);
+    if (!copy && file.size <= 5 * 1048576) copy = file;
+    if (!copy || request !== kindRequest) return;
+    const body = new FormData();
+    body.append("image", copy, "photo.jpg");
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    try {
+      const response = await fetch(kindNote.dataset.url, { method: "POST", body, credentials: "same-origin" });
+      if (!response.ok || request !== kindRequest) return;
+      const verdict = await response.json();
+      kindNote.textContent = verdict.advice;
+      kindNote.dataset.kind = verdict.kind;
+      kindNote.hidden = false;
+      const fitting = form.querySelector(`input[name=mode][value="${verdict.suggested_mode}"]`);
+      if (fitting) fitting.checked = true;
+      labelSubmit();
+    } catch {
+      // No verdict is no harm: the person chooses the mode.
+    }
+  }
+
+  modeInputs.forEach((input) => input.addEventListener("change", labelSubmit));
+
   // batch-upload.js tells when it has counted the photos of the chosen files.
   form.addEventListener("photos-counted", updateCost);
   fileInput.addEventListener("change", () => {
     clearServerErrors(fileInput);
     showPreview();
+    if (kindNote) checkKind();
   });
   const urlInput = form.querySelector("input[type=url]");
   urlInput?.addEventListener("input", () => clearServerErrors(urlInput), { once: true });
@@ -147,6 +208,7 @@
     fileInput.files = event.dataTransfer.files;
     clearServerErrors(fileInput);
     showPreview();
+    if (kindNote) checkKind();
   });
   // A file chosen before this script ran (a fast hand, or the browser restoring
   // the form on "back") gets the same checks.

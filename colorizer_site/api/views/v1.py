@@ -45,7 +45,13 @@ def colorize(request: HttpRequest) -> HttpResponse:
     job = wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
     request.credits_charged = 0 if job.failed else job.cost
     if job.succeeded:
-        return JsonResponse({"outputUrl": result_url(job, absolute_base=absolute_base(request))})
+        return JsonResponse(
+            {
+                "outputUrl": result_url(job, absolute_base=absolute_base(request)),
+                "mode": form.options.mode,
+                "photoKind": job.result_meta.get("photo_kind") or None,
+            }
+        )
     if job.failed:
         raise failed_job_error(job)
     raise ApiError(

@@ -10,8 +10,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
-from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import EngineError
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE
 from colorizer_site.jobs import (
@@ -19,14 +17,17 @@ from colorizer_site.jobs import (
     adjustments,
     facts,
     files,
+    options,
+    photo_kinds,
     progress,
     services,
     sharing,
     stored_sentences,
 )
-from colorizer_site.jobs.endings import JobAlreadyFinished, cancel_job, refunded_credits
+from colorizer_site.jobs.endings import cancel_job, refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
+from colorizer_site.jobs.options import JobOptions, job_cost
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -53,6 +54,7 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
+        **photo_kind_context(job),
     }
     # Also for the live update: the share card appears when the job turns Done.
     context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
@@ -80,7 +82,7 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
         return redirect("web:job_detail", task_id=job.task_id)
     try:
         new_job = services.rerun_job(job, options=form.job_options())
-    except (InsufficientCredits, EngineError, InvalidJobOptions) as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=new_job.task_id)
@@ -92,7 +94,7 @@ def job_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     try:
         job = cancel_job(job)
-    except JobAlreadyFinished as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         if job.is_finished:
@@ -168,6 +170,18 @@ def adjust_context(job: ColorizationJob) -> dict:
         "max_hints": MAX_HINTS,
         "preview_size": DEFAULT_PREVIEW_SIZE,
         "apply_cost": job_cost(JobOptions.from_job(job)),
+    }
+
+
+def photo_kind_context(job: ColorizationJob) -> dict:
+    """The job's mode, the kind of photo the worker found, and a word when they do not fit."""
+    mode = job.options.get("mode", options.DEFAULT_MODE)
+    kind = job.result_meta.get("photo_kind") or None
+    return {
+        "mode_label": options.MODE_LABELS.get(mode, mode),
+        "photo_kind": kind,
+        "photo_kind_label": photo_kinds.LABELS.get(kind, "") if kind else "",
+        "kind_advice": photo_kinds.mismatch_advice(mode, kind),
     }
 
 
