@@ -47,6 +47,7 @@ test: postgres chromium exiftool
 FAST_MARKERS := not browser and not stack and not training and not slow
 test-fast: postgres exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
+	@$(MAKE) --no-print-directory compilemessages
 	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(ARGS)
 
 lint:

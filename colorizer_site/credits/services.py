@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from colorizer_site.credits.models import CreditEntry, Wallet
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -28,8 +29,11 @@ ColorizationJob = Model
 ApiKey = Model
 
 
-class InsufficientCredits(Exception):
+class InsufficientCredits(DomainError):
     """The balance is short; `str()` is a sentence fit to show the user."""
+
+    status = 403
+    code = "insufficient_credits"
 
     def __init__(self, *, needed: int, available: int) -> None:
         self.needed = needed

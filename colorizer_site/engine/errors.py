@@ -1,10 +1,13 @@
-"""Typed errors the engine raises; the web and API layers map them to messages and codes.
+"""Typed errors the engine raises, each saying what it means on every surface.
 
 `task_state` is the task dialect's published state code for a job that ends with
-the error (docs/architecture.md, "A job's life"): the one place that mapping is written.
+the error (docs/architecture.md, "A job's life") and `status` the HTTP status: the one
+place that mapping is written (lib.errors describes the fields).
 """
 
 from collections.abc import Callable
+
+from colorizer_site.lib.errors import DomainError
 
 
 def gettext_noop(message: str) -> str:
@@ -25,15 +28,17 @@ def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
 translate: Callable[[str], str] = gettext_noop
 
 
-class EngineError(Exception):
+class EngineError(DomainError):
     """Base class. `str(error)` is a sentence a person can read, in the active language.
 
     `message` is the sentence's English template (marked with gettext_noop where it is
     raised) and `params` fill its %(name)s placeholders, so the translation happens when the
     sentence is read, not when it is raised."""
 
+    status = 500
     code = "engine_error"
     task_state = -1
+    about = "photo"
 
     def __init__(self, message: str = "", /, **params: object) -> None:
         super().__init__(message % params if params else message)
@@ -48,6 +53,7 @@ class EngineError(Exception):
 
 
 class InvalidImage(EngineError):
+    status = 400
     code = "invalid_image"
     task_state = -7
 
@@ -57,18 +63,27 @@ class UnsupportedFormat(InvalidImage):
 
 
 class ImageTooLarge(EngineError):
+    status = 400
     code = "image_too_large"
     task_state = -5
 
 
 class ModelNotInstalled(EngineError):
+    status = 503
     code = "model_not_installed"
+    # Refused before any job exists: no task state to report (a worker that meets it
+    # fails the job as FAILED).
+    task_state = None
+    about = "model"
 
 
 class InvalidOptions(EngineError):
     """An option's value cannot be used (bad hints, vividness out of range); `field` names it."""
 
+    status = 400
     code = "invalid_options"
+    task_state = None
+    about = None
 
     def __init__(self, message: str, /, *, field: str, **params: object) -> None:
         super().__init__(message, **params)

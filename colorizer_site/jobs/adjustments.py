@@ -30,6 +30,7 @@ from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
 from colorizer_site.jobs.services import rerun_job, stored_input
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -46,8 +47,11 @@ _analyses_lock = threading.Lock()
 _analyses_making: dict[tuple[str, str, bool], threading.Lock] = {}
 
 
-class PreviewRateLimited(Exception):
+class PreviewRateLimited(DomainError):
     """Too many free previews or palettes in the current window; retry after `retry_after` s."""
+
+    status = 429
+    code = "rate_limited"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
@@ -59,6 +63,9 @@ class PreviewRateLimited(Exception):
             % {"seconds": retry_after}
         )
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 def check_preview_rate(user: User, *, allowance: str = "preview") -> None:

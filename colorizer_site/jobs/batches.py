@@ -43,6 +43,7 @@ from colorizer_site.jobs.options import (
     job_cost,
 )
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.lib.zipstream import CHUNK_BYTES, Member, stream_zip
 
 if TYPE_CHECKING:
@@ -53,8 +54,11 @@ if TYPE_CHECKING:
 CAPTIONS_NAME = "captions.csv"
 
 
-class InvalidBatch(ValueError):
+class InvalidBatch(DomainError, ValueError):
     """The batch as a whole cannot be accepted; `str()` says why."""
+
+    code = "invalid_batch"
+    about = "photo"
 
 
 class BatchNotCovered(credits.InsufficientCredits):

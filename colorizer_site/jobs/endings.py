@@ -23,6 +23,7 @@ from colorizer_site.credits.models import CreditEntry
 from colorizer_site.engine.errors import ngettext_noop
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.signals import batch_completed, job_finished
+from colorizer_site.lib.errors import DomainError
 
 logger = logging.getLogger(__name__)
 State = ColorizationJob.State
@@ -37,18 +38,37 @@ TIMED_OUT_MESSAGE = ngettext_noop(
 NOT_TAKEN_MESSAGE = gettext_noop("No worker took up the colorization in time, so it was cancelled.")
 
 
-class JobAlreadyFinished(Exception):
+class JobTimedOut(DomainError):
+    """A job that did not finish in time (the reaper's failure, state -8; docs/architecture.md)."""
+
+    status = 504
+    code = "timed_out"
+    task_state = State.TIMED_OUT
+
+
+class JobAlreadyFinished(DomainError):
     """A cancel for a job that has already succeeded or failed."""
+
+    status = 409
+    code = "already_finished"
 
 
 def fail_job(
-    job: ColorizationJob, *, state: int, code: str, message: str, queued_only: bool = False
+    job: ColorizationJob,
+    *,
+    state: int,
+    code: str,
+    message: str,
+    queued_only: bool = False,
+    worker: str | None = None,
 ) -> bool:
     """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended
-    (or, with `queued_only`, if a worker has taken it)."""
+    (or, with `queued_only`, if a worker has taken it; with `worker`, if that worker no
+    longer runs it: it went back to the queue and another one took it)."""
     unfinished = [State.QUEUED] if queued_only else [State.QUEUED, State.PROCESSING]
+    running = {"worker": worker} if worker is not None else {}
     with transaction.atomic():
-        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished).update(
+        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished, **running).update(
             state=state,
             error_code=code[:40],
             error_message=message,
@@ -147,7 +167,7 @@ def reap_stuck_jobs() -> int:
     reaped = 0
     for stuck, message in (processing, queued):
         for job in stuck.select_related("owner", "api_key"):
-            if fail_job(job, state=State.TIMED_OUT, code="timed_out", message=message):
+            if fail_job(job, state=JobTimedOut.task_state, code=JobTimedOut.code, message=message):
                 reaped += 1
                 logger.warning("job %s timed out and was refunded", job.task_id)
     return reaped

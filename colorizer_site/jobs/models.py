@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 def new_task_id() -> str:
     return secrets.token_hex(16)
+
+
+def this_worker() -> str:
+    """This process's name in its heartbeat row and on the jobs it runs: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class BatchQuerySet(QuerySet["Batch"]):
@@ -113,6 +120,11 @@ class ColorizationJob(models.Model):
     # Where to POST the final state (a Standard Webhooks delivery), besides the
     # owner's webhook endpoints; given per request by API callers.
     callback_url = models.URLField(max_length=2000, blank=True)
+
+    # The worker process (host:pid, as in its heartbeat row) that runs it, and how often
+    # it went back to the queue because that worker fell silent (jobs.recovery).
+    worker = models.CharField(max_length=200, blank=True)
+    requeues = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)

@@ -26,6 +26,7 @@ from colorizer_site.engine.types import (
 )
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 
 # Credits: every colorization costs BASE_PRICE, each paid add-on adds its price. A
 # restoration costs the same as a colorization: it needs less computing, but one price
@@ -76,8 +77,10 @@ def price_words(credits: int) -> str:
     return ngettext("+%(count)s credit", "+%(count)s credits", credits) % {"count": credits}
 
 
-class InvalidJobOptions(ValueError):
+class InvalidJobOptions(DomainError, ValueError):
     """An option value the product does not offer; `str()` says which and why."""
+
+    code = "invalid_options"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from colorizer_site.jobs import files
 from colorizer_site.jobs.links import result_available
 from colorizer_site.jobs.models import Album, Batch, ColorizationJob, ShareLink
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -40,8 +41,10 @@ class ShareNotFound(Exception):
     """No live share behind this token (or no such photo in it): the page is a 404."""
 
 
-class CannotShare(ValueError):
+class CannotShare(DomainError, ValueError):
     """The job has nothing to show yet (or any more); `str()` says why."""
+
+    code = "cannot_share"
 
 
 def create_share(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from colorizer_site.accounts.services import has_verified_email
 from colorizer_site.keys.models import ApiKey
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -35,12 +36,17 @@ PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-class TooManyKeys(Exception):
+class TooManyKeys(DomainError):
     """The user already has the maximum number of live keys; `str()` says so."""
 
+    code = "too_many_keys"
 
-class EmailNotVerified(Exception):
+
+class EmailNotVerified(DomainError):
     """Keys are for accounts whose address is verified; `str()` says why."""
+
+    status = 403
+    code = "email_not_verified"
 
     def __init__(self) -> None:
         super().__init__(

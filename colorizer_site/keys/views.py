@@ -11,6 +11,7 @@ from colorizer_site.accounts.services import has_verified_email
 from colorizer_site.keys import services
 from colorizer_site.keys.forms import ApiKeyForm
 from colorizer_site.keys.models import ApiKey
+from colorizer_site.lib.errors import DomainError, show_on_form
 
 
 def _list_context(request: HttpRequest, form: ApiKeyForm) -> dict:
@@ -39,8 +40,8 @@ def key_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             key, secret = services.create_key(user=request.user, name=form.cleaned_data["name"])
-        except (services.TooManyKeys, services.EmailNotVerified) as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            show_on_form(form, error)
         else:
             # Rendered straight from the POST, never stored: this response is the
             # only place the secret ever appears.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.task_data import batch_data, listed_task
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.lib.safe_http import RefusedUrl, check_url
 from colorizer_site.webhooks.models import TEST_EVENT, Event, WebhookDelivery, WebhookEndpoint
 
@@ -29,12 +30,10 @@ if TYPE_CHECKING:
 MAX_ENDPOINTS = 20
 
 
-class InvalidEndpoint(ValueError):
+class InvalidEndpoint(DomainError, ValueError):
     """The endpoint cannot be saved; `str()` says why, `field` names the form field at fault."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    code = "invalid_endpoint"
 
 
 def new_secret() -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from colorizer_site.lib.errors import DomainError, show_on_form
 from colorizer_site.webhooks import services
 from colorizer_site.webhooks.forms import EndpointForm
 from colorizer_site.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -40,8 +41,8 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             endpoint = services.create_endpoint(owner=request.user, **form.cleaned_data)
-        except services.InvalidEndpoint as error:
-            form.add_error(error.field, str(error))
+        except DomainError as error:
+            show_on_form(form, error)
         else:
             # Rendered from the POST: the only page that shows the secret.
             return render(request, "webhooks/created.html", {"endpoint": endpoint})

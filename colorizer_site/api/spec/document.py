@@ -159,6 +159,8 @@ def _webhook(event: Event) -> dict[str, Any]:
     return {
         "post": {
             "summary": event.label,
+            # Deliveries are signed (the webhook-* headers), not sent with an API key.
+            "security": [],
             "description": "Sent to the endpoints subscribed to it and to the request's "
             "`callback_url`, signed as Standard Webhooks specify. Answer with any 2xx; "
             "anything else is retried with backoff.",

@@ -88,16 +88,21 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    # Both parts as allOf members: generators drop properties written beside an allOf.
     "TaskItem": {
-        "allOf": [{"$ref": "#/components/schemas/TaskData"}],
-        "type": "object",
-        "required": ["message"],
-        "properties": {
-            "message": {
-                "type": "string",
-                "description": '"success", or why the task failed when state is negative.',
-            }
-        },
+        "allOf": [
+            {"$ref": "#/components/schemas/TaskData"},
+            {
+                "type": "object",
+                "required": ["message"],
+                "properties": {
+                    "message": {
+                        "type": "string",
+                        "description": '"success", or why the task failed when state is negative.',
+                    }
+                },
+            },
+        ],
     },
     "TaskList": {
         "type": "object",

@@ -10,8 +10,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
-from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import EngineError
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE
 from colorizer_site.jobs import (
@@ -26,9 +24,10 @@ from colorizer_site.jobs import (
     sharing,
     stored_sentences,
 )
-from colorizer_site.jobs.endings import JobAlreadyFinished, cancel_job, refunded_credits
+from colorizer_site.jobs.endings import cancel_job, refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
+from colorizer_site.jobs.options import JobOptions, job_cost
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -83,7 +82,7 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
         return redirect("web:job_detail", task_id=job.task_id)
     try:
         new_job = services.rerun_job(job, options=form.job_options())
-    except (InsufficientCredits, EngineError, InvalidJobOptions) as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=new_job.task_id)
@@ -95,7 +94,7 @@ def job_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     try:
         job = cancel_job(job)
-    except JobAlreadyFinished as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         if job.is_finished:

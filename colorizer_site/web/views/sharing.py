@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from colorizer_site.jobs import albums, files, sharing
 from colorizer_site.jobs.batches import streamed_zip, zip_response
 from colorizer_site.jobs.models import Album, Batch, ShareLink
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.views.jobs import owned_job
 
 View = Callable[..., HttpResponse]
@@ -154,7 +155,7 @@ def _create(request: HttpRequest, **target: object) -> HttpResponse:
             expires_in_days=int(expiry) if expiry.isdigit() else None,
             **target,
         )
-    except sharing.CannotShare as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(request.POST.get("next") or "web:shares")
     messages.success(request, gettext("Your link is ready: copy it below and send it to anyone."))
