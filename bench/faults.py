@@ -9,9 +9,10 @@ until a new API job succeeds, the queue drained, and `manage.py check_invariants
 
 Faults (names for --only):
 - worker_killed:  every run_worker SIGKILLed while a job is processing; the stack's
-                  supervisor loop restarts them (systemd's Restart=always in production)
-                  and the reaper fails and refunds the orphaned job after
-                  COLORIZER_JOB_TIMEOUT_SECONDS (60 s here).
+                  supervisor loop restarts them (systemd's Restart=always in production),
+                  the jobs they held go back to the queue after three silent heartbeat
+                  periods and the restarted workers finish them ("held jobs ok after":
+                  from the kill to the last one's success).
 - database_restart: what clients of a restarted PostgreSQL see, on this stack's database
                   only (the server is shared): connections refused (ALLOW_CONNECTIONS
                   false) and every session terminated (pg_terminate_backend), for 5 s.
@@ -145,6 +146,21 @@ def healthy_in(config: local_stack.Config, since: float, timeout: float = 180) -
     return None
 
 
+def succeeded_in(
+    config: local_stack.Config, task_ids: list[str], since: float, timeout: float = 240
+) -> float | None:
+    """Seconds from `since` until every job of `task_ids` has succeeded; None if one fails."""
+    deadline = time.monotonic() + timeout
+    while task_ids and time.monotonic() < deadline:
+        states = [job_outcome(config, task_id).split(" ", 1)[0] for task_id in task_ids]
+        if all(state == "1" for state in states):
+            return time.monotonic() - since
+        if any(state.startswith("-") for state in states):
+            return None
+        time.sleep(0.5)
+    return None
+
+
 def first_success_in(
     config: local_stack.Config, since: float, timeout: float = 180
 ) -> float | None:
@@ -262,6 +278,7 @@ def run_fault(
     cleared = time.monotonic()
     orphans = [n for note in notes if note.startswith("@orphans") for n in note.split()[1:]]
     notes = [note for note in notes if not note.startswith("@")]
+    held_done = succeeded_in(config, orphans, cleared) if orphans else None
     success = first_success_in(config, cleared)
     healthy = healthy_in(config, cleared)
     time.sleep(5)
@@ -275,6 +292,7 @@ def run_fault(
         "fault_seconds": round(cleared - started, 1),
         "healthy_after": healthy,
         "first_success_after": success,
+        "held_jobs_after": held_done,
         "requests": load.stats.total(),
         "errors": load.stats.errors(),
         "invariants_ok": ok,
@@ -287,7 +305,8 @@ def run_fault(
     print("Invariants:\n" + summary)
     print(
         f"recovered: /healthz ok {_secs(healthy)} and a new job succeeded {_secs(success)} "
-        "after the fault ended, nobody intervening",
+        "after the fault ended, nobody intervening"
+        + (f"; the held jobs succeeded {_secs(held_done)} after it" if orphans else ""),
         flush=True,
     )
     return result
@@ -372,12 +391,13 @@ def main() -> int:
 
     print("\n=== summary ===")
     print(f"{'fault':18} {'fault s':>7} {'requests':>8} {'errors':>6} {'healthy after':>13} "
-          f"{'job ok after':>12}  invariants")  # fmt: skip
+          f"{'job ok after':>12} {'held jobs ok after':>18}  invariants")  # fmt: skip
     failed = False
     for r in results:
         print(
             f"{r['name']:18} {r['fault_seconds']:7.1f} {r['requests']:8d} {r['errors']:6d} "
-            f"{_secs(r['healthy_after']):>13} {_secs(r['first_success_after']):>12}  "
+            f"{_secs(r['healthy_after']):>13} {_secs(r['first_success_after']):>12} "
+            f"{_secs(r['held_jobs_after']) if r['name'] == 'worker_killed' else '-':>18}  "
             f"{'hold' if r['invariants_ok'] else 'BROKEN'}"
         )
         failed |= not r["invariants_ok"] or r["healthy_after"] is None

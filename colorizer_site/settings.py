@@ -90,9 +90,13 @@ MIDDLEWARE = [
     "colorizer_site.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else the browser's Accept-Language (docs/languages.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language beats the cookie and the browser's wish.
+    "colorizer_site.accounts.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -234,7 +238,20 @@ if "microsoft" in SOCIALACCOUNT_PROVIDERS:
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never sign in to an account by email match alone
 SOCIALACCOUNT_STORE_TOKENS = False
 
-LANGUAGE_CODE = "en-us"
+# English is the source language and the default (tests assert English text); the
+# others come from locale/ (docs/languages.md). Names are in their own language, as a
+# switcher must show them to someone who cannot read the current one.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates on pages use the named formats (DATE_FORMAT, SHORT_DATETIME_FORMAT, ...) so each
+# language writes them its own way; English's are the project's own (colorizer_site/formats/).
+FORMAT_MODULE_PATH = ["colorizer_site.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

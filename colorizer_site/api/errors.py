@@ -1,8 +1,9 @@
-"""Where the domain's errors become HTTP statuses, task-dialect state codes and bodies.
+"""How both API dialects write an error: the task dialect's envelope and v1's `{"error"}`.
 
-The services raise their own errors (credits' InsufficientCredits, the engine's
-InvalidImage, jobs' InvalidJobOptions, image_fetch's ImageFetchError); this module
-is the one place that says what each means on the wire, for both dialects.
+The services raise their own errors, each a `lib.errors.DomainError` that carries
+its sentence, HTTP status and task state (credits' InsufficientCredits, the
+engine's InvalidImage, jobs' InvalidJobOptions, ...); pages read the same three
+facts (web/errors.py). `ApiError` is for the refusals the API makes itself.
 """
 
 from __future__ import annotations
@@ -14,21 +15,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
-from colorizer_site.jobs.batches import InvalidBatch
-from colorizer_site.jobs.endings import JobAlreadyFinished
-from colorizer_site.jobs.image_fetch import ImageFetchError, InvalidImageUrl
-from colorizer_site.jobs.links import ResultExpired
+from colorizer_site.engine.errors import ImageTooLarge, InvalidImage
+from colorizer_site.jobs.endings import JobTimedOut
+from colorizer_site.jobs.image_fetch import ImageFetchError
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import InvalidJobOptions
+from colorizer_site.lib.errors import DomainError
 
-State = ColorizationJob.State
 View = Callable[..., HttpResponse]
 
 
-class ApiError(Exception):
-    """A refusal with its HTTP status; `state` is the task dialect's code where one applies."""
+class ApiError(DomainError):
+    """A refusal of the API's own (a bad parameter, an unknown task), its status given here."""
 
     def __init__(
         self,
@@ -41,52 +38,22 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.message = message
-        self.state = state
-        self.extra = extra or {}
-        self.headers = headers or {}
+        self.task_state = state
+        self._extra = extra or {}
+        self._headers = headers or {}
+
+    def details(self) -> dict[str, Any]:
+        return self._extra
+
+    def headers(self) -> dict[str, str]:
+        return self._headers
 
 
-def api_error_for(error: Exception) -> ApiError | None:
-    """The wire form of a domain error, or None for an error nobody planned for (a bug)."""
-    if isinstance(error, ApiError):
-        return error
-    if isinstance(error, InsufficientCredits):
-        return ApiError(403, str(error))
-    if isinstance(error, ResultExpired):
-        return ApiError(410, str(error), extra={"taskId": error.task_id} if error.task_id else {})
-    if isinstance(error, InvalidJobOptions):
-        return ApiError(400, str(error))
-    if isinstance(error, InvalidBatch):
-        return ApiError(400, str(error))
-    if isinstance(error, JobAlreadyFinished):
-        return ApiError(409, str(error))
-    if isinstance(error, InvalidOptions):
-        message = str(error)
-        if not message.startswith(error.field):
-            message = f"{error.field}: {message}"
-        return ApiError(400, message, extra={"field": error.field})
-    if isinstance(error, ModelNotInstalled):
-        return ApiError(503, str(error))
-    if isinstance(error, InvalidImageUrl):
-        # The caller's URL is at fault, not the remote server: a 400, not a 502.
-        return ApiError(400, str(error), state=error.task_state)
-    if isinstance(error, ImageFetchError):
-        return ApiError(502, str(error), state=error.task_state)
-    if isinstance(error, EngineError):
-        # Each error names its task state (engine.errors); the status follows from it.
-        return ApiError(
-            _FAILED_JOB_STATUS.get(error.task_state, 500), str(error), state=error.task_state
-        )
-    return None
-
-
-# A synchronous call whose job failed in the worker: the status that says so.
+# A synchronous call whose job failed in the worker answers with the status of the
+# error that failed it (each error class says it once); other failures are a 500.
 _FAILED_JOB_STATUS = {
-    State.IMAGE_TOO_LARGE: 400,
-    State.INVALID_IMAGE: 400,
-    State.DOWNLOAD_FAILED: 502,
-    State.TIMED_OUT: 504,
+    error.task_state: error.status
+    for error in (ImageTooLarge, InvalidImage, ImageFetchError, JobTimedOut)
 }
 
 
@@ -103,11 +70,11 @@ class Dialect:
     """How one API dialect writes a refusal."""
 
     name: str
-    render: Callable[[ApiError], dict[str, Any]] = field(repr=False)
+    render: Callable[[DomainError], dict[str, Any]] = field(repr=False)
 
-    def error_response(self, error: ApiError) -> JsonResponse:
+    def error_response(self, error: DomainError) -> JsonResponse:
         response = JsonResponse(self.render(error), status=error.status)
-        for header, value in error.headers.items():
+        for header, value in error.headers().items():
             response[header] = value
         return response
 
@@ -115,19 +82,28 @@ class Dialect:
         return self.error_response(ApiError(401, message))
 
 
-def _task_body(error: ApiError) -> dict[str, Any]:
+def _message(error: DomainError) -> str:
+    """The sentence, led by the parameter at fault where the error names one."""
+    message = str(error)
+    if error.field and not message.startswith(error.field):
+        message = f"{error.field}: {message}"
+    return message
+
+
+def _task_body(error: DomainError) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    if error.state is not None:
-        data["state"] = int(error.state)
-    if "taskId" in error.extra:
-        data["task_id"] = error.extra["taskId"]
-    if "field" in error.extra:
-        data["field"] = error.extra["field"]
-    return {"status": error.status, "message": error.message, "data": data}
+    details = error.details()
+    if error.task_state is not None:
+        data["state"] = int(error.task_state)
+    if "taskId" in details:
+        data["task_id"] = details["taskId"]
+    if "field" in details:
+        data["field"] = details["field"]
+    return {"status": error.status, "message": _message(error), "data": data}
 
 
-def _v1_body(error: ApiError) -> dict[str, Any]:
-    return {"error": error.message, **error.extra}
+def _v1_body(error: DomainError) -> dict[str, Any]:
+    return {"error": _message(error), **error.details()}
 
 
 TASKS = Dialect("task", _task_body)
@@ -142,11 +118,8 @@ def renders_errors(dialect: Dialect) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 return view(request, *args, **kwargs)
-            except Exception as error:
-                api_error = api_error_for(error)
-                if api_error is None:
-                    raise
-                return dialect.error_response(api_error)
+            except DomainError as error:
+                return dialect.error_response(error)
 
         return wrapper
 

@@ -56,8 +56,11 @@ class ApiJsonErrorsMiddleware:
             return response
         status = response.status_code
         message = _MESSAGES.get(status, _MESSAGES[500] if status >= 500 else _MESSAGES[400])
-        error = ApiError(status, message.format(method=request.method))
-        error.headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+        error = ApiError(
+            status,
+            message.format(method=request.method),
+            headers={name: response[name] for name in _KEPT_HEADERS if name in response},
+        )
         json_response = dialect_for(request.path).error_response(error)
         for name, value in response.items():
             if name.lower().startswith(("x-credits", "ratelimit")):

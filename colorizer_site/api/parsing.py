@@ -284,6 +284,7 @@ def _job_options(values: dict[str, Any], fields: QueryDict | None = None) -> Job
         output_format=values["format"],
         hints=parse_hints(fields.get("hints")) if fields is not None else (),
         vividness=parse_vividness(fields.get("vividness")) if fields is not None else None,
+        mode=values["mode"],
     )
 
 

@@ -4,13 +4,17 @@ Refusals are JSON in the colorize dialect's `{"error": ...}` shape, like every
 other answer under /api/.
 """
 
+import io
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from colorizer_site.api.errors import V1, ApiError, api_error_for
+from colorizer_site.api.errors import V1, ApiError
 from colorizer_site.jobs import links
 from colorizer_site.jobs.batches import zip_response
+from colorizer_site.jobs.facts import caption_of
+from colorizer_site.jobs.files import with_caption
 
 
 @require_GET
@@ -31,9 +35,14 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     except FileNotFoundError:
         return V1.error_response(ApiError(410, str(links.ResultExpired(job))))
     except (ApiError, links.ResultExpired) as error:
-        return V1.error_response(api_error_for(error))
+        return V1.error_response(error)
     meta = job.result_meta or {}
     extension = job.result_file.name.rsplit(".", 1)[-1]
+    if not caption_of(job).is_empty:
+        # The photo's caption goes into the file as it is sent (facts.py says why):
+        # read whole to place it; an uncaptioned result streams from storage.
+        with handle:
+            handle = io.BytesIO(with_caption(job, handle.read()))
     return FileResponse(
         handle,
         content_type=meta.get("content_type") or "application/octet-stream",

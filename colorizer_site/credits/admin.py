@@ -11,6 +11,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.credits import services
 from colorizer_site.credits.models import CreditEntry, Wallet
@@ -28,11 +30,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class GrantForm(forms.Form):
-    amount = forms.IntegerField(min_value=1, max_value=1_000_000, label="Credits to grant")
+    amount = forms.IntegerField(min_value=1, max_value=1_000_000, label=_("Credits to grant"))
     memo = forms.CharField(
+        label=_("Memo"),
         max_length=200,
         required=False,
-        help_text="Shown to the user in their ledger, e.g. “Invoice 2024-17”.",
+        help_text=_("Shown to the user in their ledger, e.g. “Invoice 2024-17”."),
     )
 
 
@@ -47,7 +50,7 @@ class WalletAdmin(ReadOnlyAdmin):
         # Granting adds ledger entries, so it takes the permission to add them.
         return request.user.has_perm("credits.add_creditentry")
 
-    @admin.action(description="Grant credits to the selected users", permissions=["grant"])
+    @admin.action(description=_("Grant credits to the selected users"), permissions=["grant"])
     def grant_credits(
         self, request: HttpRequest, queryset: QuerySet[Wallet]
     ) -> HttpResponse | None:
@@ -59,7 +62,8 @@ class WalletAdmin(ReadOnlyAdmin):
                 services.grant(user=wallet.user, amount=form.cleaned_data["amount"], memo=memo)
             self.message_user(
                 request,
-                f"Granted {form.cleaned_data['amount']} credits to {len(wallets)} user(s).",
+                gettext("Granted %(amount)s credits to %(count)s user(s).")
+                % {"amount": form.cleaned_data["amount"], "count": len(wallets)},
                 messages.SUCCESS,
             )
             return None
@@ -68,7 +72,7 @@ class WalletAdmin(ReadOnlyAdmin):
             "admin/credits/grant_credits.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Grant credits",
+                "title": _("Grant credits"),
                 "opts": self.model._meta,
                 "form": form,
                 "wallets": queryset.select_related("user"),

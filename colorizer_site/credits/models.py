@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Wallet(models.Model):
@@ -24,11 +25,11 @@ class CreditEntry(models.Model):
     """One immutable line of the ledger; only `credits.services` writes these."""
 
     class Kind(models.TextChoices):
-        GRANT = "grant", "Grant"
-        PURCHASE = "purchase", "Purchase"
-        CHARGE = "charge", "Charge"
-        REFUND = "refund", "Refund"
-        ADJUST = "adjust", "Adjustment"
+        GRANT = "grant", _("Grant")
+        PURCHASE = "purchase", _("Purchase")
+        CHARGE = "charge", _("Charge")
+        REFUND = "refund", _("Refund")
+        ADJUST = "adjust", _("Adjustment")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_entries"
@@ -77,9 +78,9 @@ class Purchase(models.Model):
     """A credit pack paid through a payment provider (Stripe); the receipts page lists them."""
 
     class Status(models.TextChoices):
-        PAID = "paid", "Paid"
-        REFUNDED = "refunded", "Refunded"
-        DISPUTED = "disputed", "Disputed"
+        PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class PaymentProvider:
 class ManualGrantProvider(PaymentProvider):
     name = "manual grants"
     takes_payments = False
-    instructions = (
+    instructions = _(
         "This installation does not take card payments. To top up, contact the "
         "administrator: they grant credits to your account, and the credits appear "
         "in your ledger at once."

@@ -14,12 +14,15 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from colorizer_site.accounts.models import User
 from colorizer_site.credits import services
 from colorizer_site.credits.models import Purchase
 
 logger = logging.getLogger(__name__)
+# Stored in English; the ledger page reads it in the reader's language (jobs.stored_sentences).
+BOUGHT_MEMO = gettext_noop("Bought %(count)s credits")
 
 
 def handle_event(event: dict[str, Any]) -> str:
@@ -67,7 +70,7 @@ def record_checkout(session: dict[str, Any]) -> str:
             purchase.entry = services.purchase(
                 user=user,
                 amount=credits,
-                memo=f"Bought {credits} credits",
+                memo=BOUGHT_MEMO % {"count": credits},
                 idempotency_key=f"stripe:{session['id']}",
             )
             purchase.save(update_fields=["entry"])

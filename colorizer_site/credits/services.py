@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import Model, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from colorizer_site.credits.models import CreditEntry, Wallet
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -27,20 +29,26 @@ ColorizationJob = Model
 ApiKey = Model
 
 
-class InsufficientCredits(Exception):
+class InsufficientCredits(DomainError):
     """The balance is short; `str()` is a sentence fit to show the user."""
+
+    status = 403
+    code = "insufficient_credits"
 
     def __init__(self, *, needed: int, available: int) -> None:
         self.needed = needed
         self.available = available
         super().__init__(
-            f"This needs {_credits(needed)} but your balance is {_credits(available)}. "
-            "Buy more credits or choose cheaper options."
+            gettext(
+                "This needs %(needed)s but your balance is %(available)s. "
+                "Buy more credits or choose cheaper options."
+            )
+            % {"needed": _credits(needed), "available": _credits(available)}
         )
 
 
 def _credits(amount: int) -> str:
-    return f"{amount} credit" if amount == 1 else f"{amount} credits"
+    return ngettext("%(count)s credit", "%(count)s credits", amount) % {"count": amount}
 
 
 def balance_of(user: User) -> int:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from colorizer_site.credits import services
 from colorizer_site.credits.models import CreditEntry, SignupBonusClaim
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 # Providers that ignore dots in the local part: a.b@gmail.com is ab@gmail.com.
 _DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
-MEMO = "Welcome bonus"
+# Stored in English like every memo; the ledger page translates it.
+MEMO = gettext_noop("Welcome bonus")
 
 
 def normalise(address: str) -> str:

@@ -5,6 +5,8 @@ apps. The public surface:
 
     probe_image(data, config) -> ImageInfo        header check, no full decode
     colorize(data, options, config, progress=None) -> ColorizeResult
+                                                  options.mode "restore": repair a faded
+                                                  colour print instead (docs/restore.md)
     analyze(data, options, config) -> ColourAnalysis
                                                   the model's distribution of one photo:
                                                   alternatives at a point, confidence map,
@@ -13,6 +15,7 @@ apps. The public surface:
     preview(data, options, config, max_side) -> ColorizeResult
                                                   the same colour at a reduced size, as a JPEG
     make_thumbnail(data, size=320, config=None) -> bytes  small WebP for the gallery
+    detect_kind(rgb) -> str                       bw | toned | faded | colour (PHOTO_KINDS)
     parse_hints(json_text) -> tuple[ColourHint]   colour pins, checked (InvalidOptions)
     check_vividness(value)                        0..100 or None (InvalidOptions)
 
@@ -34,9 +37,12 @@ from colorizer_site.engine.errors import (
 )
 from colorizer_site.engine.hints import MAX_HINTS, check_vividness, parse_hints
 from colorizer_site.engine.model_registry import available_models, bundled_models, choose_models
+from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
+from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, detect_kind, kind_of_image
 from colorizer_site.engine.pipeline import colorize
 from colorizer_site.engine.preview import preview
 from colorizer_site.engine.types import (
+    MODES,
     OUTPUT_FORMATS,
     ColorizeOptions,
     ColorizeResult,
@@ -49,7 +55,10 @@ from colorizer_site.engine.types import (
 
 __all__ = [
     "MAX_HINTS",
+    "MODES",
+    "MONOCHROME_KINDS",
     "OUTPUT_FORMATS",
+    "PHOTO_KINDS",
     "Alternative",
     "ColorizeOptions",
     "ColorizeResult",
@@ -73,6 +82,8 @@ __all__ = [
     "check_vividness",
     "choose_models",
     "colorize",
+    "detect_kind",
+    "kind_of_image",
     "make_thumbnail",
     "parse_hints",
     "preview",

@@ -23,6 +23,7 @@ from colorizer_site.engine.distribution import (
     vividness_of_temperature,
 )
 from colorizer_site.engine.errors import InvalidOptions
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.model_registry import predict
 from colorizer_site.engine.pipeline import checked_lightness
 from colorizer_site.engine.surfaces import Surfaces, find_surfaces
@@ -68,7 +69,12 @@ class ColourAnalysis:
     def _cell(self, x: float, y: float) -> tuple[int, int]:
         if not (0 <= x < self.width and 0 <= y < self.height):
             raise InvalidOptions(
-                f"({x:g}, {y:g}) is outside the {self.width}x{self.height} photo.", field="point"
+                _("(%(x)s, %(y)s) is outside the %(width)sx%(height)s photo."),
+                field="point",
+                x=f"{x:g}",
+                y=f"{y:g}",
+                width=self.width,
+                height=self.height,
             )
         rows, columns = self.distribution.grid_size
         return min(rows - 1, int(y * rows / self.height)), min(
@@ -172,8 +178,9 @@ def analyze(data: bytes, options: ColorizeOptions, config: EngineConfig) -> Colo
     prediction = predict(lightness, entry, config, options.hints)
     if prediction.distribution is None:
         raise InvalidOptions(
-            f"The model {options.model!r} gives no colour alternatives; choose tiny or large.",
+            _("The model %(model)s gives no colour alternatives; choose tiny or large."),
             field="model",
+            model=repr(options.model),
         )
     rows, columns = prediction.distribution.grid_size
     small = cv2.resize(lightness, (columns, rows), interpolation=cv2.INTER_AREA)

@@ -30,7 +30,8 @@ import cv2
 import numpy as np
 
 from colorizer_site.engine.color import lightness_of_rgb, srgb8_of_lab
-from colorizer_site.engine.errors import ImageTooLarge, ModelNotInstalled
+from colorizer_site.engine.errors import ImageTooLarge, ModelNotInstalled, ngettext_noop
+from colorizer_site.engine.errors import gettext_noop as _
 
 MODEL_NAME = "realesrgan-x4plus"
 SCALE = 4
@@ -197,6 +198,14 @@ def face_boxes(
     return crops
 
 
+# The note of a boost that redrew faces, singular and plural; the site reads the stored
+# English back in the reader's language by these templates (jobs.stored_sentences).
+FACES_REDRAWN_NOTE = ngettext_noop(
+    "Clarity boost: %(count)s face redrawn with Real-ESRGAN x4plus.",
+    "Clarity boost: %(count)s faces redrawn with Real-ESRGAN x4plus.",
+)
+
+
 def remaster_faces(
     rgb: np.ndarray,
     *,
@@ -207,7 +216,7 @@ def remaster_faces(
     """The image with every detected face redrawn, how many, and a sentence for the metadata."""
     faces = detect_faces(rgb)[:max_faces]
     if not faces:
-        return rgb, 0, "Clarity boost: no faces found, the image is unchanged."
+        return rgb, 0, _("Clarity boost: no faces found, the image is unchanged.")
     _net(threads)  # fail with ModelNotInstalled before touching any pixel
     out = rgb.copy()
     height, width = rgb.shape[:2]
@@ -225,8 +234,8 @@ def remaster_faces(
         )
         if progress is not None:
             progress((index + 1) / len(faces))
-    noun = "face" if len(faces) == 1 else "faces"
-    return out, len(faces), f"Clarity boost: {len(faces)} {noun} redrawn with Real-ESRGAN x4plus."
+    template = FACES_REDRAWN_NOTE[0] if len(faces) == 1 else FACES_REDRAWN_NOTE[1]
+    return out, len(faces), template % {"count": len(faces)}
 
 
 def remaster_whole_image(rgb: np.ndarray, *, threads: int = 2) -> np.ndarray:
@@ -235,8 +244,13 @@ def remaster_whole_image(rgb: np.ndarray, *, threads: int = 2) -> np.ndarray:
     if height * width > WHOLE_IMAGE_MAX_PIXELS:
         side = int(math.sqrt(WHOLE_IMAGE_MAX_PIXELS))
         raise ImageTooLarge(
-            f"The whole-image clarity boost takes images up to {side}x{side} pixels; "
-            f"this one is {width}x{height}."
+            _(
+                "The whole-image clarity boost takes images up to %(side)sx%(side)s pixels; "
+                "this one is %(width)sx%(height)s."
+            ),
+            side=side,
+            width=width,
+            height=height,
         )
     upscaled = upscale_x4(rgb, threads)
     return cv2.resize(upscaled, (width, height), interpolation=cv2.INTER_AREA)

@@ -5,7 +5,7 @@ within CONFIDENCE_RADIUS a*b* units of the colour the engine shows there
 (`ColourDistribution.mass_near`). Networks trained with cross-entropy are not
 calibrated, so a raw 0.6 does not mean 60 % right; each own model's entry in
 models.json carries a mapping measured on held-out photos
-(`python -m training.calibrate`, docs/colour-confidence.md): raw mass -> the
+(`python -m training.calibrate`, docs/colour.md): raw mass -> the
 share of pixels whose shown colour was in fact within the radius of the truth.
 A model without one reads its raw mass as is.
 """

@@ -15,6 +15,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import ImageTooLarge, InvalidImage, UnsupportedFormat
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.types import EngineConfig, ImageInfo
 
 # Pillow's format names, from the one format table.
@@ -62,11 +63,12 @@ class DecodedImage:
 
 def open_image(data: bytes, config: EngineConfig) -> Image.Image:
     if not data:
-        raise InvalidImage("The file is empty.")
+        raise InvalidImage(_("The file is empty."))
     if len(data) > config.max_bytes:
         raise ImageTooLarge(
-            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is "
-            f"{config.max_bytes / 1_048_576:.0f} MB."
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            size=f"{len(data) / 1_048_576:.1f}",
+            limit=f"{config.max_bytes / 1_048_576:.0f}",
         )
     try:
         with warnings.catch_warnings():
@@ -75,34 +77,50 @@ def open_image(data: bytes, config: EngineConfig) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         # Pillow refuses these itself, from the header, before decoding anything.
         raise ImageTooLarge(
-            f"The image has far too many pixels; the limit is {config.max_side} pixels a side "
-            f"and {config.max_pixels / 1e6:.1f} megapixels."
+            _(
+                "The image has far too many pixels; the limit is %(side)s pixels a side "
+                "and %(megapixels)s megapixels."
+            ),
+            side=config.max_side,
+            megapixels=f"{config.max_pixels / 1e6:.1f}",
         ) from error
     except UnidentifiedImageError as error:
         raise UnsupportedFormat(
-            f"This is not an image in a supported format ({formats.input_formats_sentence()})."
+            _("This is not an image in a supported format (%(formats)s)."),
+            formats=formats.input_formats_sentence(),
         ) from error
     except (OSError, ValueError, SyntaxError) as error:
         raise InvalidImage(
-            f"The image is damaged or cut short and could not be read ({error})."
+            _("The image is damaged or cut short and could not be read (%(error)s)."),
+            error=str(error),
         ) from error
 
 
 def check_header(image: Image.Image, data: bytes, config: EngineConfig) -> ImageInfo:
     width, height = image.size
     if width < 1 or height < 1:
-        raise InvalidImage("The image has no pixels.")
+        raise InvalidImage(_("The image has no pixels."))
     if width > config.max_side or height > config.max_side or width * height > config.max_pixels:
         raise ImageTooLarge(
-            f"The image is {width}x{height} pixels; the limit is {config.max_side} pixels a side "
-            f"and {config.max_pixels / 1e6:.1f} megapixels."
+            _(
+                "The image is %(width)sx%(height)s pixels; the limit is %(side)s pixels a side "
+                "and %(megapixels)s megapixels."
+            ),
+            width=width,
+            height=height,
+            side=config.max_side,
+            megapixels=f"{config.max_pixels / 1e6:.1f}",
         )
     frames = getattr(image, "n_frames", 1)
     if frames > 1 and image.format != "MPO":
         label = formats.label(image.format or "")
         raise InvalidImage(
-            f"The {label} file holds {frames} frames (an animation or several pages); "
-            "send a single still image."
+            _(
+                "The %(label)s file holds %(frames)s frames (an animation or several pages); "
+                "send a single still image."
+            ),
+            label=label,
+            frames=frames,
         )
     return ImageInfo(
         format=image.format or "",
@@ -171,9 +189,9 @@ def _to_srgb(image: Image.Image, notes: list[str]) -> Image.Image:
             # A grey profile maps onto sRGB's neutral axis; stay single-channel.
             converted = converted.convert("L")
     except (ImageCms.PyCMSError, OSError, ValueError):
-        notes.append("The embedded colour profile could not be used; it was ignored.")
+        notes.append(_("The embedded colour profile could not be used; it was ignored."))
         return image
-    notes.append("Converted from the embedded colour profile to sRGB.")
+    notes.append(_("Converted from the embedded colour profile to sRGB."))
     return converted
 
 
@@ -186,18 +204,19 @@ def decode_image(data: bytes, config: EngineConfig) -> DecodedImage:
         image.load()
     except (OSError, ValueError, SyntaxError) as error:
         raise InvalidImage(
-            f"The image data is damaged or cut short ({error}); try saving it again."
+            _("The image data is damaged or cut short (%(error)s); try saving it again."),
+            error=str(error),
         ) from error
     try:
         exif = image.getexif()
     except (OSError, ValueError, SyntaxError):
         # A broken EXIF block is no reason to refuse the photo; it is dropped.
         exif = Image.Exif()
-        notes.append("The EXIF metadata was damaged and has been dropped.")
+        notes.append(_("The EXIF metadata was damaged and has been dropped."))
     turn = _orientation_transpose(exif)
     if turn is not None:
         image = image.transpose(turn)
-        notes.append("Rotated upright according to the EXIF orientation.")
+        notes.append(_("Rotated upright according to the EXIF orientation."))
     decoded = DecodedImage(info=info, exif=exif, notes=notes)
 
     mode = image.mode
@@ -205,7 +224,7 @@ def decode_image(data: bytes, config: EngineConfig) -> DecodedImage:
         # 16-bit grey: keep every level; "I" is how some TIFF and PNG readers hand it over.
         values = np.asarray(image)
         decoded.gray = np.clip(values, 0, 65535).astype(np.uint16, copy=False)
-        notes.append("16-bit input: luminance kept at full precision.")
+        notes.append(_("16-bit input: luminance kept at full precision."))
         return decoded
     if mode == "F":
         values = np.asarray(image, dtype=np.float32)
@@ -216,19 +235,21 @@ def decode_image(data: bytes, config: EngineConfig) -> DecodedImage:
         with_alpha = image.convert("LA" if mode in ("L", "LA", "La", "1") else "RGBA")
         decoded.alpha = np.asarray(with_alpha.getchannel("A"))
         image = with_alpha.convert("L" if with_alpha.mode == "LA" else "RGB")
-        notes.append("Transparency kept for PNG and WebP output, white behind it for JPEG.")
+        notes.append(_("Transparency kept for PNG and WebP output, white behind it for JPEG."))
     elif mode == "1":
         image = image.convert("L")
     elif mode == "CMYK":
         converted = _to_srgb(image, notes)
         image = converted if converted.mode == "RGB" else image.convert("RGB")
         image.info.pop("icc_profile", None)
-        notes.append("CMYK input converted to RGB.")
+        notes.append(_("CMYK input converted to RGB."))
     elif mode not in ("L", "RGB"):
         try:
             image = image.convert("RGB")
         except (ValueError, OSError) as error:
-            raise UnsupportedFormat(f"Images in colour mode {mode} are not supported.") from error
+            raise UnsupportedFormat(
+                _("Images in colour mode %(mode)s are not supported."), mode=mode
+            ) from error
     image = _to_srgb(image, notes)
     if image.mode == "L":
         decoded.gray = np.asarray(image)

@@ -9,6 +9,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from colorizer_site.engine.decoding import check_header, open_image
 from colorizer_site.engine.errors import InvalidImage
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.provenance import PNG_XMP_KEY, SOFTWARE_TAG, Provenance
 from colorizer_site.engine.types import OUTPUT_FORMATS, EngineConfig
 
@@ -131,7 +132,8 @@ def make_thumbnail(data: bytes, size: int = 320, config: EngineConfig | None = N
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError) as error:
         raise InvalidImage(
-            f"The image is damaged or cut short and could not be read ({error})."
+            _("The image is damaged or cut short and could not be read (%(error)s)."),
+            error=str(error),
         ) from error
     if image.mode.startswith("I"):
         # Pillow would clip 16-bit grey to its first 256 levels; scale it instead.

@@ -15,6 +15,7 @@ import numpy as np
 
 from colorizer_site.engine.color import lab_of_rgb
 from colorizer_site.engine.errors import InvalidOptions
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.types import ColourHint
 
 MAX_HINTS = 32
@@ -30,10 +31,12 @@ def parse_hints(text: str | None) -> tuple[ColourHint, ...]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidOptions(f"hints is not valid JSON ({error.msg}).", field="hints") from error
+        raise InvalidOptions(
+            _("hints is not valid JSON (%(error)s)."), field="hints", error=error.msg
+        ) from error
     if not isinstance(document, list):
         raise InvalidOptions(
-            'hints must be a JSON array of {"x", "y", "color"} objects.', field="hints"
+            _('hints must be a JSON array of {"x", "y", "color"} objects.'), field="hints"
         )
     return check_hints(document)
 
@@ -47,23 +50,32 @@ def check_hints(items: Iterable[object]) -> tuple[ColourHint, ...]:
             continue
         if not isinstance(item, dict) or set(item) != {"x", "y", "color"}:
             raise InvalidOptions(
-                f'hint {position} must be an object with exactly "x", "y" and "color".',
+                _('hint %(position)s must be an object with exactly "x", "y" and "color".'),
                 field="hints",
+                position=position,
             )
         x, y, colour = item["x"], item["y"], item["color"]
         numbers = all(
             isinstance(value, int | float) and not isinstance(value, bool) for value in (x, y)
         )
         if not numbers or not all(np.isfinite([x, y])):
-            raise InvalidOptions(f"hint {position}: x and y must be numbers.", field="hints")
+            raise InvalidOptions(
+                _("hint %(position)s: x and y must be numbers."), field="hints", position=position
+            )
         if not isinstance(colour, str) or not _HEX_COLOUR.match(colour):
             raise InvalidOptions(
-                f'hint {position}: color must be "#rrggbb", not {colour!r}.', field="hints"
+                _('hint %(position)s: color must be "#rrggbb", not %(colour)s.'),
+                field="hints",
+                position=position,
+                colour=repr(colour),
             )
         hints.append(ColourHint(x=float(x), y=float(y), color=colour.lower()))
     if len(hints) > MAX_HINTS:
         raise InvalidOptions(
-            f"at most {MAX_HINTS} hints are allowed; {len(hints)} were given.", field="hints"
+            _("at most %(limit)s hints are allowed; %(count)s were given."),
+            field="hints",
+            limit=MAX_HINTS,
+            count=len(hints),
         )
     return tuple(hints)
 
@@ -73,9 +85,13 @@ def check_hints_inside(hints: tuple[ColourHint, ...], width: int, height: int) -
     for position, hint in enumerate(hints, start=1):
         if not (0 <= hint.x < width and 0 <= hint.y < height):
             raise InvalidOptions(
-                f"hint {position} at ({hint.x:g}, {hint.y:g}) is outside the "
-                f"{width}x{height} photo.",
+                _("hint %(position)s at (%(x)s, %(y)s) is outside the %(width)sx%(height)s photo."),
                 field="hints",
+                position=position,
+                x=f"{hint.x:g}",
+                y=f"{hint.y:g}",
+                width=width,
+                height=height,
             )
 
 
@@ -89,7 +105,10 @@ def check_vividness(vividness: int | None) -> None:
         or not low <= vividness <= high
     ):
         raise InvalidOptions(
-            f"vividness must be a whole number from {low} to {high}.", field="vividness"
+            _("vividness must be a whole number from %(low)s to %(high)s."),
+            field="vividness",
+            low=low,
+            high=high,
         )
 
 

@@ -1,9 +1,5 @@
 """The whole job: bytes in, colorized bytes out, every stage timed and reported."""
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numpy as np
 
 from colorizer_site.engine import clarity, scratches
@@ -17,12 +13,17 @@ from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
 from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.hints import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.model_registry import Prediction, predict, takes_hints
+from colorizer_site.engine.photo_kind import detect_kind
 from colorizer_site.engine.pins import PinSpread, pin_spread, spread_pins
 from colorizer_site.engine.provenance import Provenance
+from colorizer_site.engine.restore_pipeline import restore_photo
+from colorizer_site.engine.stages import Run
 from colorizer_site.engine.types import (
+    MODES,
     OUTPUT_FORMATS,
     ColorizeOptions,
     ColorizeResult,
@@ -40,14 +41,13 @@ COLOUR_CHROMA = 6.0
 # large enough that per-strip overhead vanishes.
 COLOUR_STRIP_ROWS = 256
 
-# Where each stage starts on the progress bar (percent); encode ends at 100.
-_PROGRESS_AT = {
-    "decode": 0,
-    "clean_scratches": 10,
-    "colorize": 25,
-    "face_remaster": 70,
-    "encode": 92,
-}
+# Notes with values in them; the site reads the stored English back in the reader's
+# language by these templates (jobs.stored_sentences).
+ALREADY_IN_COLOUR_NOTE = _(
+    "The input was already in colour (mean chroma %(chroma)s); "
+    "it was colorized again from its luminance."
+)
+SCRATCH_SHARE_NOTE = _("Scratch repair touched %(share)s%% of the pixels.")
 
 
 def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None) -> np.ndarray:
@@ -110,13 +110,28 @@ def colour_pixels(
     return rgb
 
 
+def check_mode(options: ColorizeOptions) -> None:
+    """Refuse an unknown mode, and pins in restore mode (which keeps the photo's colours)."""
+    if options.mode not in MODES:
+        raise InvalidOptions(
+            f"Unknown mode {options.mode!r}; choose {' or '.join(MODES)}.", field="mode"
+        )
+    if options.mode == "restore" and options.hints:
+        raise InvalidOptions(
+            "Colour pins guide colorization; restore mode keeps the photo's own colours.",
+            field="hints",
+        )
+
+
 def check_options(options: ColorizeOptions, entry: ModelEntry, config: EngineConfig) -> None:
     """Refuse options this model cannot honour before any pixel work."""
+    check_mode(options)
     check_vividness(options.vividness)
     if options.hints and not takes_hints(entry, config):
         raise InvalidOptions(
-            f"The model {options.model!r} does not take colour hints; choose tiny or large.",
+            _("The model %(model)s does not take colour hints; choose tiny or large."),
             field="hints",
+            model=repr(options.model),
         )
 
 
@@ -150,27 +165,6 @@ def resolve_model(name: str, config: EngineConfig) -> ModelEntry:
     return entry
 
 
-class _Run:
-    """Timings, stage list and progress of one colorize call."""
-
-    def __init__(self, progress: ProgressCallback | None) -> None:
-        self.progress = progress
-        self.stages: list[str] = []
-        self.timings_ms: dict[str, float] = {}
-
-    def report(self, stage: str, percent: int) -> None:
-        if self.progress is not None:
-            self.progress(stage, max(0, min(100, percent)))
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        self.report(name, _PROGRESS_AT[name])
-        started = time.perf_counter()
-        yield
-        self.timings_ms[name] = round((time.perf_counter() - started) * 1000.0, 1)
-        self.stages.append(name)
-
-
 def colorize(
     data: bytes,
     options: ColorizeOptions,
@@ -181,9 +175,13 @@ def colorize(
     luminance, optionally sharpen faces, encode. Raises the engine's typed errors."""
     if options.output_format not in OUTPUT_FORMATS:
         raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}")
+    check_mode(options)
+    if options.mode == "restore":
+        check_vividness(options.vividness)
+        return restore_photo(data, options, config, progress)
     entry = resolve_model(options.model, config)
     check_options(options, entry, config)
-    run = _Run(progress)
+    run = Run(progress)
     notes: list[str] = []
     unchanged_addons: list[str] = []
 
@@ -192,13 +190,11 @@ def colorize(
         notes.extend(decoded.notes)
         shape = (decoded.rgb if decoded.rgb is not None else decoded.gray).shape
         check_hints_inside(options.hints, width=shape[1], height=shape[0])
+        photo_kind = detect_kind(decoded.rgb)
         if decoded.rgb is not None:
             chroma = mean_chroma(decoded.rgb)
             if chroma > COLOUR_CHROMA:
-                notes.append(
-                    f"The input was already in colour (mean chroma {chroma:.0f}); "
-                    "it was colorized again from its luminance."
-                )
+                notes.append(ALREADY_IN_COLOUR_NOTE % {"chroma": f"{chroma:.0f}"})
             lightness = lightness_of_rgb(decoded.rgb)
         else:
             lightness = lightness_of_gray(decoded.gray)
@@ -210,9 +206,9 @@ def colorize(
             lightness, repaired_share = scratches.clean_scratches(lightness, config.threads)
             if repaired_share == 0.0:
                 unchanged_addons.append("clean_scratches")
-                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
+                notes.append(_("Scratch repair found no scratches or dust; nothing was changed."))
             else:
-                notes.append(f"Scratch repair touched {repaired_share * 100:.2f}% of the pixels.")
+                notes.append(SCRATCH_SHARE_NOTE % {"share": f"{repaired_share * 100:.2f}"})
 
     with run.stage("colorize"):
         prediction = predict(lightness, entry, config, options.hints)
@@ -254,4 +250,5 @@ def colorize(
         timings_ms=run.timings_ms,
         notes=notes,
         unchanged_addons=unchanged_addons,
+        photo_kind=photo_kind,
     )

@@ -107,3 +107,16 @@ def inpaint(lightness: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return lightness
     radius = max(3, round(3 * max(lightness.shape) / WORK_SIDE))
     return cv2.inpaint(lightness.astype(np.float32), mask, radius, cv2.INPAINT_TELEA)
+
+
+def clean_scratches_colour(
+    rgb: np.ndarray, lightness: np.ndarray, threads: int = 2
+) -> tuple[np.ndarray, float]:
+    """Restore mode's repair: damage found on the lightness, filled in on all three channels
+    (a scratch through a colour print is a scratch through every dye layer)."""
+    mask = defect_mask(lightness, threads)
+    touched = cv2.countNonZero(mask)
+    if touched == 0:
+        return rgb, 0.0
+    radius = max(3, round(3 * max(lightness.shape) / WORK_SIDE))
+    return cv2.inpaint(rgb, mask, radius, cv2.INPAINT_TELEA), touched / mask.size

@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 OUTPUT_FORMATS = ("jpeg", "png", "webp")
+# What a job does to the photo: invent colour from its lightness, or repair the colour
+# a faded print still has (docs/restore.md). The first is the default.
+MODES = ("colorize", "restore")
 
 # Called with (stage name, percent 0..100) as the pipeline advances.
 ProgressCallback = Callable[[str, int], None]
@@ -57,6 +60,7 @@ class ColorizeOptions:
     output_format: str = "jpeg"
     hints: tuple[ColourHint, ...] = ()
     vividness: int | None = None  # 0..100; None: the model's measured best
+    mode: str = "colorize"  # one of MODES
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ class ColorizeResult:
     # Paid add-ons (ColorizeOptions field names) that found nothing to do: the photo
     # came out as it would have without them, so the jobs app refunds their price.
     unchanged_addons: list[str] = field(default_factory=list)
+    mode: str = "colorize"
+    # What the photo-kind detector saw in the input (photo_kind.KINDS); "" when not asked.
+    photo_kind: str = ""
 
     def metadata(self) -> dict:
         """JSON-ready description of the result, stored with the job."""
@@ -107,4 +114,6 @@ class ColorizeResult:
             "timings_ms": self.timings_ms,
             "notes": self.notes,
             "unchanged_addons": self.unchanged_addons,
+            "mode": self.mode,
+            "photo_kind": self.photo_kind,
         }

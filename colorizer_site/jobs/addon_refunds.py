@@ -8,16 +8,32 @@ page and the API's task data read the same sentences from `job_notes`.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop, ngettext
+
 from colorizer_site.credits import services as credit_services
+from colorizer_site.engine.errors import ngettext_noop
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import ADDON_PRICES, JobOptions
 
-# What each add-on is called inside a sentence (options.ADDON_LABELS name the form's
-# checkboxes), and what it found when it changed nothing.
-ADDON_NOUNS = {"clean_scratches": "scratch repair", "face_remaster": "clarity boost"}
-_FOUND_NOTHING = {
-    "clean_scratches": "found nothing to repair",
-    "face_remaster": "found no face to sharpen",
+# The ledger line of a refunded add-on, stored in English and read back translated on the
+# ledger page (jobs.stored_sentences).
+REFUND_MEMOS = {
+    "clean_scratches": gettext_noop("Refund: scratch repair found nothing to repair on %(name)s"),
+    "face_remaster": gettext_noop("Refund: clarity boost found no face to sharpen on %(name)s"),
+}
+# The note on a refunded add-on, whole sentences so each language can say it its own way:
+# (singular, plural) by the credits given back.
+_REFUND_NOTES = {
+    "clean_scratches": ngettext_noop(
+        "The %(count)s credit for the scratch repair was refunded, as it found nothing to repair.",
+        "The %(count)s credits for the scratch repair were refunded, as it found nothing to "
+        "repair.",
+    ),
+    "face_remaster": ngettext_noop(
+        "The %(count)s credit for the clarity boost was refunded, as it found no face to sharpen.",
+        "The %(count)s credits for the clarity boost were refunded, as it found no face to "
+        "sharpen.",
+    ),
 }
 
 
@@ -26,7 +42,7 @@ def refundable_addons(job: ColorizationJob, unchanged: list[str]) -> dict[str, i
     options = JobOptions.from_job(job)
     prices = {}
     for addon in unchanged:
-        if addon in ADDON_NOUNS and getattr(options, addon, False):
+        if addon in REFUND_MEMOS and getattr(options, addon, False):
             price = ADDON_PRICES.get(addon, 0)
             if price > 0:
                 prices[addon] = price
@@ -44,7 +60,7 @@ def refund_unchanged_addons(job: ColorizationJob, unchanged: list[str]) -> int:
             amount=price,
             job=job,
             api_key=job.api_key,
-            memo=f"Refund: {ADDON_NOUNS[addon]} {_FOUND_NOTHING[addon]} on {name}",
+            memo=REFUND_MEMOS[addon] % {"name": name},
             idempotency_key=f"addon-refund:{job.task_id}:{addon}",
         )
         given += price
@@ -64,9 +80,6 @@ def job_notes(job: ColorizationJob) -> list[str]:
         return []
     notes = [str(note) for note in job.result_meta.get("notes", [])]
     for addon, price in refundable_addons(job, job.result_meta.get("unchanged_addons", [])).items():
-        credit_word = "credit" if price == 1 else "credits"
-        notes.append(
-            f"The {price} {credit_word} for the {ADDON_NOUNS[addon]} "
-            f"{'was' if price == 1 else 'were'} refunded, as it {_FOUND_NOTHING[addon]}."
-        )
+        singular, plural = _REFUND_NOTES[addon]
+        notes.append(ngettext(singular, plural, price) % {"count": price})
     return notes

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 from colorizer_site import engine
 from colorizer_site.engine.analysis import Alternative, ColourAnalysis, PinSuggestion
@@ -29,6 +30,7 @@ from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
 from colorizer_site.jobs.services import rerun_job, stored_input
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -45,15 +47,25 @@ _analyses_lock = threading.Lock()
 _analyses_making: dict[tuple[str, str, bool], threading.Lock] = {}
 
 
-class PreviewRateLimited(Exception):
+class PreviewRateLimited(DomainError):
     """Too many free previews or palettes in the current window; retry after `retry_after` s."""
+
+    status = 429
+    code = "rate_limited"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            f"Too many previews at once; try again in {retry_after} second"
-            f"{'s' if retry_after != 1 else ''}."
+            ngettext(
+                "Too many previews at once; try again in %(seconds)s second.",
+                "Too many previews at once; try again in %(seconds)s seconds.",
+                retry_after,
+            )
+            % {"seconds": retry_after}
         )
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 def check_preview_rate(user: User, *, allowance: str = "preview") -> None:
@@ -87,6 +99,8 @@ def can_adjust(job: ColorizationJob) -> bool:
     stored and whose model takes colour hints."""
     if not job.succeeded or not job.input_file:
         return False
+    if job.options.get("mode", "colorize") != "colorize":
+        return False  # restore keeps the photo's own colours: there is nothing to pin
     config = engine_config()
     try:
         return takes_hints(resolve_model(job.options.get("model", "large"), config), config)

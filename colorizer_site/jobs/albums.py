@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from colorizer_site.jobs.models import Album, AlbumPhoto, Batch, ColorizationJob
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -23,16 +25,20 @@ NAME_MAX = 200
 MAX_ALBUMS = 1000
 
 
-class InvalidAlbum(ValueError):
+class InvalidAlbum(DomainError, ValueError):
     """The album cannot be made or changed this way; `str()` says why."""
+
+    code = "invalid_album"
 
 
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise InvalidAlbum("Give the album a name.")
+        raise InvalidAlbum(gettext("Give the album a name."))
     if len(name) > NAME_MAX:
-        raise InvalidAlbum(f"An album's name holds at most {NAME_MAX} characters.")
+        raise InvalidAlbum(
+            gettext("An album's name holds at most %(limit)d characters.") % {"limit": NAME_MAX}
+        )
     return name
 
 
@@ -40,7 +46,10 @@ def create_album(*, owner: User, name: str, jobs: QuerySet[ColorizationJob] | No
     """A new album of the owner's, holding `jobs` (their own, in that order) if given."""
     name = _clean_name(name)
     if Album.objects.filter(owner=owner).count() >= MAX_ALBUMS:
-        raise InvalidAlbum(f"You have {MAX_ALBUMS} albums, the most one account holds.")
+        raise InvalidAlbum(
+            gettext("You have %(count)d albums, the most one account holds.")
+            % {"count": MAX_ALBUMS}
+        )
     with transaction.atomic():
         album = Album.objects.create(owner=owner, name=name)
         if jobs is not None:
@@ -97,7 +106,7 @@ def move_photo(album: Album, *, task_id: str, offset: int) -> None:
     entries = list(album.entries.filter(job__deleted_at__isnull=True).select_related("job"))
     index = next((i for i, entry in enumerate(entries) if entry.job.task_id == task_id), None)
     if index is None:
-        raise InvalidAlbum("That photo is not in this album.")
+        raise InvalidAlbum(gettext("That photo is not in this album."))
     target = max(0, min(len(entries) - 1, index + offset))
     entries.insert(target, entries.pop(index))
     with transaction.atomic():

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
@@ -42,6 +43,7 @@ from colorizer_site.jobs.options import (
     job_cost,
 )
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.lib.zipstream import CHUNK_BYTES, Member, stream_zip
 
 if TYPE_CHECKING:
@@ -52,8 +54,11 @@ if TYPE_CHECKING:
 CAPTIONS_NAME = "captions.csv"
 
 
-class InvalidBatch(ValueError):
+class InvalidBatch(DomainError, ValueError):
     """The batch as a whole cannot be accepted; `str()` says why."""
+
+    code = "invalid_batch"
+    about = "photo"
 
 
 class BatchNotCovered(credits.InsufficientCredits):
@@ -63,9 +68,21 @@ class BatchNotCovered(credits.InsufficientCredits):
         super().__init__(needed=photos * per_photo, available=available)
         self.fits = available // per_photo
         self.args = (
-            f"These {photos} photos cost {photos * per_photo} credits and your balance is "
-            f"{available}: enough for {self.fits} photo{'s' if self.fits != 1 else ''} "
-            "with these options. Nothing was charged; send fewer photos or buy more credits.",
+            ngettext(
+                "These %(photos)s photos cost %(cost)s credits and your balance is "
+                "%(available)s: enough for %(fits)s photo with these options. Nothing was "
+                "charged; send fewer photos or buy more credits.",
+                "These %(photos)s photos cost %(cost)s credits and your balance is "
+                "%(available)s: enough for %(fits)s photos with these options. Nothing was "
+                "charged; send fewer photos or buy more credits.",
+                self.fits,
+            )
+            % {
+                "photos": photos,
+                "cost": photos * per_photo,
+                "available": available,
+                "fits": self.fits,
+            },
         )
 
 
@@ -136,19 +153,27 @@ def sources_from_zip(
 def check_limits(sources: list[PhotoSource]) -> None:
     """InvalidBatch for a batch past COLORIZER_BATCH_MAX_PHOTOS or COLORIZER_BATCH_MAX_BYTES."""
     if not sources:
-        raise InvalidBatch("There is no photo to colorize among these files.")
+        raise InvalidBatch(gettext("There is no photo to colorize among these files."))
     limit = settings.COLORIZER_BATCH_MAX_PHOTOS
     if len(sources) > limit:
         raise InvalidBatch(
-            f"A batch holds at most {limit} photos and these files hold {len(sources)}; "
-            "send them in several batches."
+            gettext(
+                "A batch holds at most %(limit)s photos and these files hold %(count)s; "
+                "send them in several batches."
+            )
+            % {"limit": limit, "count": len(sources)}
         )
     total = sum(source.size for source in sources)
     if total > settings.COLORIZER_BATCH_MAX_BYTES:
         raise InvalidBatch(
-            f"These photos add up to {filesizeformat(total)}, more than the "
-            f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} a batch may hold; "
-            "send them in several batches."
+            gettext(
+                "These photos add up to %(total)s, more than the %(limit)s a batch may hold; "
+                "send them in several batches."
+            )
+            % {
+                "total": filesizeformat(total),
+                "limit": filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES),
+            }
         )
 
 
@@ -186,13 +211,15 @@ def submit_batch(
                 info = engine.probe_image(data, config)
             except (InvalidImage, ImageTooLarge) as error:
                 if strict:
-                    raise type(error)(f"{photo.name}: {error}") from error
+                    raise type(error)(
+                        "%(name)s: %(error)s", name=photo.name, error=str(error)
+                    ) from error
                 skipped.append(Skipped(photo.name, str(error)))
                 continue
             task_id, input_name = services.store_input(data, info)
             stored.append((task_id, input_name, services.input_meta(data, info, photo.name)))
         if not stored:
-            raise InvalidBatch("None of these files is a photo that can be colorized.")
+            raise InvalidBatch(gettext("None of these files is a photo that can be colorized."))
         with transaction.atomic():
             # The wallet stays locked to the end of this transaction, so the charges
             # below see the balance checked here: they all succeed or none is made.
@@ -238,9 +265,12 @@ def _read(photo: PhotoSource, max_bytes: int) -> bytes:
     gigabytes, and a member's stated size is not to be trusted)."""
     data = photo.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ImageTooLarge(f"larger than the {filesizeformat(max_bytes)} limit for one photo.")
+        raise ImageTooLarge(
+            gettext_noop("larger than the %(limit)s limit for one photo."),
+            limit=filesizeformat(max_bytes),
+        )
     if not data:
-        raise InvalidImage("the file is empty.")
+        raise InvalidImage(gettext_noop("the file is empty."))
     return data
 
 

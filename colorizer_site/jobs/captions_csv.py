@@ -15,8 +15,11 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from colorizer_site.jobs.facts import FACT_NAMES, Facts, InvalidFacts, facts_of, save_facts
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.lib.errors import DomainError
 
 COLUMNS = ("file_name", *FACT_NAMES, "task_id")
 # Other headers meaning the same column, written as `_header_key` leaves them.
@@ -41,8 +44,10 @@ _ALIASES = {
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-class InvalidCsv(ValueError):
+class InvalidCsv(DomainError, ValueError):
     """A file that cannot be read as a table of captions; `str()` says why."""
+
+    code = "invalid_csv"
 
 
 @dataclass
@@ -68,7 +73,7 @@ def import_captions(jobs: Iterable[ColorizationJob], data: bytes) -> ImportRepor
     that, the same name less its extension: a catalogue may list "0042.tif" for a JPEG
     scan). Columns the file does not have are left as they are on the photos."""
     if len(data) > MAX_CSV_BYTES:
-        raise InvalidCsv("The captions file is larger than 2 MB; split it in parts.")
+        raise InvalidCsv(gettext("The captions file is larger than 2 MB; split it in parts."))
     text = data.decode("utf-8-sig", errors="replace")
     # Spreadsheets in much of Europe save "CSV" with semicolons, some tools with tabs:
     # the header row, which holds no quoted text, says which.
@@ -78,13 +83,16 @@ def import_captions(jobs: Iterable[ColorizationJob], data: bytes) -> ImportRepor
     try:
         header = next(reader)
     except StopIteration as error:
-        raise InvalidCsv("The captions file is empty.") from error
+        raise InvalidCsv(gettext("The captions file is empty.")) from error
     keys = [_header_key(name) for name in header]
     if "file_name" not in keys:
-        raise InvalidCsv("The captions file needs a file_name column naming each photo's file.")
+        raise InvalidCsv(
+            gettext("The captions file needs a file_name column naming each photo's file.")
+        )
     if not set(keys) & set(FACT_NAMES):
         raise InvalidCsv(
-            "The captions file has no column of facts; name them " + ", ".join(FACT_NAMES) + "."
+            gettext("The captions file has no column of facts; name them %(names)s.")
+            % {"names": ", ".join(FACT_NAMES)}
         )
     by_name: dict[str, ColorizationJob] = {}
     by_stem: dict[str, ColorizationJob] = {}
@@ -106,7 +114,10 @@ def import_captions(jobs: Iterable[ColorizationJob], data: bytes) -> ImportRepor
         try:
             changes = Facts.from_mapping(given)
         except InvalidFacts as error:
-            report.problems.append(f"line {number} ({name}): {error}")
+            report.problems.append(
+                gettext("line %(number)d (%(name)s): %(error)s")
+                % {"number": number, "name": name, "error": error}
+            )
             continue
         current = facts_of(job)
         merged = Facts(

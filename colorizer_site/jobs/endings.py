@@ -16,30 +16,59 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from colorizer_site.credits import services as credits
 from colorizer_site.credits.models import CreditEntry
+from colorizer_site.engine.errors import ngettext_noop
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.signals import batch_completed, job_finished
+from colorizer_site.lib.errors import DomainError
 
 logger = logging.getLogger(__name__)
 State = ColorizationJob.State
 
-CANCELLED_MESSAGE = "Cancelled at your request; the credits were refunded."
+# Failure sentences are stored in English (the API returns them as they are); pages read
+# them in the reader's language (jobs.stored_sentences).
+CANCELLED_MESSAGE = gettext_noop("Cancelled at your request; the credits were refunded.")
+TIMED_OUT_MESSAGE = ngettext_noop(
+    "The colorization did not finish within %(minutes)s minute and was stopped.",
+    "The colorization did not finish within %(minutes)s minutes and was stopped.",
+)
+NOT_TAKEN_MESSAGE = gettext_noop("No worker took up the colorization in time, so it was cancelled.")
 
 
-class JobAlreadyFinished(Exception):
+class JobTimedOut(DomainError):
+    """A job that did not finish in time (the reaper's failure, state -8; docs/architecture.md)."""
+
+    status = 504
+    code = "timed_out"
+    task_state = State.TIMED_OUT
+
+
+class JobAlreadyFinished(DomainError):
     """A cancel for a job that has already succeeded or failed."""
+
+    status = 409
+    code = "already_finished"
 
 
 def fail_job(
-    job: ColorizationJob, *, state: int, code: str, message: str, queued_only: bool = False
+    job: ColorizationJob,
+    *,
+    state: int,
+    code: str,
+    message: str,
+    queued_only: bool = False,
+    worker: str | None = None,
 ) -> bool:
     """Mark an unfinished job failed and refund its cost, both or neither; False if it had ended
-    (or, with `queued_only`, if a worker has taken it)."""
+    (or, with `queued_only`, if a worker has taken it; with `worker`, if that worker no
+    longer runs it: it went back to the queue and another one took it)."""
     unfinished = [State.QUEUED] if queued_only else [State.QUEUED, State.PROCESSING]
+    running = {"worker": worker} if worker is not None else {}
     with transaction.atomic():
-        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished).update(
+        changed = ColorizationJob.objects.filter(id=job.id, state__in=unfinished, **running).update(
             state=state,
             error_code=code[:40],
             error_message=message,
@@ -47,13 +76,18 @@ def fail_job(
             completed_at=timezone.now(),
         )
         if changed and job.cost:
-            what = "cancelled" if state == State.CANCELLED else "failed"
+            # Ledger memos are stored in English; the ledger page translates them.
+            what = (
+                gettext_noop("Refund for cancelled colorization")
+                if state == State.CANCELLED
+                else gettext_noop("Refund for failed colorization")
+            )
             credits.refund(
                 user=job.owner,
                 amount=job.cost,
                 job=job,
                 api_key=job.api_key,
-                memo=memo(f"Refund for {what} colorization", job),
+                memo=memo(what, job),
                 idempotency_key=refund_key(job.task_id),
             )
         if changed:
@@ -89,8 +123,9 @@ def cancel_job(job: ColorizationJob) -> ColorizationJob:
     job.refresh_from_db()
     if job.is_finished:
         raise JobAlreadyFinished(
-            f"The task has already {'succeeded' if job.succeeded else 'ended'}; "
-            "there is nothing to cancel."
+            gettext("The task has already succeeded; there is nothing to cancel.")
+            if job.succeeded
+            else gettext("The task has already ended; there is nothing to cancel.")
         )
     return job
 
@@ -120,20 +155,19 @@ def reap_stuck_jobs() -> int:
         ColorizationJob.objects.filter(
             state=State.PROCESSING, processed_at__lt=now - timedelta(seconds=timeout)
         ),
-        f"The colorization did not finish within {minutes} minute"
-        f"{'s' if minutes != 1 else ''} and was stopped.",
+        TIMED_OUT_MESSAGE[0 if minutes == 1 else 1] % {"minutes": minutes},
     )
     queued = (
         ColorizationJob.objects.filter(
             state=State.QUEUED,
             created_at__lt=now - timedelta(seconds=settings.COLORIZER_QUEUE_TIMEOUT_SECONDS),
         ),
-        "No worker took up the colorization in time, so it was cancelled.",
+        NOT_TAKEN_MESSAGE,
     )
     reaped = 0
     for stuck, message in (processing, queued):
         for job in stuck.select_related("owner", "api_key"):
-            if fail_job(job, state=State.TIMED_OUT, code="timed_out", message=message):
+            if fail_job(job, state=JobTimedOut.task_state, code=JobTimedOut.code, message=message):
                 reaped += 1
                 logger.warning("job %s timed out and was refunded", job.task_id)
     return reaped

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext
 
 from colorizer_site.engine.captions import Caption
 from colorizer_site.jobs.dates import year_range
 from colorizer_site.jobs.models import ColorizationJob, PhotoFacts
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -38,8 +40,10 @@ MAX_PEOPLE = 50
 FACT_NAMES = tuple(LIMITS)
 
 
-class InvalidFacts(ValueError):
+class InvalidFacts(DomainError, ValueError):
     """Facts that cannot be saved; `str()` says which and why, in a sentence."""
+
+    code = "invalid_facts"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Facts:
             if name == "people":
                 given[name] = split_people(value)
             elif not isinstance(value, str):
-                raise InvalidFacts(f"The {name} must be text.")
+                raise InvalidFacts(gettext("The %(fact)s must be text.") % {"fact": name})
             else:
                 given[name] = value.strip()
         return cls(**given).validated()
@@ -78,10 +82,14 @@ class Facts:
             value = self.people_text if name == "people" else getattr(self, name)
             if len(value) > LIMITS[name]:
                 raise InvalidFacts(
-                    f"The {name} is {len(value)} characters long; at most {LIMITS[name]} fit."
+                    gettext("The %(fact)s is %(length)d characters long; at most %(limit)d fit.")
+                    % {"fact": name, "length": len(value), "limit": LIMITS[name]}
                 )
         if len(self.people) > MAX_PEOPLE:
-            raise InvalidFacts(f"At most {MAX_PEOPLE} people can be named on one photo.")
+            raise InvalidFacts(
+                gettext("At most %(count)d people can be named on one photo.")
+                % {"count": MAX_PEOPLE}
+            )
         return self
 
     @property
@@ -108,7 +116,9 @@ def split_people(value: Any) -> tuple[str, ...]:
     elif isinstance(value, str):
         names = value.replace(";", "\n").splitlines()
     else:
-        raise InvalidFacts("The people must be a list of names or text with one name per line.")
+        raise InvalidFacts(
+            gettext("The people must be a list of names or text with one name per line.")
+        )
     return tuple(name.strip() for name in names if name.strip())
 
 
@@ -174,6 +184,15 @@ def update_many(*, owner: User, task_ids: list[str], changes: dict[str, Any]) ->
         update_facts(job, changes)
         count += 1
     return count
+
+
+def facts_data(job: ColorizationJob) -> dict[str, Any]:
+    """The job's facts as the API shows them: the words, and the years read from the date."""
+    try:
+        years = (job.facts.year_from, job.facts.year_to)
+    except PhotoFacts.DoesNotExist:
+        years = (None, None)
+    return {**facts_of(job).as_dict(), "year_from": years[0], "year_to": years[1]}
 
 
 def caption_of(job: ColorizationJob) -> Caption:

@@ -125,6 +125,18 @@ def with_caption(job: ColorizationJob, data: bytes) -> bytes:
         return data
 
 
+def input_without_metadata(job: ColorizationJob) -> bytes:
+    """The upload as an upright sRGB JPEG with no metadata (no EXIF, no GPS position):
+    restore mode's "before" side, which its colours belong to."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(read(job.input_file))) as image:
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+        buffer = io.BytesIO()
+        upright.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
 def before_image(job: ColorizationJob) -> tuple[bytes, str]:
     """The "before" side of the comparison: the upload itself when a browser can show it.
 
@@ -134,6 +146,9 @@ def before_image(job: ColorizationJob) -> tuple[bytes, str]:
     content_type = browser_content_type(job.input_meta.get("format", ""))
     if content_type and job.input_file:
         return read(job.input_file), content_type
+    if job.options.get("mode") == "restore" and job.input_file:
+        # The result's lightness is the restored one: only the input shows the fading.
+        return input_without_metadata(job), "image/jpeg"
     if not job.result_file:
         raise FileNotFoundError("Nothing to show yet.")
     from PIL import Image

@@ -6,21 +6,27 @@ from __future__ import annotations
 from django.conf import settings
 
 from colorizer_site.lib import safe_http
+from colorizer_site.lib.errors import DomainError
 
 
-class ImageFetchError(Exception):
+class ImageFetchError(DomainError):
     """The image URL could not be downloaded; `str()` says why in plain words."""
 
+    # The remote server failed us: a bad gateway, not the caller's fault.
+    status = 502
     code = "download_failed"
     # The task dialect's state for it, like the engine errors'
     # (docs/architecture.md, "A job's life").
     task_state = -3
+    about = "image_url"
 
 
 class InvalidImageUrl(ImageFetchError):
     """The URL the user gave is not one we fetch (not http/https, no host, or it or a
     redirect leads to an address we refuse): their request is at fault, not the
     remote server, so both API dialects answer 400 rather than 502."""
+
+    status = 400
 
 
 def fetch_limits() -> safe_http.FetchLimits:

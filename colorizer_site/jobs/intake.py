@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from colorizer_site.engine import formats
+from colorizer_site.jobs.limits import accepted_formats_sentence
 
 # Folders, macOS resource forks and hidden files (.DS_Store, ._photo.jpg, Thumbs.db):
 # what file managers and archivers add next to photos. They are passed over in silence.
@@ -45,7 +48,9 @@ def not_a_photo_reason(name: str) -> str | None:
     """Why a file is skipped by its name alone (not an image format we read), or None."""
     if formats.looks_like_photo_name(name):
         return None
-    return f"not a photo: only {formats.input_formats_sentence()} files are colorized."
+    return gettext("not a photo: only %(formats)s files are colorized.") % {
+        "formats": accepted_formats_sentence()
+    }
 
 
 def base_name(path: str) -> str:

@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 
 from django.conf import settings
+from django.utils.translation import gettext
+
+from colorizer_site.engine import formats
 
 
 class Surface(StrEnum):
@@ -30,10 +33,13 @@ class InputLimits:
     def describe(self) -> str:
         """The limits in a sentence's words: "up to 60 megapixels and 100 MB"."""
         if self.max_pixels == self.max_side * self.max_side:
-            size = f"{self.max_side} x {self.max_side} pixels"
+            size = gettext("%(side)s x %(side)s pixels") % {"side": self.max_side}
         else:
-            size = f"{self.max_pixels / 1e6:g} megapixels"
-        return f"up to {size} and {self.max_bytes / 1_048_576:g} MB"
+            size = gettext("%(count)s megapixels") % {"count": f"{self.max_pixels / 1e6:g}"}
+        return gettext("up to %(size)s and %(bytes)s MB") % {
+            "size": size,
+            "bytes": f"{self.max_bytes / 1_048_576:g}",
+        }
 
     def stored(self) -> dict[str, int]:
         """As kept with a job, so its worker checks the photo by the limits it came in under."""
@@ -67,3 +73,13 @@ def stored_limits(input_meta: dict) -> InputLimits:
         return InputLimits(**stored)
     pages = limits_for(Surface.PAGES)
     return replace(pages, max_bytes=max(pages.max_bytes, input_meta.get("max_bytes") or 0))
+
+
+def accepted_formats_sentence() -> str:
+    """The accepted formats in the reader's words: "JPEG, PNG, WebP, TIFF, BMP, SGI or HEIC"
+    (the engine's table, joined in the active language)."""
+    labels = formats.input_labels()
+    return gettext("%(formats)s or %(last)s") % {
+        "formats": ", ".join(labels[:-1]),
+        "last": labels[-1],
+    }

@@ -10,13 +10,17 @@ from django.urls import reverse
 
 from colorizer_site.jobs.files import with_caption
 from colorizer_site.jobs.models import Batch, ColorizationJob
+from colorizer_site.lib.errors import DomainError
 
 _RESULT_SALT = "colorizer.jobs.result-link"
 _BATCH_ZIP_SALT = "colorizer.jobs.batch-zip"
 
 
-class ResultExpired(Exception):
+class ResultExpired(DomainError):
     """A succeeded job whose result files are gone (retention purge, or deleted)."""
+
+    status = 410
+    code = "result_expired"
 
     def __init__(self, job: ColorizationJob | None = None) -> None:
         days = settings.COLORIZER_RESULT_RETENTION_DAYS
@@ -25,6 +29,9 @@ class ResultExpired(Exception):
             "and then deleted. Submit the photo again for a new one."
         )
         self.task_id = job.task_id if job is not None else ""
+
+    def details(self) -> dict[str, str]:
+        return {"taskId": self.task_id} if self.task_id else {}
 
 
 def result_available(job: ColorizationJob) -> bool:

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 
 def new_task_id() -> str:
     return secrets.token_hex(16)
+
+
+def this_worker() -> str:
+    """This process's name in its heartbeat row and on the jobs it runs: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class BatchQuerySet(QuerySet["Batch"]):
@@ -65,21 +73,21 @@ class ColorizationJob(models.Model):
     """The source of truth for one colorization, whether from a page or the API."""
 
     class Source(models.TextChoices):
-        WEB = "web", "Web"
+        WEB = "web", _("Web")
         API = "api", "API"
 
     class State(models.IntegerChoices):
         # The task dialect's published codes: 1 done, 0 queued, 2+ working,
         # negative failed.
-        SUCCEEDED = 1, "Succeeded"
-        QUEUED = 0, "Queued"
-        PROCESSING = 2, "Processing"
-        FAILED = -1, "Failed"
-        DOWNLOAD_FAILED = -3, "Image download failed"
-        IMAGE_TOO_LARGE = -5, "Image too large"
-        INVALID_IMAGE = -7, "Invalid image"
-        TIMED_OUT = -8, "Timed out"
-        CANCELLED = -9, "Cancelled"
+        SUCCEEDED = 1, _("Succeeded")
+        QUEUED = 0, _("Queued")
+        PROCESSING = 2, _("Processing")
+        FAILED = -1, _("Failed")
+        DOWNLOAD_FAILED = -3, _("Image download failed")
+        IMAGE_TOO_LARGE = -5, _("Image too large")
+        INVALID_IMAGE = -7, _("Invalid image")
+        TIMED_OUT = -8, _("Timed out")
+        CANCELLED = -9, _("Cancelled")
 
     task_id = models.CharField(max_length=32, unique=True, default=new_task_id, editable=False)
     owner = models.ForeignKey(
@@ -112,6 +120,11 @@ class ColorizationJob(models.Model):
     # Where to POST the final state (a Standard Webhooks delivery), besides the
     # owner's webhook endpoints; given per request by API callers.
     callback_url = models.URLField(max_length=2000, blank=True)
+
+    # The worker process (host:pid, as in its heartbeat row) that runs it, and how often
+    # it went back to the queue because that worker fell silent (jobs.recovery).
+    worker = models.CharField(max_length=200, blank=True)
+    requeues = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.engine.encoding import make_thumbnail
 from colorizer_site.engine.errors import EngineError
@@ -21,22 +22,24 @@ from colorizer_site.jobs.registry import engine_config
 State = ColorizationJob.State
 
 STAGE_LABELS = {
-    "": "In the queue",
-    "queued": "In the queue",
-    "starting": "Starting",
-    "decode": "Reading your photo",
-    "clean_scratches": "Repairing scratches and dust",
-    "colorize": "Adding colour",
-    "face_remaster": "Sharpening faces",
-    "encode": "Saving the result",
-    "done": "Done",
-    "failed": "Stopped",
+    "": _("In the queue"),
+    "queued": _("In the queue"),
+    "starting": _("Starting"),
+    "decode": _("Reading your photo"),
+    "clean_scratches": _("Repairing scratches and dust"),
+    "colorize": _("Adding colour"),
+    "restore": _("Restoring the colours"),
+    "face_remaster": _("Sharpening faces"),
+    "encode": _("Saving the result"),
+    "done": _("Done"),
+    "failed": _("Stopped"),
 }
 
 
 def stage_label(stage: str) -> str:
-    """Words for a stage; a stage this table does not know yet reads as plain work."""
-    return STAGE_LABELS.get(stage, "Working")
+    """Words for a stage in the active language; a stage this table does not know yet reads
+    as plain work."""
+    return str(STAGE_LABELS.get(stage, _("Working")))
 
 
 @dataclass(frozen=True)

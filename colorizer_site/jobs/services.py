@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django_tasks_db import DatabaseBackend
+from django.utils.translation import gettext_noop
 
 from colorizer_site import engine
 from colorizer_site.credits import services as credits
@@ -44,7 +44,7 @@ from colorizer_site.jobs.options import (
     job_cost,
 )
 from colorizer_site.jobs.registry import engine_config
-from colorizer_site.jobs.tasks import colorize_job
+from colorizer_site.jobs.tasks import queue_run
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -172,20 +172,13 @@ def create_charged_job(
         amount=cost,
         job=job,
         api_key=job.api_key,
-        memo=memo("Colorization", job),
+        memo=memo(gettext_noop("Colorization"), job),
         # The caller's transaction rolls back whole on InsufficientCredits.
         savepoint=False,
     )
     # The balance this charge left, for the answer's X-Credits-Remaining without a re-read.
     job.balance_after_charge = entry.balance_after
-    job_id = job.id
-    if _queue_is_in_this_database():
-        # The queue entry commits or rolls back with the job and its charge:
-        # one commit instead of two, and never a charged job left unqueued.
-        _enqueue(job_id)
-    else:
-        # Only after commit: a worker elsewhere must find the row.
-        transaction.on_commit(lambda: _enqueue(job_id))
+    queue_run(job.id)
     return job
 
 
@@ -282,17 +275,11 @@ def rerun_job(
 def stored_input(job: ColorizationJob) -> bytes:
     """The job's original photo, or InvalidImage once it has been deleted or purged."""
     if not job.input_file:
-        raise InvalidImage("The original photo of this job is no longer stored; upload it again.")
+        raise InvalidImage(
+            gettext_noop("The original photo of this job is no longer stored; upload it again.")
+        )
     with job.input_file.open("rb") as handle:
         return handle.read()
-
-
-def _enqueue(job_id: int) -> None:
-    colorize_job.enqueue(job_id)
-
-
-def _queue_is_in_this_database() -> bool:
-    return isinstance(colorize_job.get_backend(), DatabaseBackend)
 
 
 def _clean_name(filename: str) -> str:

@@ -16,19 +16,23 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from colorizer_site.jobs import files
 from colorizer_site.jobs.links import result_available
 from colorizer_site.jobs.models import Album, Batch, ColorizationJob, ShareLink
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
 
 # The lifetimes offered when sharing, in days (None: until revoked).
-EXPIRY_CHOICES: tuple[tuple[int | None, str], ...] = (
-    (None, "Until I revoke it"),
-    (1, "1 day"),
-    (7, "7 days"),
-    (30, "30 days"),
+EXPIRY_CHOICES = (
+    (None, _("Until I revoke it")),
+    (1, _("1 day")),
+    (7, _("7 days")),
+    (30, _("30 days")),
 )
 _TOKEN_BYTES = 24  # 192 random bits, 32 URL-safe characters
 
@@ -37,8 +41,10 @@ class ShareNotFound(Exception):
     """No live share behind this token (or no such photo in it): the page is a 404."""
 
 
-class CannotShare(ValueError):
+class CannotShare(DomainError, ValueError):
     """The job has nothing to show yet (or any more); `str()` says why."""
+
+    code = "cannot_share"
 
 
 def create_share(
@@ -55,15 +61,17 @@ def create_share(
         raise ValueError("Share exactly one job, batch or album.")
     target = targets[0]
     if target.owner_id != owner.pk:
-        raise CannotShare("You can only share your own photos.")
+        raise CannotShare(gettext("You can only share your own photos."))
     if job is not None and not result_available(job):
-        raise CannotShare("Only a colorized photo whose result is still stored can be shared.")
+        raise CannotShare(
+            gettext("Only a colorized photo whose result is still stored can be shared.")
+        )
     if batch is not None and not visible_batch_jobs(batch).exists():
-        raise CannotShare("This batch has no colorized photos to share yet.")
+        raise CannotShare(gettext("This batch has no colorized photos to share yet."))
     if album is not None and not visible_album_jobs(album).exists():
-        raise CannotShare("This album has no colorized photos to share yet.")
+        raise CannotShare(gettext("This album has no colorized photos to share yet."))
     if expires_in_days is not None and expires_in_days not in dict(EXPIRY_CHOICES):
-        raise CannotShare("Choose one of the offered lifetimes for the link.")
+        raise CannotShare(gettext("Choose one of the offered lifetimes for the link."))
     expires_at = (
         timezone.now() + timedelta(days=expires_in_days) if expires_in_days is not None else None
     )
@@ -176,6 +184,9 @@ def public_before_image(job: ColorizationJob) -> tuple[bytes, str]:
 
     from PIL import Image
 
+    if job.options.get("mode") == "restore":
+        # A restored photo's "before" is its faded colour, which the result no longer holds.
+        return files.input_without_metadata(job), "image/jpeg"
     with job.result_file.open("rb") as handle, Image.open(handle) as image:
         buffer = io.BytesIO()
         image.convert("L").save(buffer, "JPEG", quality=90)

@@ -14,6 +14,7 @@ from typing import Any
 from colorizer_site.jobs.addon_refunds import job_notes
 from colorizer_site.jobs.links import ResultExpired, batch_zip_url, result_url
 from colorizer_site.jobs.models import Batch, ColorizationJob
+from colorizer_site.jobs.options import DEFAULT_MODE
 
 
 def task_data(job: ColorizationJob, *, base_url: str, image: str | None = None) -> dict[str, Any]:
@@ -32,6 +33,9 @@ def task_data(job: ColorizationJob, *, base_url: str, image: str | None = None) 
         "completed_at": unix(job.completed_at),
         "image": image,
         "notes": job_notes(job),
+        "mode": job.options.get("mode", DEFAULT_MODE),
+        # Known once the worker has looked at the photo.
+        "photo_kind": job.result_meta.get("photo_kind") or None,
     }
 
 

@@ -1,8 +1,9 @@
 """The worker step: run the engine on a queued job, store the result, or fail and refund it.
 
-`run_job` is what the `colorize_job` task runs. Every
-state change is a conditional UPDATE on the state it expects, so a job the reaper
-timed out or its owner cancelled never turns into a success.
+`run_job` is what the `colorize_job` task runs. Every state change is a
+conditional UPDATE on the state it expects and on this worker still holding the
+job, so a job the reaper timed out, its owner cancelled or `jobs.recovery` gave
+to another worker never turns into a success here.
 """
 
 from __future__ import annotations
@@ -13,21 +14,25 @@ import time
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from colorizer_site import engine
 from colorizer_site.jobs.addon_refunds import refund_unchanged_addons
 from colorizer_site.jobs.endings import CANCELLED_MESSAGE, announce_finished, fail_job
 from colorizer_site.jobs.limits import stored_limits
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.models import ColorizationJob, this_worker
 from colorizer_site.jobs.options import JobOptions
 from colorizer_site.jobs.registry import engine_config
+from colorizer_site.lib.errors import DomainError
 
 logger = logging.getLogger(__name__)
-STORE_FAILED_MESSAGE = (
+# Stored in English, read in the reader's language on pages (jobs.stored_sentences).
+STORE_FAILED_MESSAGE = gettext_noop(
     "The photo was colorized but the result could not be stored because of a problem on "
     "our side; the credits were refunded. Please try again in a little while."
 )
+OUR_ERROR_MESSAGE = gettext_noop("The colorization failed because of an error on our side.")
 State = ColorizationJob.State
 
 # Progress is written at most this often (plus on every stage change and at
@@ -42,8 +47,9 @@ class _CancelledWhileRunning(Exception):
 def run_job(job_id: int) -> None:
     """The worker step: colorize a queued job, store the result, or fail it and refund."""
     started = timezone.now()
+    me = this_worker()
     claimed = ColorizationJob.objects.filter(id=job_id, state=State.QUEUED).update(
-        state=State.PROCESSING, processed_at=started, progress=0, stage="starting"
+        state=State.PROCESSING, processed_at=started, progress=0, stage="starting", worker=me
     )
     if not claimed:
         # Already run, reaped or removed: running it again could charge twice.
@@ -56,27 +62,41 @@ def run_job(job_id: int) -> None:
         options = JobOptions.from_job(job)
         config = engine_config(limits=stored_limits(job.input_meta))
         result = engine.colorize(
-            data, options.engine_options(), config, progress=_progress_writer(job.id)
+            data, options.engine_options(), config, progress=_progress_writer(job.id, me)
         )
         thumbnail = engine.make_thumbnail(result.data, config=config)
     except _CancelledWhileRunning:
-        fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE)
-        logger.info("job %s cancelled while running", job.task_id)
+        if fail_job(
+            job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE, worker=me
+        ):
+            logger.info("job %s cancelled while running", job.task_id)
+        else:
+            logger.warning("job %s was timed out or taken over; stopped", job.task_id)
         return
     except Exception as error:
         state, message = _failure_for(error)
         if state == State.FAILED:
             logger.exception("job %s failed", job.task_id)
-        fail_job(job, state=state, code=getattr(error, "code", "failed"), message=message)
+        fail_job(
+            job, state=state, code=getattr(error, "code", "failed"), message=message, worker=me
+        )
         return
     try:
-        _store_result(job, result, thumbnail)
+        _store_result(job, result, thumbnail, me)
     except Exception:
         logger.exception("job %s: the result could not be stored", job.task_id)
-        fail_job(job, state=State.FAILED, code="storage_failed", message=STORE_FAILED_MESSAGE)
+        fail_job(
+            job,
+            state=State.FAILED,
+            code="storage_failed",
+            message=STORE_FAILED_MESSAGE,
+            worker=me,
+        )
 
 
-def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail: bytes) -> None:
+def _store_result(
+    job: ColorizationJob, result: engine.ColorizeResult, thumbnail: bytes, me: str
+) -> None:
     storage = job.result_file.storage
     day = timezone.now().strftime("%Y/%m/%d")
     saved: list[str] = []
@@ -91,7 +111,7 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
         result_name, thumbnail_name = saved
         with transaction.atomic():
             finished = ColorizationJob.objects.filter(
-                id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True
+                id=job.id, state=State.PROCESSING, cancel_requested_at__isnull=True, worker=me
             ).update(
                 state=State.SUCCEEDED,
                 progress=100,
@@ -115,23 +135,30 @@ def _store_result(job: ColorizationJob, result: engine.ColorizeResult, thumbnail
         storage.delete(result_name)
         storage.delete(thumbnail_name)
         # Cancelled after the last progress report: it ends cancelled, not delivered.
-        if fail_job(job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE):
+        if fail_job(
+            job, state=State.CANCELLED, code="cancelled", message=CANCELLED_MESSAGE, worker=me
+        ):
             logger.info("job %s cancelled as it finished; result dropped", job.task_id)
         else:
-            # The reaper timed the job out (and refunded it) while the engine ran.
-            logger.warning("job %s finished after it was timed out; result dropped", job.task_id)
+            # The reaper timed the job out (and refunded it) while the engine ran, or
+            # this worker was taken for lost and another one runs the job now.
+            logger.warning(
+                "job %s finished after it was timed out or taken over; result dropped",
+                job.task_id,
+            )
 
 
 def _failure_for(error: Exception) -> tuple[int, str]:
     """The task dialect's state code for an error (the error's own `task_state`, see
-    engine.errors) and the sentence the user reads."""
-    state = getattr(error, "task_state", None)
-    if state is None:
-        return State.FAILED, "The colorization failed because of an error on our side."
-    return state, str(error)
+    lib.errors) and the sentence the user reads."""
+    if not isinstance(error, DomainError):
+        return State.FAILED, OUR_ERROR_MESSAGE
+    # The English sentence, whatever language is active: pages translate it when they show it.
+    with translation.override(None):
+        return error.task_state or State.FAILED, str(error)
 
 
-def _progress_writer(job_id: int) -> engine.ProgressCallback:
+def _progress_writer(job_id: int, me: str) -> engine.ProgressCallback:
     last: dict = {"stage": None, "percent": -1, "at": 0.0}
 
     def report(stage: str, percent: int) -> None:
@@ -146,10 +173,10 @@ def _progress_writer(job_id: int) -> engine.ProgressCallback:
         # The finishing step writes 100; a stage reporting 100 stays at 99
         # until the result is stored so the page never shows "100 %" early.
         written = ColorizationJob.objects.filter(
-            id=job_id, state=State.PROCESSING, cancel_requested_at__isnull=True
+            id=job_id, state=State.PROCESSING, cancel_requested_at__isnull=True, worker=me
         ).update(progress=min(percent, 99), stage=stage[:40])
         if not written:
-            # Cancelled (or timed out by the reaper): stop spending the CPU on it.
+            # Cancelled, timed out by the reaper or taken over: stop spending the CPU on it.
             raise _CancelledWhileRunning
         last.update(stage=stage, percent=percent, at=now)
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from colorizer_site.accounts.services import has_verified_email
 from colorizer_site.keys.models import ApiKey
+from colorizer_site.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from colorizer_site.accounts.models import User
@@ -35,12 +36,17 @@ PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-class TooManyKeys(Exception):
+class TooManyKeys(DomainError):
     """The user already has the maximum number of live keys; `str()` says so."""
 
+    code = "too_many_keys"
 
-class EmailNotVerified(Exception):
+
+class EmailNotVerified(DomainError):
     """Keys are for accounts whose address is verified; `str()` says why."""
+
+    status = 403
+    code = "email_not_verified"
 
     def __init__(self) -> None:
         super().__init__(
@@ -75,8 +81,11 @@ def create_key(*, user: User, name: str) -> tuple[ApiKey, str]:
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if live_keys(user) >= limit:
             raise TooManyKeys(
-                f"You already have {limit} live API keys, the most allowed. "
-                "Revoke one you no longer use, then create the new one."
+                gettext(
+                    "You already have %(limit)s live API keys, the most allowed. "
+                    "Revoke one you no longer use, then create the new one."
+                )
+                % {"limit": limit}
             )
         for _attempt in range(5):
             prefix = "".join(secrets.choice(PREFIX_ALPHABET) for _ in range(8))

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -10,6 +11,7 @@ from colorizer_site.accounts.services import has_verified_email
 from colorizer_site.keys import services
 from colorizer_site.keys.forms import ApiKeyForm
 from colorizer_site.keys.models import ApiKey
+from colorizer_site.lib.errors import DomainError, show_on_form
 
 
 def _list_context(request: HttpRequest, form: ApiKeyForm) -> dict:
@@ -38,8 +40,8 @@ def key_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             key, secret = services.create_key(user=request.user, name=form.cleaned_data["name"])
-        except (services.TooManyKeys, services.EmailNotVerified) as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            show_on_form(form, error)
         else:
             # Rendered straight from the POST, never stored: this response is the
             # only place the secret ever appears.
@@ -55,7 +57,9 @@ def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     if request.method == "POST":
         services.revoke(key=key)
         messages.success(
-            request, f"The key “{key.name}” is revoked; requests using it are refused."
+            request,
+            gettext("The key “%(name)s” is revoked; requests using it are refused.")
+            % {"name": key.name},
         )
         return redirect("keys:list")
     return render(request, "keys/revoke.html", {"key": key})

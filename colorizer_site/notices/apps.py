@@ -14,7 +14,7 @@ class NoticesConfig(AppConfig):
         from colorizer_site.lib import periodic
         from colorizer_site.notices import sending, services
 
-        # jobs knows nothing of this app (DESIGN.md's arrows point into jobs): it sends
+        # jobs knows nothing of this app (docs/architecture.md's layers point into jobs): it sends
         # batch_completed inside the final transaction and runs registered duties.
         batch_completed.connect(
             services.record_batch_completed, sender=Batch, dispatch_uid="notices-batches"

@@ -6,28 +6,22 @@ its row was written; rows of workers gone for a day are dropped by the survivors
 
 from __future__ import annotations
 
-import os
-import socket
 from datetime import timedelta
 
 from django.utils import timezone
 
-from colorizer_site.jobs.models import WorkerHeartbeat
+from colorizer_site.jobs.models import WorkerHeartbeat, this_worker
 
 # A worker silent this long is gone for good (stopped or its machine replaced).
 _FORGET_AFTER = timedelta(days=1)
 _started_at = timezone.now()
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def beat() -> None:
     """Record that this worker process is alive now."""
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
-        name=worker_name(),
+        name=this_worker(),
         defaults={"last_seen": now},
         create_defaults={"started_at": _started_at, "last_seen": now},
     )
@@ -36,4 +30,4 @@ def beat() -> None:
 
 def forget_this_worker() -> None:
     """A worker stopping cleanly removes its row, so it does not read as dead."""
-    WorkerHeartbeat.objects.filter(name=worker_name()).delete()
+    WorkerHeartbeat.objects.filter(name=this_worker()).delete()

@@ -8,7 +8,9 @@ Checked from the database and the media storage after a soak or a fault
 - each job was charged its cost once; a failed one was refunded exactly that;
 - every wallet equals the sum of its ledger, and its last row's balance_after;
 - the credits charged equal those kept by successful jobs plus those refunded;
-- every file a job still shown names exists, and no stored job file belongs to no job.
+- every file a job still shown names exists, and no stored job file belongs to no job;
+- an album holds only its owner's photos, none removed from the gallery, and a caption
+  belongs to a photo still in the gallery.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 
 from colorizer_site.credits.models import CreditEntry, Wallet
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.models import AlbumPhoto, ColorizationJob, PhotoFacts
 
 State = ColorizationJob.State
 _FILE_FIELDS = ("input_file", "result_file", "thumbnail")
@@ -70,9 +72,22 @@ def check(*, require_terminal: bool = True, check_files: bool = True) -> Report:
     report = Report()
     _check_jobs_and_ledger(report, require_terminal=require_terminal)
     _check_wallets(report)
+    _check_albums(report)
     if check_files:
         _check_files(report)
     return report
+
+
+def _check_albums(report: Report) -> None:
+    strangers = AlbumPhoto.objects.exclude(job__owner=F("album__owner"))
+    for entry in strangers.values_list("album__album_id", "job__task_id")[:_EXAMPLES]:
+        report.add("an album holds only its owner's photos", f"{entry[0]}: {entry[1]}")
+    removed = AlbumPhoto.objects.filter(job__deleted_at__isnull=False)
+    for entry in removed.values_list("album__album_id", "job__task_id")[:_EXAMPLES]:
+        report.add("a photo removed from the gallery leaves its albums", f"{entry[0]}: {entry[1]}")
+    orphaned = PhotoFacts.objects.filter(job__deleted_at__isnull=False)
+    for task_id in orphaned.values_list("job__task_id", flat=True)[:_EXAMPLES]:
+        report.add("a removed photo's caption is deleted with it", task_id)
 
 
 def _check_jobs_and_ledger(report: Report, *, require_terminal: bool) -> None:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "colorizer_site.privacy"
-    verbose_name = "People's data"
+    verbose_name = _("People's data")
 
     def ready(self) -> None:
         from colorizer_site.lib import periodic

@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from colorizer_site.accounts import services as accounts
 from colorizer_site.accounts.models import User
@@ -32,7 +33,7 @@ from colorizer_site.privacy.models import DataExport
 from colorizer_site.webhooks import services as webhooks
 
 logger = logging.getLogger(__name__)
-CLOSING_MEMO = "Account deleted: remaining credits forfeited"
+CLOSING_MEMO = gettext_noop("Account deleted: remaining credits forfeited")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ from django.core.files import File
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from colorizer_site.accounts import languages
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.jobs.facts import FACT_NAMES
 from colorizer_site.jobs.models import Album, ColorizationJob, PhotoFacts
@@ -98,7 +100,9 @@ def build(export_id: int) -> None:
         logger.exception("data export %s failed", export.export_id)
         DataExport.objects.filter(id=export.id).update(
             state=DataExport.State.FAILED,
-            error_message="The export could not be prepared; please ask for a new one.",
+            error_message=gettext_noop(
+                "The export could not be prepared; please ask for a new one."
+            ),
         )
         return
     now = timezone.now()
@@ -139,7 +143,8 @@ def write_archive(owner: User, target: IO[bytes]) -> int:
         _write_table(archive, "captions", CAPTION_COLUMNS, _caption_rows(owner))
         _write_table(archive, "albums", ALBUM_COLUMNS, _album_rows(owner))
         _write_json(archive, "account.json", _account(owner, len(jobs), photos))
-        archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
+        with languages.language_of(owner):
+            archive.writestr("README.txt", render_to_string("privacy/export_readme.txt"))
     return photos
 
 

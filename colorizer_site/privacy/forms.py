@@ -1,14 +1,15 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.accounts.models import User
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Type it again to show it is really you.",
+        help_text=_("Type it again to show it is really you."),
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
@@ -18,5 +19,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password; your account was not deleted.")
+            raise forms.ValidationError(
+                _("That is not your password; your account was not deleted.")
+            )
         return password

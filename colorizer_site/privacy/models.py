@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def new_export_id() -> str:
@@ -15,10 +16,10 @@ def new_export_id() -> str:
 
 class DataExport(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     # In the download link; unguessable, and the link also needs the owner's session.
     export_id = models.CharField(max_length=32, unique=True, default=new_export_id, editable=False)

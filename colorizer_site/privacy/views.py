@@ -89,8 +89,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(
             request,
-            "Your account and all your photos have been deleted. "
-            "You can sign up again with the same email at any time.",
+            gettext(
+                "Your account and all your photos have been deleted. "
+                "You can sign up again with the same email at any time."
+            ),
         )
         return redirect("web:home")
     return render(

@@ -4,43 +4,69 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from colorizer_site.engine import formats
 from colorizer_site.engine.errors import InvalidOptions
 from colorizer_site.engine.hints import VIVIDNESS_RANGE, parse_hints
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE, PREVIEW_SIZES
+from colorizer_site.engine.types import MODES
 from colorizer_site.jobs import albums, options
 from colorizer_site.jobs.captions_csv import MAX_CSV_BYTES
-from colorizer_site.jobs.limits import Surface, limits_for
+from colorizer_site.jobs.limits import Surface, accepted_formats_sentence, limits_for
 from colorizer_site.jobs.options import JobOptions
 
 FORMAT_CHOICES = [(name, formats.OUTPUT_LABELS[name]) for name in formats.OUTPUT_CONTENT_TYPES]
 
 
 def _addon_label(name: str) -> str:
-    return f"{options.ADDON_LABELS[name]} ({options.price_words(options.ADDON_PRICES[name])})"
+    # Lazy: the form class is made once, the label is read in each request's language.
+    return format_lazy(
+        "{} ({})",
+        options.ADDON_LABELS[name],
+        lazy(options.price_words, str)(options.ADDON_PRICES[name]),
+    )
+
+
+def mode_choices() -> list[tuple[str, str]]:
+    return [(mode, options.MODE_LABELS[mode]) for mode in MODES]
 
 
 class OptionsForm(forms.Form):
     """The options of a job; used alone by "Run again with other options"."""
 
-    model = forms.ChoiceField(label="Model", initial=options.DEFAULT_MODEL)
+    mode = forms.ChoiceField(
+        label=_("What to do"),
+        choices=mode_choices,
+        initial=options.DEFAULT_MODE,
+        # Absent (an older page, a script posting the form) means colorize.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Colorize black-and-white photos; restore faded colour prints (they keep their "
+            "own colours). The same price."
+        ),
+    )
+    model = forms.ChoiceField(label=_("Model"), initial=options.DEFAULT_MODEL)
     clean_scratches = forms.BooleanField(label=_addon_label("clean_scratches"), required=False)
     face_remaster = forms.BooleanField(label=_addon_label("face_remaster"), required=False)
     output_format = forms.ChoiceField(
-        label="Output format", choices=FORMAT_CHOICES, initial=options.DEFAULT_OUTPUT_FORMAT
+        label=_("Output format"), choices=FORMAT_CHOICES, initial=options.DEFAULT_OUTPUT_FORMAT
     )
     vividness = forms.IntegerField(
-        label="Vividness",
+        label=_("Vividness"),
         required=False,
         min_value=VIVIDNESS_RANGE[0],
         max_value=VIVIDNESS_RANGE[1],
-        help_text=(
-            f"{VIVIDNESS_RANGE[0]} muted to {VIVIDNESS_RANGE[1]} vivid; "
-            "leave empty for the model's best. Free."
+        help_text=format_lazy(
+            _("{low} muted to {high} vivid; leave empty for the model's best. Free."),
+            low=VIVIDNESS_RANGE[0],
+            high=VIVIDNESS_RANGE[1],
         ),
-        widget=forms.NumberInput(attrs={"placeholder": "model's best"}),
+        widget=forms.NumberInput(attrs={"placeholder": _("model's best")}),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -60,6 +86,7 @@ class OptionsForm(forms.Form):
             face_remaster=data["face_remaster"],
             output_format=data["output_format"],
             vividness=data["vividness"],
+            mode=data["mode"] or options.DEFAULT_MODE,
         )
 
 
@@ -83,9 +110,9 @@ class PhotoFilesField(forms.FileField):
 class ColorizeForm(OptionsForm):
     """A photo (file or URL), or a batch (many files, ZIP archives), plus options."""
 
-    image = PhotoFilesField(label="Photos", required=False)
+    image = PhotoFilesField(label=_("Photos"), required=False)
     image_url = forms.URLField(
-        label="…or an image URL",
+        label=_("…or an image URL"),
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/old-photo.jpg"}),
@@ -109,6 +136,7 @@ class ColorizeForm(OptionsForm):
     field_order = [
         "image",
         "image_url",
+        "mode",
         "model",
         "clean_scratches",
         "face_remaster",
@@ -133,14 +161,20 @@ class ColorizeForm(OptionsForm):
             if image.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
                 limit = filesizeformat(settings.COLORIZER_MAX_UPLOAD_BYTES)
                 raise forms.ValidationError(
-                    f"This file is {filesizeformat(image.size)}; the limit is {limit}."
+                    gettext("This file is %(size)s; the limit is %(limit)s.")
+                    % {"size": filesizeformat(image.size), "limit": limit}
                 )
         total = sum(upload.size or 0 for upload in files)
         if total > settings.COLORIZER_BATCH_MAX_BYTES:
             raise forms.ValidationError(
-                f"These files add up to {filesizeformat(total)}; a batch may hold "
-                f"{filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)}. "
-                "Send them in several batches."
+                gettext(
+                    "These files add up to %(total)s; a batch may hold %(limit)s. "
+                    "Send them in several batches."
+                )
+                % {
+                    "total": filesizeformat(total),
+                    "limit": filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES),
+                }
             )
         return files
 
@@ -155,24 +189,28 @@ class ColorizeForm(OptionsForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("image") and data.get("image_url"):
-            self.add_error("image_url", "Choose a file or give a URL, not both.")
+            self.add_error("image_url", gettext("Choose a file or give a URL, not both."))
         elif (
             not data.get("image")
             and not data.get("image_url")
             and not self.has_error("image")
             and not self.has_error("image_url")
         ):
-            self.add_error("image", "Choose a photo to colorize, or give its URL below.")
+            self.add_error("image", gettext("Choose a photo to colorize, or give its URL below."))
         return data
 
 
 def upload_help() -> str:
     """What the upload accepts, in the words every page uses for it."""
-    return (
-        f"{formats.input_formats_sentence()}, {limits_for(Surface.PAGES).describe()} "
-        f"each. Several at once, or ZIP archives: up to {settings.COLORIZER_BATCH_MAX_PHOTOS} "
-        f"photos and {filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES)} in one batch."
-    )
+    return gettext(
+        "%(formats)s, %(limits)s each. Several at once, or ZIP archives: up to %(photos)s "
+        "photos and %(bytes)s in one batch."
+    ) % {
+        "formats": accepted_formats_sentence(),
+        "limits": limits_for(Surface.PAGES).describe(),
+        "photos": settings.COLORIZER_BATCH_MAX_PHOTOS,
+        "bytes": filesizeformat(settings.COLORIZER_BATCH_MAX_BYTES),
+    }
 
 
 def _is_archive(upload: UploadedFile) -> bool:
@@ -184,7 +222,7 @@ class GuidanceForm(forms.Form):
 
     hints = forms.CharField(required=False, max_length=8000)
     vividness = forms.IntegerField(
-        label="Vividness",
+        label=_("Vividness"),
         required=False,
         min_value=VIVIDNESS_RANGE[0],
         max_value=VIVIDNESS_RANGE[1],

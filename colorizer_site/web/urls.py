@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from colorizer_site.web.views import (
     adjust,
@@ -8,6 +9,7 @@ from colorizer_site.web.views import (
     gallery,
     home,
     jobs,
+    language,
     sharing,
 )
 
@@ -18,6 +20,7 @@ urlpatterns = [
     path("gallery/", gallery.gallery, name="gallery"),
     # Jobs and the gallery.
     path("colorize/", colorize.colorize, name="colorize"),
+    path("colorize/photo-kind/", colorize.photo_kind, name="photo_kind"),
     path("gallery/delete/", gallery.gallery_delete, name="gallery_delete"),
     path("jobs/<str:task_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<str:task_id>/rerun/", jobs.job_rerun, name="job_rerun"),
@@ -44,6 +47,13 @@ urlpatterns = [
     # Batches.
     path("batches/<str:batch_id>/", batches.batch_detail, name="batch_detail"),
     path("batches/<str:batch_id>/download.zip", batches.batch_download, name="batch_download"),
+    # Languages: the switcher, and the catalog of the scripts' own sentences.
+    path("language/", language.set_language, name="set_language"),
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["colorizer_site.web"]),
+        name="javascript_catalog",
+    ),
     # Albums and captions.
     path("albums/", albums.album_list, name="album_list"),
     path("albums/<str:album_id>/", albums.album_detail, name="album_detail"),

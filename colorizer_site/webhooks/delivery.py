@@ -19,8 +19,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from standardwebhooks.webhooks import Webhook
 
+from colorizer_site.accounts import languages
 from colorizer_site.lib.safe_http import FetchError, PostLimits, post
 from colorizer_site.webhooks.models import WebhookDelivery, WebhookEndpoint
 from colorizer_site.webhooks.services import signing_secret
@@ -153,23 +155,25 @@ def _note_failure(endpoint: WebhookEndpoint) -> None:
     now = timezone.now()
     WebhookEndpoint.objects.filter(id=endpoint.id, failing_since=None).update(failing_since=now)
     cutoff = now - timedelta(hours=settings.COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS)
-    reason = "Every delivery failed for too long."
+    reason = gettext_noop("Every delivery failed for too long.")
     disabled = WebhookEndpoint.objects.filter(
         id=endpoint.id, disabled_at=None, failing_since__lte=cutoff
     ).update(disabled_at=now, disabled_reason=reason)
     if disabled:
         logger.warning("webhook endpoint %s disabled after failing", endpoint.url)
+        with languages.language_of(endpoint.owner):
+            subject = gettext("Colorizer: a webhook endpoint was disabled")
+            message = gettext(
+                "Every delivery to your webhook endpoint %(url)s has failed since %(since)s "
+                "UTC, so it was disabled and no more events are sent to it. Fix the receiver, "
+                "then enable the endpoint again on the Webhooks page (%(page)s)."
+            ) % {
+                "url": endpoint.url,
+                "since": f"{endpoint.failing_since or now:%Y-%m-%d %H:%M}",
+                "page": settings.COLORIZER_SITE_URL.rstrip("/") + "/webhooks/",
+            }
         send_mail(
-            subject="Colorizer: a webhook endpoint was disabled",
-            message=(
-                f"Every delivery to your webhook endpoint {endpoint.url} has failed since "
-                f"{endpoint.failing_since or now:%Y-%m-%d %H:%M} UTC, so it was disabled and "
-                "no more events are sent to it. Fix the receiver, then enable the endpoint "
-                f"again on the Webhooks page ({settings.COLORIZER_SITE_URL.rstrip('/')}"
-                "/webhooks/)."
-            ),
-            from_email=None,
-            recipient_list=[endpoint.owner.email],
+            subject=subject, message=message, from_email=None, recipient_list=[endpoint.owner.email]
         )
 
 

@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def new_message_id() -> str:
@@ -15,9 +16,9 @@ def new_message_id() -> str:
 class Event(models.TextChoices):
     """The events an endpoint can subscribe to (one home for their names)."""
 
-    TASK_SUCCEEDED = "task.succeeded", "A task succeeded"
-    TASK_FAILED = "task.failed", "A task failed or was cancelled"
-    BATCH_COMPLETED = "batch.completed", "A batch completed"
+    TASK_SUCCEEDED = "task.succeeded", _("A task succeeded")
+    TASK_FAILED = "task.failed", _("A task failed or was cancelled")
+    BATCH_COMPLETED = "batch.completed", _("A batch completed")
 
 
 # Sent by the "Send test event" button, whatever the endpoint subscribes to.
@@ -54,9 +55,9 @@ class WebhookDelivery(models.Model):
     """One message to one URL: written with the event, sent and retried by the worker."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_deliveries"

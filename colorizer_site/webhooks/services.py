@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from colorizer_site.jobs.models import Batch, ColorizationJob
 from colorizer_site.jobs.task_data import batch_data, listed_task
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.lib.safe_http import RefusedUrl, check_url
 from colorizer_site.webhooks.models import TEST_EVENT, Event, WebhookDelivery, WebhookEndpoint
 
@@ -28,12 +30,10 @@ if TYPE_CHECKING:
 MAX_ENDPOINTS = 20
 
 
-class InvalidEndpoint(ValueError):
+class InvalidEndpoint(DomainError, ValueError):
     """The endpoint cannot be saved; `str()` says why, `field` names the form field at fault."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    code = "invalid_endpoint"
 
 
 def new_secret() -> str:
@@ -55,7 +55,9 @@ def callback_secret(user: User) -> str:
 def check_target(url: str) -> None:
     """RefusedUrl unless `url` may receive webhooks (http/https, public address)."""
     check_url(
-        url, allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK, what="The webhook URL"
+        url,
+        allow_loopback=settings.COLORIZER_URL_FETCH_ALLOW_LOOPBACK,
+        what=gettext("The webhook URL"),
     )
 
 
@@ -65,9 +67,11 @@ def create_endpoint(
     """A new endpoint with a fresh secret, or InvalidEndpoint."""
     unknown = set(events) - set(Event.values)
     if not events or unknown:
-        raise InvalidEndpoint("Choose at least one of the events offered.", field="events")
+        raise InvalidEndpoint(gettext("Choose at least one of the events offered."), field="events")
     if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS:
-        raise InvalidEndpoint(f"You can have at most {MAX_ENDPOINTS} webhook endpoints.")
+        raise InvalidEndpoint(
+            gettext("You can have at most %(count)s webhook endpoints.") % {"count": MAX_ENDPOINTS}
+        )
     try:
         check_target(url)
     except RefusedUrl as error:
@@ -104,12 +108,16 @@ def enable_endpoint(endpoint: WebhookEndpoint) -> None:
 def retry_words() -> str:
     """The retry schedule as the pages say it: "5 s, 1 min, 10 min, 1 h and 6 h"."""
     words = [_duration(seconds) for seconds in settings.COLORIZER_WEBHOOK_RETRY_SCHEDULE]
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def disable_words() -> str:
     hours = settings.COLORIZER_WEBHOOK_DISABLE_AFTER_HOURS
-    return f"{hours // 24} days" if hours % 24 == 0 and hours >= 48 else f"{hours} hours"
+    if hours % 24 == 0 and hours >= 48:
+        return ngettext("%(count)s day", "%(count)s days", hours // 24) % {"count": hours // 24}
+    return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
 
 
 def _duration(seconds: float) -> str:

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from colorizer_site.lib.errors import DomainError, show_on_form
 from colorizer_site.webhooks import services
 from colorizer_site.webhooks.forms import EndpointForm
 from colorizer_site.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -39,8 +41,8 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             endpoint = services.create_endpoint(owner=request.user, **form.cleaned_data)
-        except services.InvalidEndpoint as error:
-            form.add_error(error.field, str(error))
+        except DomainError as error:
+            show_on_form(form, error)
         else:
             # Rendered from the POST: the only page that shows the secret.
             return render(request, "webhooks/created.html", {"endpoint": endpoint})
@@ -52,7 +54,7 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
 def endpoint_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, id=endpoint_id, owner=request.user)
     services.delete_endpoint(endpoint)
-    messages.success(request, f"The endpoint {endpoint.url} is deleted.")
+    messages.success(request, gettext("The endpoint %(url)s is deleted.") % {"url": endpoint.url})
     return redirect("webhooks:list")
 
 
@@ -61,7 +63,9 @@ def endpoint_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def endpoint_enable(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, id=endpoint_id, owner=request.user)
     services.enable_endpoint(endpoint)
-    messages.success(request, f"The endpoint {endpoint.url} receives events again.")
+    messages.success(
+        request, gettext("The endpoint %(url)s receives events again.") % {"url": endpoint.url}
+    )
     return redirect("webhooks:list")
 
 
@@ -70,7 +74,9 @@ def endpoint_enable(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def endpoint_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, id=endpoint_id, owner=request.user)
     services.send_test_event(endpoint)
-    messages.success(request, f"A test event is on its way to {endpoint.url}.")
+    messages.success(
+        request, gettext("A test event is on its way to %(url)s.") % {"url": endpoint.url}
+    )
     return redirect("webhooks:list")
 
 
@@ -79,5 +85,7 @@ def endpoint_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 def delivery_resend(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(WebhookDelivery, id=delivery_id, owner=request.user)
     services.resend(delivery)
-    messages.success(request, f"The {delivery.event_type} event is sent again.")
+    messages.success(
+        request, gettext("The %(event)s event is sent again.") % {"event": delivery.event_type}
+    )
     return redirect("webhooks:list")

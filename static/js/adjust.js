@@ -65,7 +65,7 @@
 
     async function addPin(point) {
       if (pins.length >= maxPins) {
-        say(`At most ${maxPins} pins; remove one first.`);
+        say(interpolate(gettext("At most %s pins; remove one first."), [maxPins]));
         return;
       }
       const pin = { x: point.x, y: point.y, color: null, swatches: null };
@@ -83,14 +83,14 @@
         const response = await fetch(url, { headers: { Accept: "application/json" } });
         const body = await response.json();
         if (!response.ok) {
-          say(body.error || "The suggested colours could not be loaded.");
+          say(body.error || gettext("The suggested colours could not be loaded."));
           pin.swatches = [];
           return;
         }
         pin.swatches = body.colors;
       } catch {
         pin.swatches = [];
-        say("The suggested colours could not be loaded.");
+        say(gettext("The suggested colours could not be loaded."));
       }
     }
 
@@ -112,7 +112,7 @@
       list.replaceChildren();
       pins.forEach((pin, index) => {
         const number = index + 1;
-        const colourName = pin.color || "choosing";
+        const colourName = pin.color || gettext("choosing");
         const marker = document.createElement("button");
         marker.type = "button";
         marker.className = "pin-marker";
@@ -121,7 +121,11 @@
         marker.style.setProperty("--pin-colour", pin.color || "#888888");
         marker.setAttribute(
           "aria-label",
-          `Pin ${number} at ${pin.x}, ${pin.y}, colour ${colourName}. Arrow keys move it, Delete removes it.`,
+          interpolate(
+            gettext("Pin %(number)s at %(x)s, %(y)s, colour %(colour)s. Arrow keys move it, Delete removes it."),
+            { number, x: pin.x, y: pin.y, colour: colourName },
+            true,
+          ),
         );
         place(marker, pin);
         markerEvents(marker, pin);
@@ -136,18 +140,25 @@
         chip.className = "pin-chip";
         chip.style.background = pin.color || "transparent";
         chip.setAttribute("aria-hidden", "true");
-        title.append(chip, `Pin ${number} (${pin.x}, ${pin.y}): ${colourName}`);
+        title.append(chip, interpolate(
+          gettext("Pin %(number)s (%(x)s, %(y)s): %(colour)s"),
+          { number, x: pin.x, y: pin.y, colour: colourName },
+          true,
+        ));
         item.append(title);
 
         const swatches = document.createElement("div");
         swatches.className = "swatches";
         swatches.setAttribute("role", "group");
-        swatches.setAttribute("aria-label", `Colours the model suggests for pin ${number}, best first`);
+        swatches.setAttribute(
+          "aria-label",
+          interpolate(gettext("Colours the model suggests for pin %s, best first"), [number]),
+        );
         if (pin.swatches === null) {
           const load = document.createElement("button");
           load.type = "button";
           load.className = "button-secondary button-small";
-          load.textContent = "Suggest colours";
+          load.textContent = gettext("Suggest colours");
           load.addEventListener("click", async () => { await loadSwatches(pin); render(); });
           swatches.append(load);
         } else {
@@ -158,7 +169,10 @@
             button.dataset.swatch = swatch.color;
             button.style.setProperty("--swatch", swatch.color);
             const percent = Math.round(swatch.probability * 100);
-            button.setAttribute("aria-label", `${swatch.color}, ${percent} % likely`);
+            button.setAttribute(
+              "aria-label",
+              interpolate(gettext("%(colour)s, %(percent)s likely"), { colour: swatch.color, percent: `${percent} %` }, true),
+            );
             button.setAttribute("aria-pressed", String(pin.color === swatch.color));
             button.title = `${swatch.color} (${percent} %)`;
             button.addEventListener("click", () => { pin.color = swatch.color; render(); changed(); });
@@ -174,13 +188,13 @@
         picker.value = pin.color || "#808080";
         picker.dataset.picker = String(number);
         picker.addEventListener("change", () => { pin.color = picker.value; render(); changed(); });
-        pickerLabel.append(`Any colour for pin ${number} `, picker);
+        pickerLabel.append(interpolate(gettext("Any colour for pin %s"), [number]), " ", picker);
         item.append(pickerLabel);
 
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "button-secondary button-small";
-        remove.textContent = `Remove pin ${number}`;
+        remove.textContent = interpolate(gettext("Remove pin %s"), [number]);
         remove.addEventListener("click", () => removePin(pin));
         item.append(remove);
         list.append(item);
@@ -253,7 +267,7 @@
       let pin = pins.find((other) => other.x === x && other.y === y);
       if (!pin) {
         if (pins.length >= maxPins) {
-          say(`At most ${maxPins} pins; remove one first.`);
+          say(interpolate(gettext("At most %s pins; remove one first."), [maxPins]));
           return;
         }
         pin = { x, y, color: null, swatches: null };
@@ -313,16 +327,16 @@
         vividness: vividness.value,
         size: panel.dataset.previewSize,
       });
-      say("Updating the preview…");
+      say(gettext("Updating the preview…"));
       try {
         const response = await fetch(`${panel.dataset.previewUrl}?${query}`);
         if (response.status === 429) {
           const wait = Number(response.headers.get("Retry-After") || "2");
-          say(`Many changes at once: the preview catches up in ${wait} s.`);
+          say(interpolate(gettext("Many changes at once: the preview catches up in %s s."), [wait]));
           setTimeout(changed, wait * 1000);
         } else if (!response.ok) {
           const body = await response.json().catch(() => ({}));
-          say(body.error || "The preview could not be made.");
+          say(body.error || gettext("The preview could not be made."));
         } else {
           const blob = await response.blob();
           if (previewUrl) URL.revokeObjectURL(previewUrl);
@@ -333,11 +347,19 @@
           if (!again) {
             const count = sent.length;
             status.dataset.previewCount = String(Number(status.dataset.previewCount) + 1);
-            say(`Preview updated: ${count} pin${count === 1 ? "" : "s"}, vividness ${vividness.value}.`);
+            say(interpolate(
+              ngettext(
+                "Preview updated: %(count)s pin, vividness %(vividness)s.",
+                "Preview updated: %(count)s pins, vividness %(vividness)s.",
+                count,
+              ),
+              { count, vividness: vividness.value },
+              true,
+            ));
           }
         }
       } catch {
-        say("The preview could not be made; check the connection.");
+        say(gettext("The preview could not be made; check the connection."));
       } finally {
         inFlight = false;
         if (again) refresh();
@@ -358,7 +380,10 @@
 
     render();
     if (pins.length) {
-      say(`${pins.length} pin${pins.length === 1 ? "" : "s"} from this version.`);
+      say(interpolate(
+        ngettext("%s pin from this version.", "%s pins from this version.", pins.length),
+        [pins.length],
+      ));
       // A refinement's pins come with their colours only: fetch the suggestions again.
       Promise.all(pins.map(loadSwatches)).then(render);
     }

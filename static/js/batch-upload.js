@@ -94,20 +94,32 @@
     summary.innerHTML = "";
     const line = document.createElement("p");
     line.dataset.testid = "batch-photo-count";
-    line.textContent = `${photos} photo${photos === 1 ? "" : "s"} in this batch`
-      + (unknown ? ", plus an archive counted after upload" : "") + ", same options for each.";
+    line.textContent = interpolate(
+      unknown
+        ? ngettext(
+          "%s photo in this batch, plus an archive counted after upload, same options for each.",
+          "%s photos in this batch, plus an archive counted after upload, same options for each.",
+          photos,
+        )
+        : ngettext(
+          "%s photo in this batch, same options for each.",
+          "%s photos in this batch, same options for each.",
+          photos,
+        ),
+      [photos],
+    );
     summary.append(line);
     if (tooMany) {
       const warning = document.createElement("p");
-      warning.textContent = `A batch holds at most ${maxPhotos} photos; choose fewer.`;
+      warning.textContent = interpolate(gettext("A batch holds at most %s photos; choose fewer."), [maxPhotos]);
       summary.append(warning);
     }
     if (skipped.length) {
       const heading = document.createElement("p");
-      heading.textContent = `Not photos, skipped (${skipped.length}):`;
+      heading.textContent = interpolate(gettext("Not photos, skipped (%s):"), [skipped.length]);
       const list = document.createElement("ul");
       skipped.slice(0, 20).forEach((name) => list.append(listItem(name)));
-      if (skipped.length > 20) list.append(listItem(`…and ${skipped.length - 20} more`));
+      if (skipped.length > 20) list.append(listItem(interpolate(gettext("…and %s more"), [skipped.length - 20])));
       summary.append(heading, list);
     }
     summary.hidden = false;
@@ -126,12 +138,14 @@
     const submit = form.querySelector("[data-submit]");
     submit.disabled = true;
     progressBox.hidden = false;
-    progressStatus.textContent = "Uploading…";
+    progressStatus.textContent = gettext("Uploading…");
     request.upload.addEventListener("progress", (progress) => {
       if (!progress.lengthComputable) return;
       const percent = Math.floor((progress.loaded / progress.total) * 100);
       progressBar.value = percent;
-      progressStatus.textContent = percent < 100 ? `Uploading… ${percent} %` : "Checking the photos…";
+      progressStatus.textContent = percent < 100
+        ? interpolate(gettext("Uploading… %s"), [`${percent} %`])
+        : gettext("Checking the photos…");
     });
     request.addEventListener("load", () => {
       // A redirect (followed by the browser) leads to the new job or batch; any other
@@ -146,7 +160,7 @@
     });
     request.addEventListener("error", () => {
       submit.disabled = false;
-      progressStatus.textContent = "The upload failed (connection lost?); nothing was charged. Try again.";
+      progressStatus.textContent = gettext("The upload failed (connection lost?); nothing was charged. Try again.");
     });
     request.send(new FormData(form));
   });

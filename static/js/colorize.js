@@ -1,5 +1,6 @@
 // The colorize form: drag and drop onto the drop zone, a preview of the chosen
 // photo, and the cost totalled as options change. The form works without it.
+// Sentences come from gettext()/ngettext() (the page's JavaScript catalog).
 (() => {
   const form = document.getElementById("colorize-form");
   if (!form) return;
@@ -30,7 +31,11 @@
       error.dataset.sizeError = "";
       const item = document.createElement("li");
       const megabytes = (size) => (size / 1048576).toFixed(1);
-      item.textContent = `This file is ${megabytes(file.size)} MB; the limit is ${megabytes(maxBytes)} MB.`;
+      item.textContent = interpolate(
+        gettext("This file is %(size)s MB; the limit is %(limit)s MB."),
+        { size: megabytes(file.size), limit: megabytes(maxBytes) },
+        true,
+      );
       error.append(item);
       fileInput.insertAdjacentElement("afterend", error);
     }
@@ -81,34 +86,111 @@
     const photos = isBatch() ? Number(form.dataset.photoCount || 0) : 1;
     const cost = perPhoto * photos;
     costOut.textContent = cost;
-    plural.textContent = cost === 1 ? "" : "s";
+    plural.textContent = ngettext("credit", "credits", cost);
     const short = cost > balance;
     submit.disabled = short || tooBig || form.dataset.batchInvalid === "true";
     if (short && photos > 1) {
       const fits = Math.floor(balance / perPhoto);
       note.innerHTML = "";
-      note.append(`These ${photos} photos need ${cost} credits; your balance of ${balance} covers ${fits} of them. `);
+      note.append(interpolate(
+        ngettext(
+          "These %(photos)s photos need %(cost)s credits; your balance of %(balance)s covers %(fits)s of them.",
+          "These %(photos)s photos need %(cost)s credits; your balance of %(balance)s covers %(fits)s of them.",
+          fits,
+        ),
+        { photos, cost, balance, fits },
+        true,
+      ), " ");
       const link = document.createElement("a");
       link.href = form.dataset.buyUrl;
-      link.textContent = "Buy credits";
-      note.append(link, " or send fewer photos.");
+      link.textContent = gettext("Buy credits");
+      note.append(link, " ", gettext("or send fewer photos."));
     } else if (short) {
       note.innerHTML = "";
-      note.append(`This needs ${cost} credit${cost === 1 ? "" : "s"}; your balance is ${balance}. `);
+      note.append(interpolate(
+        ngettext(
+          "This needs %(cost)s credit; your balance is %(balance)s.",
+          "This needs %(cost)s credits; your balance is %(balance)s.",
+          cost,
+        ),
+        { cost, balance },
+        true,
+      ), " ");
       const link = document.createElement("a");
       link.href = form.dataset.buyUrl;
-      link.textContent = "Buy credits";
-      note.append(link, " or choose fewer options.");
+      link.textContent = gettext("Buy credits");
+      note.append(link, " ", gettext("or choose fewer options."));
     } else {
       note.textContent = "";
     }
   }
+
+  // Colorize or restore: the page asks the server's photo-kind detector about a small copy
+  // of the chosen photo (the one detector the job will report too) and preselects the
+  // mode that fits; the person can still choose the other.
+  const kindNote = form.querySelector("[data-photo-kind]");
+  const modeInputs = form.querySelectorAll("input[name=mode]");
+  let kindRequest = 0;
+
+  function labelSubmit() {
+    const restore = form.querySelector("input[name=mode]:checked")?.value === "restore";
+    submit.textContent = restore ? submit.dataset.labelRestore : submit.dataset.labelColorize;
+  }
+
+  function smallCopy(file) {
+    // A 256-pixel JPEG drawn by the browser; null when it cannot draw the format.
+    return new Promise((resolve) => {
+      const image = new Image();
+      const url = URL.createObjectURL(file);
+      image.onload = () => {
+        const scale = Math.min(1, 256 / Math.max(image.naturalWidth, image.naturalHeight));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
+        canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+        canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+        URL.revokeObjectURL(url);
+        canvas.toBlob(resolve, "image/jpeg", 0.92);
+      };
+      image.onerror = () => { URL.revokeObjectURL(url); resolve(null); };
+      image.src = url;
+    });
+  }
+
+  async function checkKind() {
+    const file = isBatch() ? null : fileInput.files[0];
+    const request = ++kindRequest;
+    kindNote.hidden = true;
+    delete kindNote.dataset.kind;
+    if (!file || tooBig) return;
+    let copy = await smallCopy(file);
+    if (!copy && file.size <= 5 * 1048576) copy = file;
+    if (!copy || request !== kindRequest) return;
+    const body = new FormData();
+    body.append("image", copy, "photo.jpg");
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    try {
+      const response = await fetch(kindNote.dataset.url, { method: "POST", body, credentials: "same-origin" });
+      if (!response.ok || request !== kindRequest) return;
+      const verdict = await response.json();
+      kindNote.textContent = verdict.advice;
+      kindNote.dataset.kind = verdict.kind;
+      kindNote.hidden = false;
+      const fitting = form.querySelector(`input[name=mode][value="${verdict.suggested_mode}"]`);
+      if (fitting) fitting.checked = true;
+      labelSubmit();
+    } catch {
+      // No verdict is no harm: the person chooses the mode.
+    }
+  }
+
+  modeInputs.forEach((input) => input.addEventListener("change", labelSubmit));
 
   // batch-upload.js tells when it has counted the photos of the chosen files.
   form.addEventListener("photos-counted", updateCost);
   fileInput.addEventListener("change", () => {
     clearServerErrors(fileInput);
     showPreview();
+    if (kindNote) checkKind();
   });
   const urlInput = form.querySelector("input[type=url]");
   urlInput?.addEventListener("input", () => clearServerErrors(urlInput), { once: true });
@@ -126,6 +208,7 @@
     fileInput.files = event.dataTransfer.files;
     clearServerErrors(fileInput);
     showPreview();
+    if (kindNote) checkKind();
   });
   // A file chosen before this script ran (a fast hand, or the browser restoring
   // the form on "back") gets the same checks.

@@ -1,4 +1,5 @@
-// Small progressive enhancements; every page works without them.
+// Small progressive enhancements; every page works without them. Sentences go through
+// gettext() from the page's JavaScript catalog (base.html), in the page's language.
 
 // Copy buttons: <button data-copy-target="#id">Copy</button> copies the text of #id.
 document.addEventListener("click", async (event) => {
@@ -10,7 +11,7 @@ document.addEventListener("click", async (event) => {
   const original = button.textContent;
   try {
     await navigator.clipboard.writeText(text);
-    button.textContent = "Copied";
+    button.textContent = gettext("Copied");
   } catch {
     // Clipboard access needs a secure context; fall back to selecting the text.
     const range = document.createRange();
@@ -18,7 +19,7 @@ document.addEventListener("click", async (event) => {
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    button.textContent = "Selected: press Ctrl+C";
+    button.textContent = gettext("Selected: press Ctrl+C");
   }
   setTimeout(() => { button.textContent = original; }, 2000);
 });
@@ -38,7 +39,8 @@ function focusableScrollRegions() {
       const heading = wrap.closest("section, .card")?.querySelector("h1, h2, h3");
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
-      wrap.setAttribute("aria-label", `${heading ? heading.textContent.trim() : "Table"} (scrolls sideways)`);
+      const name = heading ? heading.textContent.trim() : gettext("Table");
+      wrap.setAttribute("aria-label", interpolate(gettext("%s (scrolls sideways)"), [name]));
     } else if (!scrolls && wrap.getAttribute("role") === "region") {
       ["tabindex", "role", "aria-label"].forEach((name) => wrap.removeAttribute(name));
     }

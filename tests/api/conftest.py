@@ -16,6 +16,8 @@ import httpx
 import pytest
 from django.test.utils import override_settings
 
+from tests.jobs.conftest import submit  # noqa: F401  (jobs with real files, for the album calls)
+
 
 @dataclass
 class Route:

@@ -40,7 +40,7 @@ def test_a_file_comes_back_as_an_absolute_result_url(
     response = colorize_file(api, gray_photo_jpeg, model="tiny")
 
     assert_colorized(response, live_server, (320, 240))
-    assert response.json().keys() == {"outputUrl"}
+    assert response.json().keys() == {"outputUrl", "mode", "photoKind"}
     assert response.headers["X-Credits-Remaining"] == "2"
     assert balance_of(user) == 2
 

@@ -87,7 +87,7 @@ def test_every_curl_example_works_when_pasted_into_a_shell(
     (tmp_path / "photo.jpg").write_bytes(gray_photo_jpeg)
     (tmp_path / "photo.b64").write_text(base64.b64encode(gray_photo_jpeg).decode())
     remote = image_server.add("/old-photo.jpg", body=gray_photo_jpeg)
-    task_id = batch_id = ""
+    task_id = batch_id = album_id = ""
 
     blocks = curl_blocks(client_user.get(reverse("docs")).content.decode())
     for block in blocks:
@@ -97,6 +97,7 @@ def test_every_curl_example_works_when_pasted_into_a_shell(
             .replace("https://example.com/old-photo.jpg", remote)
             .replace("TASK_ID", task_id or "TASK_ID")
             .replace("BATCH_ID", batch_id or "BATCH_ID")
+            .replace("ALBUM_ID", album_id or "ALBUM_ID")
         )
         done = subprocess.run(
             ["bash", "-c", command + " -sS -w '\\n%{http_code}'"],
@@ -107,12 +108,14 @@ def test_every_curl_example_works_when_pasted_into_a_shell(
         )
         body, _, status = done.stdout.rpartition("\n")
         # The cancel example runs on a task that has finished: the documented 409.
-        expected = "409" if "/cancel" in block else "201" if "/batches " in block else "200"
+        created = "/batches " in block or ("-X POST" in block and "/api/v1/albums " in block)
+        expected = "409" if "/cancel" in block else "201" if created else "200"
         assert status == expected, f"{block}\n-> {status} {body[:300]} {done.stderr}"
         if "-o " not in block and body.startswith("{"):
             answer = json.loads(body)
             task_id = answer.get("data", {}).get("task_id", task_id)
             batch_id = answer.get("batch_id", batch_id)
+            album_id = answer.get("album_id", album_id)
     assert task_id
     assert (tmp_path / "colorized.jpg").read_bytes()[:2] == b"\xff\xd8"
 

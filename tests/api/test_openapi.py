@@ -39,9 +39,10 @@ def test_the_document_describes_every_operation_and_parameter(live_server: Any) 
     }
     for operation in OPERATIONS:
         described = document["paths"][operation.path][operation.method.lower()]
-        form = described.get("requestBody", {}).get("content", {}).get("multipart/form-data", {})
-        names = set(form.get("schema", {}).get("properties", {}))
-        names |= {parameter["name"] for parameter in described.get("parameters", [])}
+        bodies = described.get("requestBody", {}).get("content", {})
+        names = {parameter["name"] for parameter in described.get("parameters", [])}
+        for media_type in ("multipart/form-data", "application/json"):
+            names |= set(bodies.get(media_type, {}).get("schema", {}).get("properties", {}))
         assert {param.name for param in operation.params} <= names
         assert {str(reply.status) for reply in operation.replies} == set(described["responses"])
 

@@ -186,3 +186,32 @@ def test_the_openapi_document_and_the_docs_page_describe_suggestions(
     page = client.get("/docs/").content.decode()
     assert "/api/v1/tasks/TASK_ID/suggestions" in page
     assert "Where one colour pin would help most" in page
+
+
+def test_real_answers_match_the_openapi_document(
+    client: Any, api_key: tuple[Any, str], block_photo: bytes, make_user: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openapi_core import OpenAPI
+    from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+    spec = OpenAPI.from_dict(client.get("/api/openapi.json").json())
+    key = {"HTTP_X_API_KEY": api_key[1]}
+    photo = SimpleUploadedFile("old.png", block_photo, content_type="image/png")
+    task = client.post("/api/tasks/visual/colorization", {"image_file": photo, "sync": "1"}, **key)
+    url = suggestions_url(task.json()["data"]["task_id"])
+
+    answers = [
+        client.get(url, **key),
+        client.get(url + "?count=1", **key),
+        client.get(url + "?count=9", **key),
+        client.get(suggestions_url("0" * 32), **key),
+        client.get(url),
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 400, 404, 401]
+    assert answers[0].json()["suggestions"]
+    for answer in answers:
+        spec.validate_response(
+            DjangoOpenAPIRequest(answer.wsgi_request), DjangoOpenAPIResponse(answer)
+        )

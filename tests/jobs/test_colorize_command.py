@@ -188,3 +188,36 @@ def test_bad_hints_or_vividness_stop_the_command_with_the_reason(
             stderr=io.StringIO(),
         )
     assert not (tmp_path / "out" / "one.jpg").exists()
+
+
+def test_restore_mode_restores_a_folder_and_says_which_photos_stay_monochrome(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.engine.test_restore import as_uint8, sample
+    from training import fading
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    faded = as_uint8(fading.fade(sample("coffee") / 255.0, "cyan_loss", np.random.default_rng(0)))
+    Image.fromarray(faded).save(folder / "print.jpg", quality=92)
+    Image.fromarray(sample("astronaut")).convert("L").save(folder / "portrait.png")
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    call_command(
+        "colorize", str(folder), "-o", str(out), "--mode", "restore", stdout=stdout, stderr=stderr
+    )
+
+    assert sorted(path.name for path in out.iterdir()) == ["portrait.jpg", "print.jpg"]
+    assert "Restored 2 of 2" in stdout.getvalue()
+    said = capsys.readouterr().err  # the progress bar writes to the real stderr
+    assert "portrait.png: a bw photo" in said and "--mode colorize" in said
+    restored = np.asarray(Image.open(out / "print.jpg").convert("RGB")).astype(float)
+    # The red cast of the lost cyan dye is gone.
+    assert (faded[..., 0].mean() - faded[..., 2].mean()) > (
+        restored[..., 0].mean() - restored[..., 2].mean()
+    ) + 5
+
+
+def test_an_unknown_mode_is_refused_by_the_command(inputs: Path, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="invalid choice: 'repaint'"):
+        call_command("colorize", str(inputs), "-o", str(tmp_path / "out"), "--mode", "repaint")

@@ -22,7 +22,7 @@ from colorizer_site.jobs.endings import (
     refunded_credits,
     wait_for_job,
 )
-from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.models import ColorizationJob, this_worker
 from colorizer_site.jobs.registry import engine_config
 from colorizer_site.jobs.worker import run_job
 
@@ -134,8 +134,11 @@ def test_a_failure_is_refunded_exactly_once(make_user, submit) -> None:
 
 
 def _processing_since(job: ColorizationJob, seconds_ago: float) -> None:
+    """Claim the job as this process's worker step does, `seconds_ago`."""
     ColorizationJob.objects.filter(id=job.id).update(
-        state=State.PROCESSING, processed_at=timezone.now() - timedelta(seconds=seconds_ago)
+        state=State.PROCESSING,
+        processed_at=timezone.now() - timedelta(seconds=seconds_ago),
+        worker=this_worker(),
     )
 
 
@@ -207,7 +210,7 @@ def test_a_result_arriving_after_the_timeout_is_dropped(make_user, submit) -> No
     config = engine_config()
     result = engine.colorize(data, engine.ColorizeOptions(model="tiny"), config)
 
-    worker._store_result(job, result, engine.make_thumbnail(result.data))
+    worker._store_result(job, result, engine.make_thumbnail(result.data), this_worker())
     job.refresh_from_db()
 
     assert job.state == State.TIMED_OUT
@@ -219,7 +222,7 @@ def test_a_result_arriving_after_the_timeout_is_dropped(make_user, submit) -> No
 def test_progress_writes_are_throttled_and_stop_short_of_100(user, submit) -> None:
     job = submit(user, run=False)
     _processing_since(job, 0)
-    report = worker._progress_writer(job.id)
+    report = worker._progress_writer(job.id, this_worker())
 
     report("colorize", 40)
     report("colorize", 41)  # within the throttle window: not written
@@ -264,7 +267,7 @@ def test_a_cancel_after_the_last_progress_report_drops_the_result_and_refunds(
     cancelled = cancel_job(job)  # running: only marked
     assert cancelled.state == State.PROCESSING
 
-    worker._store_result(job, result, engine.make_thumbnail(result.data))
+    worker._store_result(job, result, engine.make_thumbnail(result.data), this_worker())
     job.refresh_from_db()
 
     assert job.state == State.CANCELLED
@@ -275,7 +278,7 @@ def test_a_cancel_after_the_last_progress_report_drops_the_result_and_refunds(
 def test_the_progress_report_after_a_cancel_stops_the_engine(user, submit) -> None:
     job = submit(user, run=False)
     _processing_since(job, 0)
-    report = worker._progress_writer(job.id)
+    report = worker._progress_writer(job.id, this_worker())
     report("colorize", 10)
     cancel_job(job)
 

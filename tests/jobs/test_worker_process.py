@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from colorizer_site.credits.models import CreditEntry
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs import services
+from colorizer_site.jobs.endings import refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
 from colorizer_site.jobs.options import JobOptions
 from tests.jobs import worker_process
@@ -59,26 +62,34 @@ def _ledger(job: ColorizationJob) -> list[tuple[str, int]]:
     return sorted(CreditEntry.objects.filter(job=job).values_list("kind", "delta"))
 
 
-def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goes_on(
-    make_user, make_photo, start_worker
-) -> None:
-    owner = make_user(credits=10)
+def _submit_slow_job(owner, make_photo) -> ColorizationJob:
+    """A big photo with scratch repair (2 credits): seconds of work, long enough to kill
+    its worker midway."""
     with override_settings(TASKS=DATABASE_BACKEND):
-        # A big photo with scratch repair: seconds of work, long enough to kill it midway.
-        slow = services.submit_job(
+        return services.submit_job(
             owner=owner,
             image=make_photo(4096, 4096),
             filename="big.jpg",
             options=JobOptions(model="large", clean_scratches=True),
         )
+
+
+def _kill_mid_job(worker: subprocess.Popen, job: ColorizationJob) -> None:
+    _wait_until(lambda: _state(job) == State.PROCESSING, 120, "the worker to take the job")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert _state(job) == State.PROCESSING, "the kill should land mid-job"
+
+
+def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goes_on(
+    make_user, make_photo, start_worker
+) -> None:
+    owner = make_user(credits=10)
+    slow = _submit_slow_job(owner, make_photo)
     assert balance_of(owner) == 8
 
-    first = start_worker()
-    _wait_until(lambda: _state(slow) == State.PROCESSING, 120, "the worker to take the job")
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    _kill_mid_job(start_worker(), slow)
 
-    assert _state(slow) == State.PROCESSING, "the kill should land mid-job"
     assert slow.progress < 100
     assert _ledger(slow) == [("charge", -2)]
 
@@ -113,6 +124,39 @@ def test_a_worker_killed_mid_job_leaves_it_refunded_once_and_the_next_worker_goe
     # Nothing changed after the restart: one charge and one refund for the killed job.
     assert _ledger(slow) == [("charge", -2), ("refund", 2)]
     assert balance_of(owner) == 9
+
+
+def test_a_killed_workers_job_goes_back_to_the_queue_and_the_next_worker_finishes_it(
+    make_user, make_photo, start_worker
+) -> None:
+    owner = make_user(credits=10)
+    slow = _submit_slow_job(owner, make_photo)
+    # A three-second heartbeat: the job is given up on after nine silent seconds (shorter
+    # ones read a busy test machine's late beats as a second loss).
+    beat = {"COLORIZER_HEARTBEAT_SECONDS": "3"}
+    _kill_mid_job(start_worker(**beat), slow)
+    killed_at = time.monotonic()
+
+    start_worker(**beat)
+    _wait_until(lambda: _state(slow) != State.PROCESSING or slow.requeues, 60, "the requeue")
+    requeued_after = time.monotonic() - killed_at
+    _wait_until(lambda: _state(slow) == State.SUCCEEDED or slow.is_finished, 240, "the rerun")
+    print(
+        f"kill to requeue {requeued_after:.1f} s, to success {time.monotonic() - killed_at:.1f} s"
+    )
+
+    assert slow.state == State.SUCCEEDED, slow.error_message
+    assert slow.requeues == 1
+    # Charged once; no refund of the job (scratch repair finding nothing may give its
+    # add-on's credit back, as on any run).
+    charges = [entry for entry in _ledger(slow) if entry[0] == "charge"]
+    assert charges == [("charge", -2)]
+    assert refunded_credits(slow) == 0
+    assert balance_of(owner) == 10 - 2 + sum(d for kind, d in _ledger(slow) if kind == "refund")
+    results = list(Path(settings.MEDIA_ROOT).glob(f"results/*/*/*/{slow.task_id}*"))
+    assert [path.name for path in results] == [Path(slow.result_file.name).name]
+    runs = DBTaskResult.objects.filter(args_kwargs__args=[slow.id])
+    assert sorted(runs.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
 
 
 def test_a_job_finishes_normally_in_the_real_worker_and_reports_progress(

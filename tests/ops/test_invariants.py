@@ -92,3 +92,22 @@ def test_a_deleted_job_naming_removed_files_is_a_note_not_a_break(books) -> None
     report = invariants.check()
     assert report.ok, report.summary()
     assert "3 file names of deleted jobs" in report.summary()
+
+
+def test_albums_and_captions_keep_to_their_owners_photos(books, make_user, submit) -> None:
+    from colorizer_site.jobs import albums, facts, files
+    from colorizer_site.jobs.models import AlbumPhoto, ColorizationJob
+
+    owner, done, with_addon, _cancelled = books
+    album = albums.create_album(owner=owner, name="Box", jobs=ColorizationJob.objects.all())
+    facts.save_facts(done, facts.Facts(title="Kept"))
+    files.delete_jobs(owner=owner, task_ids=[with_addon.task_id])
+    assert invariants.check().ok  # deleting a photo takes it out of albums with its caption
+
+    stranger_photo = submit(make_user(credits=2))
+    AlbumPhoto.objects.create(album=album, job=stranger_photo, position=9)
+    report = invariants.check()
+    assert (
+        f"{album.album_id}: {stranger_photo.task_id}"
+        in (report.problems["an album holds only its owner's photos"])
+    )

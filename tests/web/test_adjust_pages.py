@@ -14,13 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.engine.color import lab_of_rgb
+from colorizer_site.jobs import services
 from colorizer_site.jobs.models import ColorizationJob
+from colorizer_site.jobs.options import JobOptions
 from tests.web.jobs_helpers import make_job
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guided_models")]
@@ -332,3 +334,20 @@ def test_the_last_progress_poll_brings_the_adjust_panel_in(
     assert response.status_code == 286
     assert '<div id="adjust-slot" hx-swap-oob="true">' in html
     assert "Adjust colours" in html and "data-adjust" in html
+
+
+@pytest.mark.usefixtures("guided_models")
+def test_the_panel_and_the_details_name_the_vividness_alike(
+    client_user: Client, user: Any, gray_photo_jpeg: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.submit_job(
+            owner=user, image=gray_photo_jpeg, filename="a.jpg",
+            options=JobOptions(model="tiny"),
+        )  # fmt: skip
+    page = client_user.get(reverse("web:job_detail", args=[job.task_id])).content.decode()
+    assert "data-vividness-out>the model's best (" in page
+    details = page.split('data-testid="job-vividness">', 1)[1].split("<", 1)[0]
+    assert details.startswith("the model's best (")
+    panel = page.split("data-vividness-out>", 1)[1].split("<", 1)[0]
+    assert panel == details

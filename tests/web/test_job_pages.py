@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -318,3 +320,21 @@ def test_the_page_tells_the_engines_notes_and_the_addon_refund(
     assert "Scratch repair found no scratches or dust; nothing was changed." in page
     assert "The 1 credit for the scratch repair was refunded" in page
     assert "2 credits (1 refunded)" in page
+
+
+def test_the_live_update_that_turns_done_brings_the_share_card(
+    client_user: Client, user: Any, submit: Any
+) -> None:
+    job = submit(user, run=False)
+    page = client_user.get(reverse("web:job_detail", args=[job.task_id])).content.decode()
+    assert "Create link" not in page  # nothing to share while it works
+    done = submit(user)  # a finished job with a stored result, polled as htmx does
+
+    response = client_user.get(
+        reverse("web:job_detail", args=[done.task_id]), headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 286
+    assert 'id="share-slot"' in body and 'hx-swap-oob="true"' in body
+    assert reverse("web:share_job", args=[done.task_id]) in body

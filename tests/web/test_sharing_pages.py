@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -219,3 +220,18 @@ def test_a_shared_album_downloads_as_one_zip_and_stops_when_revoked(user, job_fo
     ]
     sharing.revoke_share(link)
     assert stranger.get(reverse("web:shared_zip", args=[token])).status_code == 404
+
+
+@override_settings(DEBUG=True)
+def test_a_revoked_link_shows_the_sites_own_404_even_with_debug_on(user: Any, submit: Any) -> None:
+    job = submit(user)
+    link, token = sharing.create_share(owner=user, job=job)
+    sharing.revoke_share(link)
+
+    response = Client().get(reverse("web:shared", args=[token]))
+
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in body and "URLconf" not in body
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert Client().get(reverse("web:shared_photo", args=[token, "0" * 32])).status_code == 404

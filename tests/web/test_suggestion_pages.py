@@ -18,6 +18,7 @@ from django.urls import reverse
 from PIL import Image
 
 from colorizer_site.credits.services import balance_of
+from tests.web.catalogues import compiled_catalogues  # noqa: F401  (a fixture)
 from tests.web.jobs_helpers import make_job
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guided_models")]
@@ -69,6 +70,21 @@ def test_the_panel_has_the_suggestions_the_overlay_and_the_reach_line(
     assert "how far a pin there would reach" in html
     assert 'data-text-swatch="Pin region {number} with {color} ({percent} likely)"' in html
     assert "js/adjust-regions.js" in html
+
+
+@pytest.mark.usefixtures("compiled_catalogues")
+def test_the_panels_sentences_for_the_script_come_in_the_pages_language(
+    client_user: Any, user: Any, job_of: Any
+) -> None:
+    job = job_of(user)
+
+    html = client_user.get(
+        reverse("web:job_detail", args=[job.task_id]), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+
+    assert "Vorgeschlagene Pins" in html
+    assert 'data-text-swatch="Bereich {number} mit {color} pinnen' in html
+    assert "Suggested pins" not in html
 
 
 def test_suggestions_outline_the_unsure_surface_with_its_colours_for_free(

@@ -3,6 +3,14 @@
 The API's parsers and OpenAPI document, and the pages' Docs view, read these tables.
 """
 
+from colorizer_site.api.spec.albums import (
+    ADD_TO_ALBUM,
+    CREATE_ALBUM,
+    GET_ALBUM,
+    GET_TASK_FACTS,
+    LIST_ALBUMS,
+    UPDATE_TASK_FACTS,
+)
 from colorizer_site.api.spec.integrations import (
     CANCEL_TASK,
     CREATE_BATCH,
@@ -37,6 +45,12 @@ OPERATIONS = (
     GET_SUGGESTIONS,
     CREATE_BATCH,
     GET_BATCH,
+    GET_TASK_FACTS,
+    UPDATE_TASK_FACTS,
+    LIST_ALBUMS,
+    CREATE_ALBUM,
+    GET_ALBUM,
+    ADD_TO_ALBUM,
 )
 
 __all__ = [

@@ -28,6 +28,9 @@ _BODY_SCHEMAS = {
     "batch": "Batch",
     "palette": "PaletteEnvelope",
     "suggestions": "Suggestions",
+    "task-facts": "TaskWithFacts",
+    "album": "Album",
+    "album-list": "AlbumList",
 }
 _IMAGE_TYPES = tuple(formats.OUTPUT_CONTENT_TYPES.values())
 
@@ -45,6 +48,8 @@ def param_schema(param: Param) -> dict[str, Any]:
             "contentMediaType": "application/json",
             "contentSchema": HINTS_SCHEMA,
         }
+    elif param.kind == "list":
+        schema = {"type": "array", "items": {"type": "string"}}
     elif param.kind in ("integer", "number"):
         schema = {"type": param.kind}
     else:
@@ -107,6 +112,20 @@ def _operation(operation: Operation) -> dict[str, Any]:
         parameters.append(IDEMPOTENCY_HEADER)
     if parameters:
         described["parameters"] = parameters
+    body = [param for param in operation.params if param.location == "json"]
+    if body:
+        described["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {param.name: param_schema(param) for param in body},
+                        "required": [param.name for param in body if param.required],
+                    }
+                }
+            },
+        }
     form = [param for param in operation.params if param.location == "form"]
     if form:
         described["requestBody"] = {
@@ -140,6 +159,8 @@ def _webhook(event: Event) -> dict[str, Any]:
     return {
         "post": {
             "summary": event.label,
+            # Deliveries are signed (the webhook-* headers), not sent with an API key.
+            "security": [],
             "description": "Sent to the endpoints subscribed to it and to the request's "
             "`callback_url`, signed as Standard Webhooks specify. Answer with any 2xx; "
             "anything else is retried with backoff.",

@@ -8,11 +8,16 @@ API and the pages read them, and those two import only downwards.
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop as _
+
 from colorizer_site.engine import formats
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
+from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
+from colorizer_site.engine.types import MODES
 from colorizer_site.jobs import options
 from colorizer_site.jobs.limits import Surface, limits_for
 
@@ -44,9 +49,9 @@ class Param:
     name: str
     description: str
     # string | integer | number | file | files (repeated) | flag (true/false/1/0) | file-or-text
-    # | hints (JSON text)
+    # | hints (JSON text) | list (a JSON array of strings, in a JSON body)
     kind: str = "string"
-    location: str = "form"  # form | query | path
+    location: str = "form"  # form | query | path | json (a member of a JSON object body)
     choices: tuple[str | int, ...] = ()
     default: str | int | None = None
     required: bool = False
@@ -115,6 +120,14 @@ class Operation:
             value = example.values.get(param.name)
             if value is not None and param.location == "form":
                 lines.append(f"-F {shlex.quote(param.name + '=' + value)}")
+        body = {
+            param.name: json.loads(value) if param.kind == "list" else value
+            for param in self.params
+            if param.location == "json" and (value := example.values.get(param.name)) is not None
+        }
+        if body:
+            lines.append(f"-H {shlex.quote('Content-Type: application/json')}")
+            lines.append(f"-d {shlex.quote(json.dumps(body, ensure_ascii=False))}")
         if example.values.get("output"):
             lines.append(f"-o {shlex.quote(example.values['output'])}")
         return " \\\n  ".join(lines)
@@ -140,17 +153,30 @@ MODEL = Param(
     choices=options.model_choices(),
     default=options.DEFAULT_MODEL,
 )
+MODE = Param(
+    "mode",
+    "What to do with the photo: `colorize` gives a black-and-white photo colour; "
+    "`restore` repairs a faded colour print (removes the cast, brings back contrast and "
+    "saturation) and keeps its own colours. The same price. The result reports the photo "
+    "kind it detected (`photo_kind`: " + ", ".join(PHOTO_KINDS) + "); "
+    "`model`, `hints` and `vividness`'s temperature apply to colorize only.",
+    choices=MODES,
+    default=options.DEFAULT_MODE,
+    example="restore",
+)
 OUTPUT_FORMAT = Param(
     "format",
-    "Output format of the result.",
+    _("Output format of the result."),
     choices=OUTPUT_FORMAT_CHOICES,
     default=options.DEFAULT_OUTPUT_FORMAT,
 )
 CALLBACK_URL = Param(
     "callback_url",
-    "Optional: an http(s) URL that receives the task's final state as a Standard Webhooks "
-    "POST (`task.succeeded` or `task.failed`, with the task's data), signed with your "
-    "callback secret from the Webhooks page. Private and loopback addresses are refused.",
+    _(
+        "Optional: an http(s) URL that receives the task's final state as a Standard Webhooks "
+        "POST (`task.succeeded` or `task.failed`, with the task's data), signed with your "
+        "callback secret from the Webhooks page. Private and loopback addresses are refused."
+    ),
 )
 CLEAN_SCRATCHES = _flag("clean_scratches", "Repair scratches and dust first")
 FACE_REMASTER = _flag("face_remaster", "Sharpen faces with a clarity boost")
@@ -173,11 +199,17 @@ VIVIDNESS = Param(
 )
 EXAMPLE_HINTS = '[{"x": 60, "y": 60, "color": "#3a6ea5"}, {"x": 250, "y": 100, "color": "#b03a2e"}]'
 
+# The 404 of an unknown task id, in both dialects.
+NO_SUCH_TASK = _(
+    "No task with this id belongs to this key's account, or its photo is no longer stored."
+)
 TASK_AUTH_REPLIES = (
-    Reply(401, "Missing, malformed, unknown or revoked API key.", "task-error"),
-    Reply(429, "Too many requests for this key; wait `Retry-After` seconds.", "task-error", True),
+    Reply(401, _("Missing, malformed, unknown or revoked API key."), "task-error"),
+    Reply(
+        429, _("Too many requests for this key; wait `Retry-After` seconds."), "task-error", True
+    ),
 )
 V1_AUTH_REPLIES = (
-    Reply(401, "Missing, malformed, unknown or revoked API key.", "error"),
-    Reply(429, "Too many requests for this key; wait `Retry-After` seconds.", "error", True),
+    Reply(401, _("Missing, malformed, unknown or revoked API key."), "error"),
+    Reply(429, _("Too many requests for this key; wait `Retry-After` seconds."), "error", True),
 )

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from colorizer_site.engine.hints import MAX_HINTS
+from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
+from colorizer_site.engine.types import MODES
 
 FILE_SCHEMA = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 _UNIX_SECONDS_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
+_PHOTO_KIND = {
+    "type": ["string", "null"],
+    "enum": [*PHOTO_KINDS, None],
+    "description": "What the photo was when it arrived: bw (black and white), toned "
+    "(sepia, selenium, cyanotype), faded (faded colour) or colour (colour in good "
+    "condition); null until the task has run.",
+}
 
 SCHEMAS: dict[str, Any] = {
     "TaskData": {
@@ -21,6 +30,8 @@ SCHEMAS: dict[str, Any] = {
             "completed_at",
             "image",
             "notes",
+            "mode",
+            "photo_kind",
         ],
         "properties": {
             "task_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
@@ -45,6 +56,8 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Once succeeded: what the engine noticed, in sentences (e.g. "
                 "that scratch repair found nothing to repair, and that its credit was refunded).",
             },
+            "mode": {"type": "string", "enum": list(MODES)},
+            "photo_kind": _PHOTO_KIND,
         },
     },
     "TaskEnvelope": {
@@ -75,16 +88,21 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    # Both parts as allOf members: generators drop properties written beside an allOf.
     "TaskItem": {
-        "allOf": [{"$ref": "#/components/schemas/TaskData"}],
-        "type": "object",
-        "required": ["message"],
-        "properties": {
-            "message": {
-                "type": "string",
-                "description": '"success", or why the task failed when state is negative.',
-            }
-        },
+        "allOf": [
+            {"$ref": "#/components/schemas/TaskData"},
+            {
+                "type": "object",
+                "required": ["message"],
+                "properties": {
+                    "message": {
+                        "type": "string",
+                        "description": '"success", or why the task failed when state is negative.',
+                    }
+                },
+            },
+        ],
     },
     "TaskList": {
         "type": "object",
@@ -135,6 +153,63 @@ SCHEMAS: dict[str, Any] = {
                     "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
                 },
             },
+        },
+    },
+    "Facts": {
+        "type": "object",
+        "description": "A photo's caption and facts; empty strings when unknown.",
+        "required": ["title", "description", "date", "place", "people", "reference"],
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "date": {"type": "string", "description": "As people know it, e.g. about 1925."},
+            "year_from": {
+                "type": ["integer", "null"],
+                "description": "The first year the date stands for; null when open or unknown.",
+            },
+            "year_to": {"type": ["integer", "null"]},
+            "place": {"type": "string"},
+            "people": {"type": "array", "items": {"type": "string"}},
+            "reference": {"type": "string"},
+        },
+    },
+    "TaskWithFacts": {
+        "allOf": [
+            {"$ref": "#/components/schemas/TaskItem"},
+            {
+                "type": "object",
+                "required": ["facts", "albums"],
+                "properties": {
+                    "facts": {"$ref": "#/components/schemas/Facts"},
+                    "albums": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "The ids of the albums holding the task.",
+                    },
+                },
+            },
+        ]
+    },
+    "Album": {
+        "type": "object",
+        "required": ["album_id", "name", "created_at", "photos", "task_ids"],
+        "properties": {
+            "album_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "name": {"type": "string"},
+            "created_at": {"type": "integer", "minimum": 0, "description": "Unix seconds"},
+            "photos": {"type": "integer", "minimum": 0},
+            "task_ids": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The album's tasks in order (empty in the list of albums).",
+            },
+        },
+    },
+    "AlbumList": {
+        "type": "object",
+        "required": ["albums"],
+        "properties": {
+            "albums": {"type": "array", "items": {"$ref": "#/components/schemas/Album"}}
         },
     },
     "Error": {
@@ -231,8 +306,12 @@ SCHEMAS: dict[str, Any] = {
     },
     "ColorizeResult": {
         "type": "object",
-        "required": ["outputUrl"],
-        "properties": {"outputUrl": {"type": "string", "format": "uri"}},
+        "required": ["outputUrl", "mode", "photoKind"],
+        "properties": {
+            "outputUrl": {"type": "string", "format": "uri"},
+            "mode": {"type": "string", "enum": list(MODES)},
+            "photoKind": _PHOTO_KIND,
+        },
     },
     "Account": {
         "type": "object",

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from colorizer_site.api.bodies import facts_from_form
 from colorizer_site.api.decorators import credits_charged, credits_header, idempotent, rate_limited
 from colorizer_site.api.envelopes import palette_response, task_response
 from colorizer_site.api.errors import TASKS, ApiError, renders_errors
 from colorizer_site.api.parsing import parse_create_task, parse_get_task, parse_point
-from colorizer_site.jobs import adjustments
+from colorizer_site.jobs import adjustments, facts
 from colorizer_site.jobs import services as jobs
 from colorizer_site.jobs.endings import wait_for_job
 from colorizer_site.jobs.limits import Surface, limits_for
@@ -29,6 +30,7 @@ _TASK_ID = re.compile(r"[0-9a-f]{32}")
 @renders_errors(TASKS)
 def create_task(request: HttpRequest) -> HttpResponse:
     task = parse_create_task(request)
+    given = facts_from_form(request.POST)
     job = jobs.submit_job_from_photo(
         data=task.image.data,
         url=task.image.url,
@@ -40,6 +42,8 @@ def create_task(request: HttpRequest) -> HttpResponse:
         callback_url=task.callback_url,
         limits=limits_for(Surface.TASKS),
     )
+    if given is not None:
+        facts.save_facts(job, given)
     if task.sync:
         job = wait_for_job(job, timeout=settings.COLORIZER_SYNC_WAIT_SECONDS)
     else:

@@ -6,8 +6,8 @@ prices; a template can load these tags instead of writing the numbers down again
 
 from django import template
 
-from colorizer_site.engine import formats
 from colorizer_site.jobs import options
+from colorizer_site.jobs.limits import accepted_formats_sentence
 
 register = template.Library()
 
@@ -24,4 +24,4 @@ def addon_price(name: str) -> int:
 
 @register.simple_tag
 def accepted_formats() -> str:
-    return formats.input_formats_sentence()
+    return accepted_formats_sentence()

@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST, require_safe
 
-from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import EngineError
 from colorizer_site.jobs import adjustments
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.job_forms import GuidanceForm
 from colorizer_site.web.views.jobs import owned_job
 
@@ -23,7 +22,7 @@ View = Callable[..., HttpResponse]
 
 def limited_to(allowance: str) -> Callable[[View], View]:
     """Count the request against one of the user's free allowances (429 past it) and
-    answer the engine's refusals (a bad pin, a point off the photo) as a 400 with the reason."""
+    answer the refusals (a bad pin, a point off the photo) as JSON with the reason."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -31,12 +30,10 @@ def limited_to(allowance: str) -> Callable[[View], View]:
             try:
                 adjustments.check_preview_rate(request.user, allowance=allowance)
                 return view(request, *args, **kwargs)
-            except adjustments.PreviewRateLimited as error:
-                response = JsonResponse({"error": str(error)}, status=429)
-                response["Retry-After"] = str(error.retry_after)
-                return response
-            except EngineError as error:
-                return JsonResponse({"error": str(error)}, status=400)
+            except DomainError as error:
+                return JsonResponse(
+                    {"error": str(error)}, status=error.status, headers=error.headers()
+                )
 
         return wrapper
 
@@ -121,7 +118,7 @@ def job_refine(request: HttpRequest, task_id: str) -> HttpResponse:
         refinement = adjustments.refine_job(
             job, hints=form.cleaned_data["hints"], vividness=form.cleaned_data["vividness"]
         )
-    except (InsufficientCredits, EngineError) as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=refinement.task_id)

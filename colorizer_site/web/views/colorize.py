@@ -4,20 +4,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from colorizer_site.credits.services import InsufficientCredits, balance_of
+from colorizer_site.credits.services import balance_of
 from colorizer_site.engine import formats
-from colorizer_site.engine.errors import EngineError, InvalidOptions, ModelNotInstalled
-from colorizer_site.jobs import albums, batches, captions_csv, services
-from colorizer_site.jobs.image_fetch import ImageFetchError
+from colorizer_site.jobs import albums, batches, captions_csv, options, photo_kinds, services
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
+from colorizer_site.jobs.options import JobOptions, job_cost
 from colorizer_site.jobs.uploads import uploads_to_temporary_files
+from colorizer_site.lib.errors import DomainError, show_on_form
 from colorizer_site.web.job_forms import ColorizeForm
 
 
@@ -35,8 +34,31 @@ def colorize_page(
         "max_bytes": settings.COLORIZER_MAX_UPLOAD_BYTES,
         "batch_max_photos": settings.COLORIZER_BATCH_MAX_PHOTOS,
         "photo_extensions": " ".join(formats.input_extensions()),
+        "mode_options": _mode_options(form or ColorizeForm()),
     }
     return render(request, "web/colorize.html", context, status=status)
+
+
+def _mode_options(form: ColorizeForm) -> list[tuple]:
+    """Each mode's radio button beside the sentence that says when to choose it."""
+    return [(radio, options.MODE_HELP[radio.data["value"]]) for radio in form["mode"]]
+
+
+@login_required
+@require_POST
+def photo_kind(request: HttpRequest) -> HttpResponse:
+    """What kind of photo was chosen, before anything is paid: the page sends a small copy
+    (or the file itself when the browser cannot draw it) and preselects the fitting mode."""
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "Send the photo in the image field."}, status=400)
+    if upload.size > settings.COLORIZER_MAX_UPLOAD_BYTES:
+        return JsonResponse({"error": "The file is larger than the upload limit."}, status=400)
+    try:
+        verdict = photo_kinds.detect(upload.read())
+    except DomainError as error:
+        return JsonResponse({"error": str(error)}, status=error.status)
+    return JsonResponse(verdict.as_dict())
 
 
 # A batch's files stream to temporary files; the handlers are swapped before the CSRF
@@ -52,21 +74,11 @@ def colorize(request: HttpRequest) -> HttpResponse:
         return _submit_batch(request, form)
     if form.is_valid():
         # Every check below runs before the charge, so an error here has cost nothing.
-        image_field = "image" if form.cleaned_data["image"] else "image_url"
+        photo_field = "image" if form.cleaned_data["image"] else "image_url"
         try:
             job = _submit(request, form)
-        except ImageFetchError as error:
-            form.add_error("image_url", str(error))
-        except ModelNotInstalled as error:
-            form.add_error("model", str(error))
-        except InvalidOptions as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        except EngineError as error:
-            form.add_error(image_field, str(error))
-        except InvalidJobOptions as error:
-            form.add_error(None, str(error))
-        except InsufficientCredits as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            show_on_form(form, error, photo_field=photo_field)
         else:
             _organise(request, form, ColorizationJob.objects.filter(id=job.id))
             return redirect("web:job_detail", task_id=job.task_id)
@@ -85,13 +97,8 @@ def _submit_batch(request: HttpRequest, form: ColorizeForm) -> HttpResponse:
             strict=False,
             source=ColorizationJob.Source.WEB,
         )
-    except (batches.InvalidBatch, EngineError) as error:
-        if isinstance(error, ModelNotInstalled | InvalidOptions):
-            form.add_error(None, str(error))
-        else:
-            form.add_error("image", str(error))
-    except (InsufficientCredits, InvalidJobOptions) as error:
-        form.add_error(None, str(error))
+    except DomainError as error:
+        show_on_form(form, error, photo_field="image")
     else:
         album = _organise(request, form, batch.jobs.order_by("id"))
         if album is not None:

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from colorizer_site.jobs import albums, facts, files
@@ -16,9 +18,9 @@ from colorizer_site.web.views.jobs import owned_job
 
 State = ColorizationJob.State
 FILTERS = {
-    "succeeded": ("Succeeded", Q(state=State.SUCCEEDED)),
-    "failed": ("Failed", Q(state__lt=0)),
-    "in_progress": ("In progress", Q(state__in=[State.QUEUED, State.PROCESSING])),
+    "succeeded": (_("Succeeded"), Q(state=State.SUCCEEDED)),
+    "failed": (_("Failed"), Q(state__lt=0)),
+    "in_progress": (_("In progress"), Q(state__in=[State.QUEUED, State.PROCESSING])),
 }
 PAGE_SIZE = 12
 # The gallery lists the newest batches; older ones are a filter away from their photos.
@@ -109,7 +111,7 @@ def gallery_delete(request: HttpRequest) -> HttpResponse:
     task_ids = request.POST.getlist("task_id")
     jobs = list(ColorizationJob.objects.visible_to(request.user).filter(task_id__in=task_ids))
     if not jobs:
-        messages.warning(request, "Select the photos to delete first.")
+        messages.warning(request, gettext("Select the photos to delete first."))
         return redirect("web:gallery")
     if request.POST.get("confirm") != "yes":
         return render(request, "web/job_confirm_delete.html", {"jobs": jobs})
@@ -120,11 +122,19 @@ def _delete(request: HttpRequest, task_ids: list[str]) -> HttpResponse:
     deleted = files.delete_jobs(owner=request.user, task_ids=task_ids)
     skipped = len(task_ids) - deleted
     if deleted:
-        messages.success(request, f"Deleted {deleted} photo{'s' if deleted != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Deleted %(count)s photo.", "Deleted %(count)s photos.", deleted)
+            % {"count": deleted},
+        )
     if skipped:
         messages.warning(
             request,
-            f"{skipped} photo{'s are' if skipped != 1 else ' is'} still being colorized and "
-            "cannot be deleted yet.",
+            ngettext(
+                "%(count)s photo is still being colorized and cannot be deleted yet.",
+                "%(count)s photos are still being colorized and cannot be deleted yet.",
+                skipped,
+            )
+            % {"count": skipped},
         )
     return redirect("web:gallery")

@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
-from colorizer_site.credits.services import InsufficientCredits
-from colorizer_site.engine.errors import EngineError
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.engine.preview import DEFAULT_PREVIEW_SIZE
 from colorizer_site.jobs import (
@@ -18,13 +17,17 @@ from colorizer_site.jobs import (
     adjustments,
     facts,
     files,
+    options,
+    photo_kinds,
     progress,
     services,
     sharing,
+    stored_sentences,
 )
-from colorizer_site.jobs.endings import JobAlreadyFinished, cancel_job, refunded_credits
+from colorizer_site.jobs.endings import cancel_job, refunded_credits
 from colorizer_site.jobs.models import ColorizationJob
-from colorizer_site.jobs.options import InvalidJobOptions, JobOptions, job_cost
+from colorizer_site.jobs.options import JobOptions, job_cost
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.album_forms import AddToAlbumForm, FactsForm
 from colorizer_site.web.job_forms import FORMAT_CHOICES, OptionsForm
 
@@ -46,11 +49,12 @@ def job_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         "stage_label": progress.stage_label(job.stage),
         "queue": progress.queue_state(job),
         "poll_delay_ms": progress.poll_delay_ms(job),
-        "notes": addon_refunds.job_notes(job),
+        "notes": [stored_sentences.read(note) for note in addon_refunds.job_notes(job)],
         "addon_refund": addon_refunds.refunded_addon_credits(job),
         "options_form": OptionsForm(initial=job.options),
         "download_formats": FORMAT_CHOICES,
         **adjust_context(job),
+        **photo_kind_context(job),
     }
     # Also for the live update: the share card appears when the job turns Done.
     context["share_links"] = [link for link in job.shares.all() if sharing.is_live(link)]
@@ -74,11 +78,11 @@ def job_rerun(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     form = OptionsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Those options are not available; pick them again.")
+        messages.error(request, gettext("Those options are not available; pick them again."))
         return redirect("web:job_detail", task_id=job.task_id)
     try:
         new_job = services.rerun_job(job, options=form.job_options())
-    except (InsufficientCredits, EngineError, InvalidJobOptions) as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect("web:job_detail", task_id=job.task_id)
     return redirect("web:job_detail", task_id=new_job.task_id)
@@ -90,11 +94,11 @@ def job_cancel(request: HttpRequest, task_id: str) -> HttpResponse:
     job = owned_job(request, task_id)
     try:
         job = cancel_job(job)
-    except JobAlreadyFinished as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         if job.is_finished:
-            messages.success(request, "Cancelled; the credits are back in your balance.")
+            messages.success(request, gettext("Cancelled; the credits are back in your balance."))
     return redirect("web:job_detail", task_id=job.task_id)
 
 
@@ -166,6 +170,18 @@ def adjust_context(job: ColorizationJob) -> dict:
         "max_hints": MAX_HINTS,
         "preview_size": DEFAULT_PREVIEW_SIZE,
         "apply_cost": job_cost(JobOptions.from_job(job)),
+    }
+
+
+def photo_kind_context(job: ColorizationJob) -> dict:
+    """The job's mode, the kind of photo the worker found, and a word when they do not fit."""
+    mode = job.options.get("mode", options.DEFAULT_MODE)
+    kind = job.result_meta.get("photo_kind") or None
+    return {
+        "mode_label": options.MODE_LABELS.get(mode, mode),
+        "photo_kind": kind,
+        "photo_kind_label": photo_kinds.LABELS.get(kind, "") if kind else "",
+        "kind_advice": photo_kinds.mismatch_advice(mode, kind),
     }
 
 

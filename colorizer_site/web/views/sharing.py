@@ -17,11 +17,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from colorizer_site.jobs import albums, files, sharing
 from colorizer_site.jobs.batches import streamed_zip, zip_response
 from colorizer_site.jobs.models import Album, Batch, ShareLink
+from colorizer_site.lib.errors import DomainError
 from colorizer_site.web.views.jobs import owned_job
 
 View = Callable[..., HttpResponse]
@@ -153,10 +155,10 @@ def _create(request: HttpRequest, **target: object) -> HttpResponse:
             expires_in_days=int(expiry) if expiry.isdigit() else None,
             **target,
         )
-    except sharing.CannotShare as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(request.POST.get("next") or "web:shares")
-    messages.success(request, "Your link is ready: copy it below and send it to anyone.")
+    messages.success(request, gettext("Your link is ready: copy it below and send it to anyone."))
     return redirect(f"{reverse('web:shares')}#share-{link.id}")
 
 
@@ -175,7 +177,7 @@ def shares(request: HttpRequest) -> HttpResponse:
 def share_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, id=link_id, owner=request.user)
     sharing.revoke_share(link)
-    messages.success(request, "The link is revoked; it no longer opens for anyone.")
+    messages.success(request, gettext("The link is revoked; it no longer opens for anyone."))
     return redirect("web:shares")
 
 

@@ -1,4 +1,5 @@
-"""`manage.py colorize IN... -o OUTDIR`: colorize photos on this machine, no queue, no credits."""
+"""`manage.py colorize IN... -o OUTDIR [--mode restore]`: colorize (or restore) photos on this
+machine, no queue, no credits."""
 
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("inputs", nargs="+", metavar="IN", help="Image files or folders.")
         parser.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+        parser.add_argument(
+            "--mode",
+            default="colorize",
+            choices=engine.MODES,
+            help="colorize (default) gives black-and-white photos colour; restore repairs "
+            "the faded colours of old colour prints and keeps them.",
+        )
         parser.add_argument("--model", default="tiny", help="tiny or large (default: tiny).")
         parser.add_argument("--clean-scratches", action="store_true")
         parser.add_argument("--face-remaster", action="store_true")
@@ -70,7 +78,8 @@ class Command(BaseCommand):
 
     def handle(self, *, inputs: list[str], output: str, **options) -> None:
         config = engine_config()
-        if options["model"] not in config.models:
+        restoring = options["mode"] == "restore"
+        if not restoring and options["model"] not in config.models:
             known = ", ".join(sorted(config.models))
             raise CommandError(f"Unknown model {options['model']!r}; choose one of: {known}.")
         try:
@@ -85,6 +94,7 @@ class Command(BaseCommand):
             output_format=options["format"],
             hints=hints,
             vividness=options["vividness"],
+            mode=options["mode"],
         )
         files = _inputs(inputs)
         if not files:
@@ -132,11 +142,19 @@ class Command(BaseCommand):
                     skipped = intake.Skipped(str(source), str(error))
                     bar.write(f"skipped {intake.skip_message(skipped)}", file=sys.stderr)
                     continue
+                if restoring and result.photo_kind in engine.MONOCHROME_KINDS:
+                    # Restore keeps such a photo monochrome; say so, as the site does.
+                    bar.write(
+                        f"{source.name}: a {result.photo_kind} photo; restore repaired its tones "
+                        "and kept it monochrome (--mode colorize gives it colour).",
+                        file=sys.stderr,
+                    )
                 target = _output_path(folder, source, EXTENSIONS[options["format"]], taken)
                 target.write_bytes(result.data)
                 bar.n = index + 1
                 bar.refresh()
         done = len(files) - len(failures)
-        self.stdout.write(f"Colorized {done} of {len(files)} file(s) into {folder}.")
+        verb = "Restored" if restoring else "Colorized"
+        self.stdout.write(f"{verb} {done} of {len(files)} file(s) into {folder}.")
         if failures:
             raise CommandError(f"{len(failures)} file(s) failed: {', '.join(failures)}")

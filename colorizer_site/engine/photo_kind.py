@@ -1,0 +1,66 @@
+"""What kind of photo arrived: black and white, toned, faded colour, or colour.
+
+A small network (one hidden layer, softmax) over the same thumbnail features as the restorer
+(photo_stats.py), trained by training/train_restorer.py on training photos rendered
+gray, toned (sepia, selenium, cyanotype), faded and left alone; its confusion table
+on dev_eval and the genuine B/W samples is in docs/models/restorer.md. A photo
+decoded as single-channel is black and white without asking. It costs about a
+millisecond on a 128-pixel copy, so the page can ask before the user pays.
+"""
+
+import threading
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from colorizer_site.engine.decoding import check_header, open_image
+from colorizer_site.engine.errors import InvalidImage
+from colorizer_site.engine.photo_stats import THUMBNAIL_SIDE, features, thumbnail
+from colorizer_site.engine.small_network import Network
+from colorizer_site.engine.types import EngineConfig
+
+WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "photo_kind.npz"
+# The detector's classes, in the order of its outputs.
+KINDS = ("bw", "toned", "faded", "colour")
+# Kinds whose colour is not worth keeping: restore repairs only their tones.
+MONOCHROME_KINDS = frozenset({"bw", "toned"})
+
+_lock = threading.Lock()
+
+
+@cache
+def _network(path: Path = WEIGHTS_FILE) -> Network:
+    with _lock:
+        return Network.load(path, what="The photo-kind detector")
+
+
+def kind_probabilities(rgb: np.ndarray | None) -> dict[str, float]:
+    """Each kind's probability for a uint8 sRGB photo; None (a grey image) is black and white."""
+    if rgb is None:
+        return {kind: float(kind == "bw") for kind in KINDS}
+    logits = _network()(features(thumbnail(rgb)))
+    probability = np.exp(logits - logits.max())
+    probability /= probability.sum()
+    return {kind: float(p) for kind, p in zip(KINDS, probability, strict=True)}
+
+
+def detect_kind(rgb: np.ndarray | None) -> str:
+    """The most likely of KINDS."""
+    probabilities = kind_probabilities(rgb)
+    return max(probabilities, key=probabilities.__getitem__)
+
+
+def kind_of_image(data: bytes, config: EngineConfig) -> str:
+    """The kind of an encoded photo, decoded only as far as a small copy needs (JPEG
+    decodes at an eighth of its size), with the same format and size checks as a job."""
+    image = open_image(data, config)
+    check_header(image, data, config)
+    image.draft("RGB", (THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE * 2))
+    try:
+        image.thumbnail((THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE * 2))
+    except (OSError, ValueError, SyntaxError) as error:
+        raise InvalidImage(f"The image data is damaged or cut short ({error}).") from error
+    if image.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"):
+        return "bw"
+    return detect_kind(np.asarray(image.convert("RGB")))

@@ -1,0 +1,165 @@
+"""Restore mode: take the cast and fading out of an old colour print, keep its colours.
+
+The restorer is a small network of the project's own (docs/models/restorer.md,
+trained by training/train_restorer.py on training photos faded by training/fading.py):
+from the feature vector of a thumbnail (photo_stats.py) it predicts, for each RGB
+channel, where the unfaded photo's quantiles lie, and one saturation gain. Each
+channel then goes through the monotone tone curve that carries the faded photo's
+quantiles onto the predicted ones (a 256-entry table, so a 16-megapixel photo costs
+milliseconds), and the chroma is scaled by the gain. A curve never swaps two
+tones, so the colours that survived keep their order and hue: a red dress
+stays red. Black-and-white and toned photos get their lightness repaired only.
+"""
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from colorizer_site.engine.color import STRIP_ROWS, srgb8_of_lab
+from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, kind_probabilities
+from colorizer_site.engine.photo_stats import QUANTILES, channel_quantiles, features, thumbnail
+from colorizer_site.engine.small_network import Network
+
+# The restorer's name in results and in the provenance metadata written into them.
+MODEL_NAME = "own-restorer-v1"
+WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "restorer.npz"
+# The steepest a tone curve may run past its outer knots, and its flattest (a dark,
+# low-key photo must not be stretched into noise).
+MAX_SLOPE = 4.0
+# Monochrome photos: how far their tones may be stretched, and where black and white go.
+MAX_MONO_GAIN = 1.8
+MONO_BLACK, MONO_WHITE = 3.0, 97.0
+
+_lock = threading.Lock()
+
+
+@dataclass
+class Restored:
+    """A restored photo: uint8 sRGB, or for grey input only its L*; and its detected kind."""
+
+    rgb: np.ndarray | None
+    lightness: np.ndarray | None
+    kind: str
+    details: dict
+
+
+@cache
+def _network(path: Path = WEIGHTS_FILE) -> Network:
+    with _lock:
+        return Network.load(path, what="Restore mode")
+
+
+def predict(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """For a thumbnail: the faded quantiles [3, K], the restored ones [3, K], the chroma gain."""
+    faded = channel_quantiles(small)
+    output = _network()(features(small))
+    knots = len(QUANTILES)
+    restored = np.clip(faded + output[: 3 * knots].reshape(3, knots), 0.0, 1.0)
+    # Quantiles never decrease; the network's guess might, by a hair.
+    restored = np.maximum.accumulate(restored, axis=1)
+    return faded, restored, float(np.exp(np.clip(output[3 * knots], -0.7, 0.7)))
+
+
+def curve_tables(faded: np.ndarray, restored: np.ndarray) -> np.ndarray:
+    """uint8 lookup table [1, 256, 3] (cv2.LUT's shape) of each channel's tone curve."""
+    levels = np.arange(256, dtype=np.float32) / 255.0
+    tables = np.empty((256, 3), np.float32)
+    for channel in range(3):
+        # A flat stretch of the histogram (a clipped channel) repeats a knot; nudge the
+        # knots apart so the curve stays a function.
+        xs = np.maximum.accumulate(faded[channel]) + np.arange(len(QUANTILES)) * 1e-4
+        ys = restored[channel]
+        span = max(float(xs[-1] - xs[0]), 1e-3)
+        slope = float(np.clip((ys[-1] - ys[0]) / span, 1.0 / MAX_SLOPE, MAX_SLOPE))
+        curve = np.interp(levels, xs, ys)
+        below, above = levels < xs[0], levels > xs[-1]
+        curve[below] = ys[0] - (xs[0] - levels[below]) * slope
+        curve[above] = ys[-1] + (levels[above] - xs[-1]) * slope
+        tables[:, channel] = curve
+    return np.clip(np.rint(tables * 255.0), 0, 255).astype(np.uint8).reshape(1, 256, 3)
+
+
+def scale_chroma(rgb: np.ndarray, gain: float) -> np.ndarray:
+    """uint8 sRGB with every pixel's chroma times `gain` at its own L* and hue, in strips."""
+    if abs(gain - 1.0) < 0.01:
+        return rgb
+    out = np.empty_like(rgb)
+    for top in range(0, rgb.shape[0], STRIP_ROWS):
+        strip = rgb[top : top + STRIP_ROWS].astype(np.float32) / 255.0
+        lab = cv2.cvtColor(strip, cv2.COLOR_RGB2Lab)
+        out[top : top + STRIP_ROWS] = srgb8_of_lab(
+            np.ascontiguousarray(lab[..., 0]), np.ascontiguousarray(lab[..., 1:] * gain)
+        )
+    return out
+
+
+def restore_colour(
+    rgb: np.ndarray, vividness: int | None = None, strength: float = 1.0
+) -> tuple[np.ndarray, dict]:
+    """uint8 sRGB [H, W, 3] restored, and what was done (for the result's metadata).
+
+    `strength` (0..1) takes the curves and the gain that part of the way: the restore
+    function passes how sure the detector is that the photo is faded rather than in good
+    condition, so a good photo is left nearly as it is (docs/models/restorer.md has the
+    figures). Vividness scales the restored chroma around the restorer's own choice, as
+    it scales the colour of the colorizers that give a*, b* directly: 50 (or None) leaves it.
+    """
+    faded, restored, gain = predict(thumbnail(rgb))
+    restored = faded + strength * (restored - faded)
+    gain **= strength
+    out = cv2.LUT(rgb, curve_tables(faded, restored))
+    if vividness is not None:
+        gain *= 0.5 + vividness / 100.0
+    out = scale_chroma(out, gain)
+    return out, {"chroma_gain": round(gain, 3), "strength": round(strength, 3)}
+
+
+def restore_lightness(lightness: np.ndarray) -> np.ndarray:
+    """L* of a black-and-white or toned photo with its tones stretched to full range.
+
+    Faded monochrome prints lose their blacks and whites alike; the stretch moves
+    the 0.5 % and 99.5 % points toward black and white, never past them and never
+    by more than MAX_MONO_GAIN, so a deliberately dark or soft photo keeps its key.
+    """
+    sample = lightness[:: max(1, lightness.shape[0] // 256), :: max(1, lightness.shape[1] // 256)]
+    low, high = (float(v) for v in np.quantile(sample, [0.005, 0.995]))
+    target_low, target_high = min(low, MONO_BLACK), max(high, MONO_WHITE)
+    gain = min((target_high - target_low) / max(high - low, 1e-3), MAX_MONO_GAIN)
+    middle = (low + high) / 2.0
+    target_middle = (target_low + target_high) / 2.0
+    out = (lightness - middle) * gain + target_middle
+    return np.clip(out, 0.0, 100.0).astype(np.float32)
+
+
+def restore(
+    rgb: np.ndarray | None, lightness: np.ndarray, vividness: int | None = None
+) -> Restored:
+    """Restore a decoded photo (uint8 sRGB, or None for a grey image with `lightness`).
+
+    Colour photos, faded or not, go through the learned tone curves; black-and-white
+    and toned photos keep their own a*, b* (none, or the tone) at repaired lightness.
+    """
+    probabilities = kind_probabilities(rgb)
+    kind = max(probabilities, key=probabilities.__getitem__)
+    if rgb is None or kind in MONOCHROME_KINDS:
+        repaired = restore_lightness(lightness)
+        if rgb is None:
+            return Restored(rgb=None, lightness=repaired, kind=kind, details={})
+        lab = _lab_strips(rgb)
+        out = srgb8_of_lab(repaired, np.ascontiguousarray(lab[..., 1:]))
+        return Restored(rgb=out, lightness=repaired, kind=kind, details={})
+    faded, good = probabilities["faded"], probabilities["colour"]
+    out, details = restore_colour(rgb, vividness, strength=faded / max(faded + good, 1e-6))
+    return Restored(rgb=out, lightness=None, kind=kind, details=details)
+
+
+def _lab_strips(rgb: np.ndarray) -> np.ndarray:
+    lab = np.empty(rgb.shape, np.float32)
+    for top in range(0, rgb.shape[0], STRIP_ROWS):
+        strip = rgb[top : top + STRIP_ROWS].astype(np.float32) / 255.0
+        lab[top : top + STRIP_ROWS] = cv2.cvtColor(strip, cv2.COLOR_RGB2Lab)
+    return lab

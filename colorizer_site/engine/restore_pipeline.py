@@ -1,0 +1,115 @@
+"""Restore mode's whole job: decode, optionally repair scratches, restore the colour (or,
+for a black-and-white or toned photo, its tones), optionally sharpen faces, encode."""
+
+import numpy as np
+
+from colorizer_site.engine import clarity, scratches
+from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
+from colorizer_site.engine.decoding import decode_image
+from colorizer_site.engine.encoding import encode_image
+from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
+from colorizer_site.engine.photo_kind import MONOCHROME_KINDS
+from colorizer_site.engine.provenance import Provenance
+from colorizer_site.engine.restoration import MODEL_NAME, restore
+from colorizer_site.engine.stages import Run
+from colorizer_site.engine.types import (
+    ColorizeOptions,
+    ColorizeResult,
+    EngineConfig,
+    ProgressCallback,
+)
+
+KIND_NOTES = {
+    "bw": (
+        "This photo is black and white: restore repaired its tones and contrast and kept "
+        "it black and white. To give it colour, colorize it instead."
+    ),
+    "toned": (
+        "This photo is a toned monochrome print: restore repaired its tones and contrast "
+        "and kept its tone. To give it colour, colorize it instead."
+    ),
+    "faded": (
+        "The faded colours were restored: casts removed, contrast and saturation brought back."
+    ),
+    "colour": "This photo's colours were in good condition; restore made only small corrections.",
+}
+
+
+def restore_photo(
+    data: bytes,
+    options: ColorizeOptions,
+    config: EngineConfig,
+    progress: ProgressCallback | None = None,
+) -> ColorizeResult:
+    """Restore mode of `engine.colorize` (options already checked)."""
+    run = Run(progress)
+    notes: list[str] = []
+    unchanged_addons: list[str] = []
+
+    with run.stage("decode"):
+        decoded = decode_image(data, config)
+        notes.extend(decoded.notes)
+        rgb = decoded.rgb
+        lightness = lightness_of_rgb(rgb) if rgb is not None else lightness_of_gray(decoded.gray)
+        decoded.rgb = decoded.gray = None
+
+    if options.clean_scratches:
+        with run.stage("clean_scratches"):
+            if rgb is None:
+                lightness, share = scratches.clean_scratches(lightness, config.threads)
+            else:
+                rgb, share = scratches.clean_scratches_colour(rgb, lightness, config.threads)
+                if share:
+                    lightness = lightness_of_rgb(rgb)
+            if share == 0.0:
+                unchanged_addons.append("clean_scratches")
+                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
+            else:
+                notes.append(f"Scratch repair touched {share * 100:.2f}% of the pixels.")
+
+    with run.stage("restore"):
+        restored = restore(rgb, lightness, options.vividness)
+        notes.append(KIND_NOTES[restored.kind])
+        if restored.rgb is not None:
+            rgb = restored.rgb
+        else:
+            rgb = srgb8_of_lab(restored.lightness, np.zeros((*lightness.shape, 2), np.float32))
+        del lightness
+        if options.vividness is not None and restored.kind in MONOCHROME_KINDS:
+            notes.append("Vividness does not apply to a monochrome photo; its tone was kept.")
+
+    if options.face_remaster:
+        with run.stage("face_remaster"):
+            rgb, faces, note = clarity.remaster_faces(
+                rgb,
+                threads=config.threads,
+                progress=lambda fraction: run.report("face_remaster", 70 + int(fraction * 22)),
+            )
+            if faces == 0:
+                unchanged_addons.append("face_remaster")
+            notes.append(note)
+
+    with run.stage("encode"):
+        output = encode_image(
+            rgb,
+            options.output_format,
+            alpha=decoded.alpha,
+            exif=decoded.exif,
+            provenance=Provenance(model=MODEL_NAME),
+        )
+    run.report("done", 100)
+    height, width = rgb.shape[:2]
+    return ColorizeResult(
+        data=output,
+        format=options.output_format,
+        content_type=CONTENT_TYPES[options.output_format],
+        width=width,
+        height=height,
+        model=MODEL_NAME,
+        stages=run.stages,
+        timings_ms=run.timings_ms,
+        notes=notes,
+        unchanged_addons=unchanged_addons,
+        mode="restore",
+        photo_kind=restored.kind,
+    )
