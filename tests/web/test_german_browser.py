@@ -26,7 +26,8 @@ def test_sign_up_colorize_gallery_and_credits_in_german(
     from playwright.sync_api import expect
 
     context = browser.new_context(locale="de-DE", viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(15_000)
+    # Generous: the worker process starts beside the browser on a busy machine.
+    context.set_default_timeout(60_000)
     page = context.new_page()
     try:
         page.goto(live_server.url + "/")

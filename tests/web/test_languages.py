@@ -143,3 +143,15 @@ def test_a_failure_stored_in_english_reads_translated_on_the_page(client_user, u
     assert "La colorisation ne s\u2019est pas terminée en 10 minutes et a été arrêtée." in (
         page.content.decode()
     )
+
+
+def test_the_docs_prose_is_translated_and_the_openapi_document_is_not(client):
+    docs = client.get(reverse("docs"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "API-Dokumentation" in docs
+    assert "Einen Kolorierungsauftrag erstellen" in docs  # from the operation tables
+    assert "Create a colorization task" not in docs
+    document = client.get(reverse("api:openapi"), HTTP_ACCEPT_LANGUAGE="de").json()
+    summaries = [
+        operation["summary"] for path in document["paths"].values() for operation in path.values()
+    ]
+    assert "Create a colorization task" in summaries

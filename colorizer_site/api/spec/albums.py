@@ -4,6 +4,8 @@ albums listed, created and filled. Facts can also be given when a task is create
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as _
+
 from colorizer_site.api.spec.integrations import TASK_ID_PARAM
 from colorizer_site.api.spec.params import V1_AUTH_REPLIES, Example, Operation, Param, Reply
 from colorizer_site.jobs.albums import NAME_MAX
@@ -40,27 +42,29 @@ FACT_JSON_PARAMS = tuple(
     for name, words in _FACT_WORDS.items()
 )
 ALBUM_ID_PARAM = Param(
-    "album_id", "The album's id.", location="path", required=True, example="ALBUM_ID"
+    "album_id", _("The album's id."), location="path", required=True, example="ALBUM_ID"
 )
 TASK_IDS = Param(
     "task_ids",
-    "Tasks of your account to add, in order; ones already in the album are left where they are.",
+    _("Tasks of your account to add, in order; ones already in the album are left where they are."),
     kind="list",
     location="json",
     example='["TASK_ID"]',
 )
-_NOT_YOURS = Reply(404, "No task with this id belongs to this key's account.", "error")
+_NOT_YOURS = Reply(404, _("No task with this id belongs to this key's account."), "error")
 
 GET_TASK_FACTS = Operation(
     operation_id="getTask",
     method="GET",
     path="/api/v1/tasks/{task_id}",
     dialect="v1",
-    summary="A task with its caption and facts",
-    description="The task as the task list shows it, with its `facts` and the `albums` it is in.",
+    summary=_("A task with its caption and facts"),
+    description=_(
+        "The task as the task list shows it, with its `facts` and the `albums` it is in."
+    ),
     params=(TASK_ID_PARAM,),
-    replies=(Reply(200, "The task and its facts.", "task-facts"), *V1_AUTH_REPLIES, _NOT_YOURS),
-    examples=(Example("Read a task's facts", {"task_id": "TASK_ID"}),),
+    replies=(Reply(200, _("The task and its facts."), "task-facts"), *V1_AUTH_REPLIES, _NOT_YOURS),
+    examples=(Example(_("Read a task's facts"), {"task_id": "TASK_ID"}),),
 )
 
 UPDATE_TASK_FACTS = Operation(
@@ -68,23 +72,25 @@ UPDATE_TASK_FACTS = Operation(
     method="PATCH",
     path="/api/v1/tasks/{task_id}",
     dialect="v1",
-    summary="Change a task's caption and facts",
+    summary=_("Change a task's caption and facts"),
     description=(
-        "Send a JSON object with any of the facts; the others stay as they are. Every "
-        "download of the result, in any format and in ZIPs, carries them as IPTC/XMP "
-        "fields (title, description, date created, location shown, persons shown, "
-        "identifier)."
+        _(
+            "Send a JSON object with any of the facts; the others stay as they are. Every "
+            "download of the result, in any format and in ZIPs, carries them as IPTC/XMP "
+            "fields (title, description, date created, location shown, persons shown, "
+            "identifier)."
+        )
     ),
     params=(TASK_ID_PARAM, *FACT_JSON_PARAMS),
     replies=(
-        Reply(200, "The task with its facts as they are now.", "task-facts"),
-        Reply(400, "Not a JSON object, or a fact too long or of the wrong type.", "error"),
+        Reply(200, _("The task with its facts as they are now."), "task-facts"),
+        Reply(400, _("Not a JSON object, or a fact too long or of the wrong type."), "error"),
         *V1_AUTH_REPLIES,
         _NOT_YOURS,
     ),
     examples=(
         Example(
-            "Caption a photo",
+            _("Caption a photo"),
             {
                 "task_id": "TASK_ID",
                 "title": "Wedding of Anna and Karl",
@@ -102,10 +108,10 @@ LIST_ALBUMS = Operation(
     method="GET",
     path="/api/v1/albums",
     dialect="v1",
-    summary="List your albums",
-    description="The account's albums by name, with how many photos each holds.",
-    replies=(Reply(200, "The albums.", "album-list"), *V1_AUTH_REPLIES),
-    examples=(Example("Your albums"),),
+    summary=_("List your albums"),
+    description=_("The account's albums by name, with how many photos each holds."),
+    replies=(Reply(200, _("The albums."), "album-list"), *V1_AUTH_REPLIES),
+    examples=(Example(_("Your albums")),),
 )
 
 CREATE_ALBUM = Operation(
@@ -113,8 +119,8 @@ CREATE_ALBUM = Operation(
     method="POST",
     path="/api/v1/albums",
     dialect="v1",
-    summary="Create an album",
-    description="A new album, with tasks of your account in it if `task_ids` is given.",
+    summary=_("Create an album"),
+    description=_("A new album, with tasks of your account in it if `task_ids` is given."),
     params=(
         Param(
             "name",
@@ -126,11 +132,11 @@ CREATE_ALBUM = Operation(
         TASK_IDS,
     ),
     replies=(
-        Reply(201, "The album, with its tasks in order.", "album"),
-        Reply(400, "Not a JSON object, no name, or a name too long.", "error"),
+        Reply(201, _("The album, with its tasks in order."), "album"),
+        Reply(400, _("Not a JSON object, no name, or a name too long."), "error"),
         *V1_AUTH_REPLIES,
     ),
-    examples=(Example("Make an album", {"name": "Grandma's album"}),),
+    examples=(Example(_("Make an album"), {"name": "Grandma's album"}),),
 )
 
 GET_ALBUM = Operation(
@@ -138,15 +144,15 @@ GET_ALBUM = Operation(
     method="GET",
     path="/api/v1/albums/{album_id}",
     dialect="v1",
-    summary="An album and its tasks",
-    description="The album with the ids of its tasks, in the album's order.",
+    summary=_("An album and its tasks"),
+    description=_("The album with the ids of its tasks, in the album's order."),
     params=(ALBUM_ID_PARAM,),
     replies=(
-        Reply(200, "The album.", "album"),
+        Reply(200, _("The album."), "album"),
         *V1_AUTH_REPLIES,
-        Reply(404, "No album with this id belongs to this key's account.", "error"),
+        Reply(404, _("No album with this id belongs to this key's account."), "error"),
     ),
-    examples=(Example("Read an album", {"album_id": "ALBUM_ID"}),),
+    examples=(Example(_("Read an album"), {"album_id": "ALBUM_ID"}),),
 )
 
 ADD_TO_ALBUM = Operation(
@@ -154,16 +160,16 @@ ADD_TO_ALBUM = Operation(
     method="POST",
     path="/api/v1/albums/{album_id}/tasks",
     dialect="v1",
-    summary="Add tasks to an album",
-    description="Appends your tasks to the album in the order given.",
+    summary=_("Add tasks to an album"),
+    description=_("Appends your tasks to the album in the order given."),
     params=(ALBUM_ID_PARAM, TASK_IDS),
     replies=(
-        Reply(200, "The album with its tasks in order.", "album"),
-        Reply(400, "Not a JSON object, or task_ids not a list of task ids.", "error"),
+        Reply(200, _("The album with its tasks in order."), "album"),
+        Reply(400, _("Not a JSON object, or task_ids not a list of task ids."), "error"),
         *V1_AUTH_REPLIES,
-        Reply(404, "No album with this id belongs to this key's account.", "error"),
+        Reply(404, _("No album with this id belongs to this key's account."), "error"),
     ),
     examples=(
-        Example("Put a task in the album", {"album_id": "ALBUM_ID", "task_ids": '["TASK_ID"]'}),
+        Example(_("Put a task in the album"), {"album_id": "ALBUM_ID", "task_ids": '["TASK_ID"]'}),
     ),
 )

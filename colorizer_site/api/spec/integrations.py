@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_noop as _
 
 from colorizer_site.api.spec.params import (
     BATCH_INPUT_LIMITS,
@@ -11,6 +12,7 @@ from colorizer_site.api.spec.params import (
     FACE_REMASTER,
     MODE,
     MODEL,
+    NO_SUCH_TASK,
     OUTPUT_FORMAT_CHOICES,
     TASK_PAGE_DEFAULT,
     TASK_PAGE_MAX,
@@ -26,7 +28,7 @@ from colorizer_site.jobs.options import DEFAULT_OUTPUT_FORMAT
 
 TASK_ID_PARAM = Param(
     "task_id",
-    "The task_id from the create call.",
+    _("The task_id from the create call."),
     location="path",
     required=True,
     example="TASK_ID",
@@ -37,11 +39,13 @@ LIST_TASKS = Operation(
     method="GET",
     path="/api/v1/tasks",
     dialect="v1",
-    summary="List your tasks",
+    summary=_("List your tasks"),
     description=(
-        "The account's tasks from both dialects, newest first, as the task dialect's `data` "
-        "objects plus `message`. Pass `nextCursor` back as `cursor` for the next page; it is "
-        "null on the last one. Cursors stay valid while tasks are added."
+        _(
+            "The account's tasks from both dialects, newest first, as the task dialect's `data` "
+            "objects plus `message`. Pass `nextCursor` back as `cursor` for the next page; it is "
+            "null on the last one. Cursors stay valid while tasks are added."
+        )
     ),
     params=(
         Param(
@@ -51,34 +55,34 @@ LIST_TASKS = Operation(
             location="query",
             default=TASK_PAGE_DEFAULT,
         ),
-        Param("cursor", "`nextCursor` of the previous page.", location="query"),
+        Param("cursor", _("`nextCursor` of the previous page."), location="query"),
         Param(
             "state",
-            "Only tasks in this state (failed: every negative state except cancelled).",
+            _("Only tasks in this state (failed: every negative state except cancelled)."),
             location="query",
             choices=TASK_STATE_FILTERS,
         ),
         Param(
             "created_after",
-            "Only tasks created at or after this ISO 8601 date or date-time (UTC by default).",
+            _("Only tasks created at or after this ISO 8601 date or date-time (UTC by default)."),
             location="query",
             example="2026-01-01T00:00:00Z",
         ),
         Param(
             "created_before",
-            "Only tasks created before this ISO 8601 date or date-time.",
+            _("Only tasks created before this ISO 8601 date or date-time."),
             location="query",
         ),
     ),
     replies=(
-        Reply(200, "A page of tasks and the cursor of the next.", "task-list"),
-        Reply(400, "A bad limit, cursor, state or date.", "error"),
+        Reply(200, _("A page of tasks and the cursor of the next."), "task-list"),
+        Reply(400, _("A bad limit, cursor, state or date."), "error"),
         *V1_AUTH_REPLIES,
     ),
     examples=(
-        Example("The newest tasks"),
+        Example(_("The newest tasks")),
         Example(
-            "Failed tasks since New Year, 50 a page",
+            _("Failed tasks since New Year, 50 a page"),
             {"state": "failed", "limit": "50", "created_after": "2026-01-01"},
         ),
     ),
@@ -89,22 +93,24 @@ CANCEL_TASK = Operation(
     method="POST",
     path="/api/v1/tasks/{task_id}/cancel",
     dialect="v1",
-    summary="Cancel a task",
+    summary=_("Cancel a task"),
     description=(
-        "A queued task ends at once (state -9) and its credits are refunded: 200. A task "
-        "being processed stops at the worker's next progress report, then ends -9 and is "
-        "refunded: 202 with the task as it is now. A finished task cannot be cancelled: 409."
+        _(
+            "A queued task ends at once (state -9) and its credits are refunded: 200. A task "
+            "being processed stops at the worker's next progress report, then ends -9 and is "
+            "refunded: 202 with the task as it is now. A finished task cannot be cancelled: 409."
+        )
     ),
     params=(TASK_ID_PARAM,),
     replies=(
-        Reply(200, "Cancelled and refunded.", "task-item"),
-        Reply(202, "Being processed; it stops at the next progress report.", "task-item"),
+        Reply(200, _("Cancelled and refunded."), "task-item"),
+        Reply(202, _("Being processed; it stops at the next progress report."), "task-item"),
         V1_AUTH_REPLIES[0],
-        Reply(404, "No task with this id belongs to this key's account.", "error"),
-        Reply(409, "The task has already finished.", "error"),
+        Reply(404, _("No task with this id belongs to this key's account."), "error"),
+        Reply(409, _("The task has already finished."), "error"),
         V1_AUTH_REPLIES[1],
     ),
-    examples=(Example("Cancel a task", {"task_id": "TASK_ID"}),),
+    examples=(Example(_("Cancel a task"), {"task_id": "TASK_ID"}),),
 )
 
 GET_SUGGESTIONS = Operation(
@@ -112,22 +118,24 @@ GET_SUGGESTIONS = Operation(
     method="GET",
     path="/api/v1/tasks/{task_id}/suggestions",
     dialect="v1",
-    summary="Where one colour pin would help most",
+    summary=_("Where one colour pin would help most"),
     description=(
-        "The regions of a task's photo where the model is least sure of the colour, weighed "
-        "by their size, best first: for each, the point to pin (`x`, `y`, in the photo's "
-        "pixels as shown upright), the region's `outline` (a polygon of [x, y] points), its "
-        "`area` (share of the photo, 0 to 1), the model's calibrated `confidence` there (0 to "
-        "1) and its `alternatives`, the likeliest colours, best first. Send a chosen colour "
-        "back as a `hints` pin at `x`, `y`: the pin colours that region up to its edges. "
-        "Free (only the key's rate limit applies); works while the photo is stored, for the "
-        "models that give alternatives (tiny and large)."
+        _(
+            "The regions of a task's photo where the model is least sure of the colour, weighed "
+            "by their size, best first: for each, the point to pin (`x`, `y`, in the photo's "
+            "pixels as shown upright), the region's `outline` (a polygon of [x, y] points), its "
+            "`area` (share of the photo, 0 to 1), the model's calibrated `confidence` there (0 to "
+            "1) and its `alternatives`, the likeliest colours, best first. Send a chosen colour "
+            "back as a `hints` pin at `x`, `y`: the pin colours that region up to its edges. "
+            "Free (only the key's rate limit applies); works while the photo is stored, for the "
+            "models that give alternatives (tiny and large)."
+        )
     ),
     params=(
         TASK_ID_PARAM,
         Param(
             "count",
-            "How many regions at most.",
+            _("How many regions at most."),
             kind="integer",
             location="query",
             default=SUGGESTION_COUNT,
@@ -135,22 +143,22 @@ GET_SUGGESTIONS = Operation(
         ),
     ),
     replies=(
-        Reply(200, "The suggested regions, best first (possibly none).", "suggestions"),
+        Reply(200, _("The suggested regions, best first (possibly none)."), "suggestions"),
         Reply(
             400,
-            "A bad count, or a model that gives no alternatives (`field` names which).",
+            _("A bad count, or a model that gives no alternatives (`field` names which)."),
             "error",
         ),
         V1_AUTH_REPLIES[0],
         Reply(
             404,
-            "No task with this id belongs to this key's account, or its photo is no longer stored.",
+            NO_SUCH_TASK,
             "error",
         ),
         V1_AUTH_REPLIES[1],
-        Reply(503, "The task's model is not installed on this server any more.", "error"),
+        Reply(503, _("The task's model is not installed on this server any more."), "error"),
     ),
-    examples=(Example("Three suggestions for a task", {"task_id": "TASK_ID"}),),
+    examples=(Example(_("Three suggestions for a task"), {"task_id": "TASK_ID"}),),
 )
 
 CREATE_BATCH = Operation(
@@ -158,7 +166,7 @@ CREATE_BATCH = Operation(
     method="POST",
     path="/api/v1/batches",
     dialect="v1",
-    summary="Colorize several photos as a batch",
+    summary=_("Colorize several photos as a batch"),
     description=(
         "Send the photos as repeated `images` file fields or as one ZIP `archive`. Every "
         "photo is checked first, then the whole batch is charged at once (each photo's "
@@ -177,8 +185,10 @@ CREATE_BATCH = Operation(
         ),
         Param(
             "archive",
-            "Or: one ZIP file of photos (folders are fine; hidden files are passed over, "
-            "other files that are not photos are listed in `skipped`).",
+            _(
+                "Or: one ZIP file of photos (folders are fine; hidden files are passed over, "
+                "other files that are not photos are listed in `skipped`)."
+            ),
             kind="file",
         ),
         MODE,
@@ -187,31 +197,35 @@ CREATE_BATCH = Operation(
         FACE_REMASTER,
         Param(
             "format",
-            "Output format of the results.",
+            _("Output format of the results."),
             choices=OUTPUT_FORMAT_CHOICES,
             default=DEFAULT_OUTPUT_FORMAT,
         ),
         Param(
             "callback_url",
-            "Optional: an http(s) URL that receives the `batch.completed` event once every "
-            "photo has ended, signed with your callback secret from the Webhooks page.",
+            _(
+                "Optional: an http(s) URL that receives the `batch.completed` event once every "
+                "photo has ended, signed with your callback secret from the Webhooks page."
+            ),
         ),
     ),
     replies=(
-        Reply(201, "The batch, charged and queued.", "batch"),
-        Reply(400, "Bad form, no photos, too many, or an invalid photo (named).", "error"),
+        Reply(201, _("The batch, charged and queued."), "batch"),
+        Reply(400, _("Bad form, no photos, too many, or an invalid photo (named)."), "error"),
         V1_AUTH_REPLIES[0],
-        Reply(403, "The balance is short for the whole batch; nothing was charged.", "error"),
+        Reply(403, _("The balance is short for the whole batch; nothing was charged."), "error"),
         Reply(
             409,
-            "The Idempotency-Key was used for a different request, or its first "
-            "request is still running.",
+            _(
+                "The Idempotency-Key was used for a different request, or its first "
+                "request is still running."
+            ),
             "error",
         ),
         V1_AUTH_REPLIES[1],
-        Reply(503, "The requested model is not installed on this server.", "error"),
+        Reply(503, _("The requested model is not installed on this server."), "error"),
     ),
-    examples=(Example("Two photos, tiny model", {"images": "@photo.jpg", "model": "tiny"}),),
+    examples=(Example(_("Two photos, tiny model"), {"images": "@photo.jpg", "model": "tiny"}),),
     idempotent=True,
 )
 
@@ -220,25 +234,27 @@ GET_BATCH = Operation(
     method="GET",
     path="/api/v1/batches/{batch_id}",
     dialect="v1",
-    summary="Get a batch",
+    summary=_("Get a batch"),
     description=(
-        "The batch's state (processing, then completed once every task has ended), counts, "
-        "its tasks, and once completed `zip`: a signed, expiring link to a ZIP of the results."
+        _(
+            "The batch's state (processing, then completed once every task has ended), counts, "
+            "its tasks, and once completed `zip`: a signed, expiring link to a ZIP of the results."
+        )
     ),
     params=(
         Param(
             "batch_id",
-            "The batch_id from the create call.",
+            _("The batch_id from the create call."),
             location="path",
             required=True,
             example="BATCH_ID",
         ),
     ),
     replies=(
-        Reply(200, "The batch.", "batch"),
+        Reply(200, _("The batch."), "batch"),
         V1_AUTH_REPLIES[0],
-        Reply(404, "No batch with this id belongs to this key's account.", "error"),
+        Reply(404, _("No batch with this id belongs to this key's account."), "error"),
         V1_AUTH_REPLIES[1],
     ),
-    examples=(Example("Poll a batch", {"batch_id": "BATCH_ID"}),),
+    examples=(Example(_("Poll a batch"), {"batch_id": "BATCH_ID"}),),
 )

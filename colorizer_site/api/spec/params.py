@@ -12,6 +12,8 @@ import json
 import shlex
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop as _
+
 from colorizer_site.engine import formats
 from colorizer_site.engine.hints import MAX_HINTS, VIVIDNESS_RANGE
 from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
@@ -164,15 +166,17 @@ MODE = Param(
 )
 OUTPUT_FORMAT = Param(
     "format",
-    "Output format of the result.",
+    _("Output format of the result."),
     choices=OUTPUT_FORMAT_CHOICES,
     default=options.DEFAULT_OUTPUT_FORMAT,
 )
 CALLBACK_URL = Param(
     "callback_url",
-    "Optional: an http(s) URL that receives the task's final state as a Standard Webhooks "
-    "POST (`task.succeeded` or `task.failed`, with the task's data), signed with your "
-    "callback secret from the Webhooks page. Private and loopback addresses are refused.",
+    _(
+        "Optional: an http(s) URL that receives the task's final state as a Standard Webhooks "
+        "POST (`task.succeeded` or `task.failed`, with the task's data), signed with your "
+        "callback secret from the Webhooks page. Private and loopback addresses are refused."
+    ),
 )
 CLEAN_SCRATCHES = _flag("clean_scratches", "Repair scratches and dust first")
 FACE_REMASTER = _flag("face_remaster", "Sharpen faces with a clarity boost")
@@ -195,11 +199,17 @@ VIVIDNESS = Param(
 )
 EXAMPLE_HINTS = '[{"x": 60, "y": 60, "color": "#3a6ea5"}, {"x": 250, "y": 100, "color": "#b03a2e"}]'
 
+# The 404 of an unknown task id, in both dialects.
+NO_SUCH_TASK = _(
+    "No task with this id belongs to this key's account, or its photo is no longer stored."
+)
 TASK_AUTH_REPLIES = (
-    Reply(401, "Missing, malformed, unknown or revoked API key.", "task-error"),
-    Reply(429, "Too many requests for this key; wait `Retry-After` seconds.", "task-error", True),
+    Reply(401, _("Missing, malformed, unknown or revoked API key."), "task-error"),
+    Reply(
+        429, _("Too many requests for this key; wait `Retry-After` seconds."), "task-error", True
+    ),
 )
 V1_AUTH_REPLIES = (
-    Reply(401, "Missing, malformed, unknown or revoked API key.", "error"),
-    Reply(429, "Too many requests for this key; wait `Retry-After` seconds.", "error", True),
+    Reply(401, _("Missing, malformed, unknown or revoked API key."), "error"),
+    Reply(429, _("Too many requests for this key; wait `Retry-After` seconds."), "error", True),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as _
+
 from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
@@ -12,6 +14,7 @@ from colorizer_site.api.spec.params import (
     INPUT_LIMITS,
     MODE,
     MODEL,
+    NO_SUCH_TASK,
     OUTPUT_FORMAT,
     TASK_AUTH_REPLIES,
     VIVIDNESS,
@@ -27,13 +30,15 @@ CREATE_TASK = Operation(
     method="POST",
     path="/api/tasks/visual/colorization",
     dialect="task",
-    summary="Create a colorization task",
+    summary=_("Create a colorization task"),
     description=(
-        "Send exactly one of `image_file` or `image_url`. Credits are charged when the task "
-        "is accepted and refunded if it fails. With `sync=1` the call waits for the result "
-        "(up to the server's sync wait, 60 s by default) and returns the task in progress "
-        "if it is not done by then. Accepts an `Idempotency-Key` header: a retry with the "
-        "same key and the same request replays the first response and charges nothing."
+        _(
+            "Send exactly one of `image_file` or `image_url`. Credits are charged when the task "
+            "is accepted and refunded if it fails. With `sync=1` the call waits for the result "
+            "(up to the server's sync wait, 60 s by default) and returns the task in progress "
+            "if it is not done by then. Accepts an `Idempotency-Key` header: a retry with the "
+            "same key and the same request replays the first response and charges nothing."
+        )
     ),
     params=(
         Param(
@@ -44,12 +49,14 @@ CREATE_TASK = Operation(
         ),
         Param(
             "image_url",
-            "Or: an http(s) URL the server downloads the photo from (same limits; "
-            "private and loopback addresses are refused).",
+            _(
+                "Or: an http(s) URL the server downloads the photo from (same limits; "
+                "private and loopback addresses are refused)."
+            ),
         ),
         Param(
             "sync",
-            "1 waits for the result; 0 returns the task at once for polling.",
+            _("1 waits for the result; 0 returns the task at once for polling."),
             kind="integer",
             choices=(0, 1),
             default=0,
@@ -57,8 +64,10 @@ CREATE_TASK = Operation(
         OUTPUT_FORMAT,
         Param(
             "return_type",
-            "How `data.image` carries the result: 1 signed URL (valid 1 hour), 2 base64, "
-            "3 the image bytes as the whole response body (only with sync=1).",
+            _(
+                "How `data.image` carries the result: 1 signed URL (valid 1 hour), 2 base64, "
+                "3 the image bytes as the whole response body (only with sync=1)."
+            ),
             kind="integer",
             choices=(1, 2, 3),
             default=1,
@@ -75,43 +84,51 @@ CREATE_TASK = Operation(
     replies=(
         Reply(
             200,
-            "The task: finished with sync=1 (state 1, or negative if it failed), otherwise "
-            "queued or processing. With return_type=3 and a finished task, the image itself.",
+            _(
+                "The task: finished with sync=1 (state 1, or negative if it failed), otherwise "
+                "queued or processing. With return_type=3 and a finished task, the image itself."
+            ),
             "task",
         ),
         Reply(
             400,
-            "Bad parameters (`data.field` names a bad `hints` or `vividness`), an image_url "
-            "that is not http(s) or that leads (itself or by a redirect) to a private, "
-            "loopback or other refused address (data.state -3), or an invalid image "
-            "(data.state -7, or -5 when too large). Nothing is charged.",
+            _(
+                "Bad parameters (`data.field` names a bad `hints` or `vividness`), an image_url "
+                "that is not http(s) or that leads (itself or by a redirect) to a private, "
+                "loopback or other refused address (data.state -3), or an invalid image "
+                "(data.state -7, or -5 when too large). Nothing is charged."
+            ),
             "task-error",
         ),
         *TASK_AUTH_REPLIES[:1],
-        Reply(403, "The balance is short for this task.", "task-error"),
+        Reply(403, _("The balance is short for this task."), "task-error"),
         Reply(
             409,
-            "The Idempotency-Key was used for a different request, or its first "
-            "request is still running.",
+            _(
+                "The Idempotency-Key was used for a different request, or its first "
+                "request is still running."
+            ),
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],
         Reply(
             502,
-            "image_url could not be downloaded: the server there failed, timed out or "
-            "sent too much (data.state -3).",
+            _(
+                "image_url could not be downloaded: the server there failed, timed out or "
+                "sent too much (data.state -3)."
+            ),
             "task-error",
         ),
-        Reply(503, "The requested model is not installed on this server.", "task-error"),
+        Reply(503, _("The requested model is not installed on this server."), "task-error"),
     ),
     examples=(
-        Example("Upload a file and poll", {"image_file": "@photo.jpg"}),
+        Example(_("Upload a file and poll"), {"image_file": "@photo.jpg"}),
         Example(
-            "Wait for the result, as a PNG link",
+            _("Wait for the result, as a PNG link"),
             {"image_file": "@photo.jpg", "sync": "1", "format": "png"},
         ),
         Example(
-            "From a URL, with scratch repair, waiting for the image bytes",
+            _("From a URL, with scratch repair, waiting for the image bytes"),
             {
                 "image_url": "https://example.com/old-photo.jpg",
                 "sync": "1",
@@ -121,15 +138,15 @@ CREATE_TASK = Operation(
             },
         ),
         Example(
-            "Pin two colours (a blue coat, a red door) a little more vividly",
+            _("Pin two colours (a blue coat, a red door) a little more vividly"),
             {"image_file": "@photo.jpg", "sync": "1", "hints": EXAMPLE_HINTS, "vividness": "70"},
         ),
         Example(
-            "Restore a faded colour print (keeps its colours)",
+            _("Restore a faded colour print (keeps its colours)"),
             {"image_file": "@photo.jpg", "sync": "1", "mode": "restore"},
         ),
         Example(
-            "Safe to retry: an idempotency key",
+            _("Safe to retry: an idempotency key"),
             {"image_file": "@photo.jpg", "sync": "1", "Idempotency-Key": "order-1234-photo-1"},
         ),
     ),
@@ -141,22 +158,24 @@ GET_TASK = Operation(
     method="GET",
     path="/api/tasks/visual/colorization/{task_id}",
     dialect="task",
-    summary="Get a colorization task",
+    summary=_("Get a colorization task"),
     description=(
-        "Poll until `data.state` is 1 (succeeded) or negative (failed; `message` says why "
-        "and the credits were refunded). Each call returns a fresh signed result URL."
+        _(
+            "Poll until `data.state` is 1 (succeeded) or negative (failed; `message` says why "
+            "and the credits were refunded). Each call returns a fresh signed result URL."
+        )
     ),
     params=(
         Param(
             "task_id",
-            "The task_id from the create call.",
+            _("The task_id from the create call."),
             location="path",
             required=True,
             example="TASK_ID",
         ),
         Param(
             "return_type",
-            "How `data.image` carries a finished result: 1 signed URL, 2 base64.",
+            _("How `data.image` carries a finished result: 1 signed URL, 2 base64."),
             kind="integer",
             location="query",
             choices=(1, 2),
@@ -164,19 +183,21 @@ GET_TASK = Operation(
         ),
     ),
     replies=(
-        Reply(200, "The task with its state, progress and, once done, the image.", "task"),
-        Reply(400, "Bad parameters.", "task-error"),
+        Reply(200, _("The task with its state, progress and, once done, the image."), "task"),
+        Reply(400, _("Bad parameters."), "task-error"),
         TASK_AUTH_REPLIES[0],
-        Reply(404, "No task with this id belongs to this key's account.", "task-error"),
+        Reply(404, _("No task with this id belongs to this key's account."), "task-error"),
         Reply(
             410,
-            "The task succeeded but its result has expired and was deleted "
-            "(results are kept for the retention period).",
+            _(
+                "The task succeeded but its result has expired and was deleted "
+                "(results are kept for the retention period)."
+            ),
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],
     ),
-    examples=(Example("Poll a task", {"task_id": "TASK_ID"}),),
+    examples=(Example(_("Poll a task"), {"task_id": "TASK_ID"}),),
 )
 
 GET_PALETTE = Operation(
@@ -184,24 +205,26 @@ GET_PALETTE = Operation(
     method="GET",
     path="/api/tasks/visual/colorization/{task_id}/palette",
     dialect="task",
-    summary="Colours the model considers at a point",
+    summary=_("Colours the model considers at a point"),
     description=(
-        "Extension: the model's most likely distinct colours at one point of a task's photo, "
-        "best first, each with its probability, for building a colour picker; send the "
-        "chosen colour back as a `hints` pin. `x` and `y` are in the photo's pixels as shown "
-        "upright. Free (only the key's rate limit applies); works while the photo is stored."
+        _(
+            "Extension: the model's most likely distinct colours at one point of a task's photo, "
+            "best first, each with its probability, for building a colour picker; send the "
+            "chosen colour back as a `hints` pin. `x` and `y` are in the photo's pixels as shown "
+            "upright. Free (only the key's rate limit applies); works while the photo is stored."
+        )
     ),
     params=(
         Param(
             "task_id",
-            "The task_id from the create call.",
+            _("The task_id from the create call."),
             location="path",
             required=True,
             example="TASK_ID",
         ),
         Param(
             "x",
-            "Pixels from the photo's left edge.",
+            _("Pixels from the photo's left edge."),
             kind="number",
             location="query",
             required=True,
@@ -209,7 +232,7 @@ GET_PALETTE = Operation(
         ),
         Param(
             "y",
-            "Pixels from the photo's top edge.",
+            _("Pixels from the photo's top edge."),
             kind="number",
             location="query",
             required=True,
@@ -217,7 +240,7 @@ GET_PALETTE = Operation(
         ),
         Param(
             "count",
-            "How many colours at most.",
+            _("How many colours at most."),
             kind="integer",
             location="query",
             default=PALETTE_SIZE,
@@ -225,21 +248,23 @@ GET_PALETTE = Operation(
         ),
     ),
     replies=(
-        Reply(200, "The colours, best first, with probabilities from 0 to 1.", "palette"),
+        Reply(200, _("The colours, best first, with probabilities from 0 to 1."), "palette"),
         Reply(
             400,
-            "x or y missing, not a number or outside the photo, a bad count, or a model "
-            "that gives no alternatives (`data.field` names which).",
+            _(
+                "x or y missing, not a number or outside the photo, a bad count, or a model "
+                "that gives no alternatives (`data.field` names which)."
+            ),
             "task-error",
         ),
         TASK_AUTH_REPLIES[0],
         Reply(
             404,
-            "No task with this id belongs to this key's account, or its photo is no longer stored.",
+            NO_SUCH_TASK,
             "task-error",
         ),
         TASK_AUTH_REPLIES[1],
-        Reply(503, "The task's model is not installed on this server any more.", "task-error"),
+        Reply(503, _("The task's model is not installed on this server any more."), "task-error"),
     ),
-    examples=(Example("Colours at a point", {"task_id": "TASK_ID", "x": "60", "y": "60"}),),
+    examples=(Example(_("Colours at a point"), {"task_id": "TASK_ID", "x": "60", "y": "60"}),),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as _
+
 from colorizer_site.api.spec.albums import FACT_PARAMS
 from colorizer_site.api.spec.params import (
     CALLBACK_URL,
@@ -25,10 +27,12 @@ COLORIZE = Operation(
     method="POST",
     path="/api/v1/colorize",
     dialect="v1",
-    summary="Colorize a photo and wait for it",
+    summary=_("Colorize a photo and wait for it"),
     description=(
-        "Synchronous: answers with a time-limited URL of the result. The input format is "
-        "detected from the bytes. Accepts an `Idempotency-Key` header like the task dialect."
+        _(
+            "Synchronous: answers with a time-limited URL of the result. The input format is "
+            "detected from the bytes. Accepts an `Idempotency-Key` header like the task dialect."
+        )
     ),
     params=(
         Param(
@@ -52,55 +56,63 @@ COLORIZE = Operation(
     replies=(
         Reply(
             200,
-            "The result's absolute, time-limited URL, the mode it was made in and the "
-            "photo kind the detector saw (a colour photo sent to colorize is colorized; "
-            "`photoKind` says it had colour).",
+            _(
+                "The result's absolute, time-limited URL, the mode it was made in and the "
+                "photo kind the detector saw (a colour photo sent to colorize is colorized; "
+                "`photoKind` says it had colour)."
+            ),
             "colorize",
         ),
         Reply(
             400,
-            "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
-            "text, an empty or invalid image, or an image URL that is not http(s) or leads "
-            "(itself or by a redirect) to a refused address. Nothing is charged.",
+            _(
+                "Invalid form (`field` names a bad `hints` or `vividness`), both a file and "
+                "text, an empty or invalid image, or an image URL that is not http(s) or leads "
+                "(itself or by a redirect) to a refused address. Nothing is charged."
+            ),
             "error",
         ),
         V1_AUTH_REPLIES[0],
-        Reply(403, "The balance is short for this colorization.", "error"),
+        Reply(403, _("The balance is short for this colorization."), "error"),
         Reply(
             409,
-            "The Idempotency-Key was used for a different request, or its first "
-            "request is still running.",
+            _(
+                "The Idempotency-Key was used for a different request, or its first "
+                "request is still running."
+            ),
             "error",
         ),
         V1_AUTH_REPLIES[1],
-        Reply(500, "The colorization itself failed; the credits were refunded.", "error"),
+        Reply(500, _("The colorization itself failed; the credits were refunded."), "error"),
         Reply(
             502,
-            "The image URL could not be downloaded: the server there failed, timed out "
-            "or sent too much.",
+            _(
+                "The image URL could not be downloaded: the server there failed, timed out "
+                "or sent too much."
+            ),
             "error",
         ),
-        Reply(503, "The requested model is not installed on this server.", "error"),
+        Reply(503, _("The requested model is not installed on this server."), "error"),
         Reply(
             504,
-            "Not finished within the wait; `taskId` can be polled with the task dialect.",
+            _("Not finished within the wait; `taskId` can be polled with the task dialect."),
             "error",
         ),
     ),
     examples=(
-        Example("Upload a file", {"image": "@photo.jpg"}),
-        Example("Restore a faded colour print", {"image": "@photo.jpg", "mode": "restore"}),
+        Example(_("Upload a file"), {"image": "@photo.jpg"}),
+        Example(_("Restore a faded colour print"), {"image": "@photo.jpg", "mode": "restore"}),
         Example(
-            "From a URL with the tiny model",
+            _("From a URL with the tiny model"),
             {"image": "https://example.com/old-photo.jpg", "model": "tiny"},
         ),
         Example(
             # curl's "<file" sends a file's content as a text field.
-            "Base64 text (made with base64 -w0 photo.jpg > photo.b64), both add-ons",
+            _("Base64 text (made with base64 -w0 photo.jpg > photo.b64), both add-ons"),
             {"image": "<photo.b64", "clean_scratches": "true", "face_remaster": "true"},
         ),
         Example(
-            "A colour pin, muted colours",
+            _("A colour pin, muted colours"),
             {
                 "image": "@photo.jpg",
                 "hints": '[{"x": 40, "y": 200, "color": "#4f7a3a"}]',
@@ -116,11 +128,11 @@ ACCOUNT = Operation(
     method="GET",
     path="/api/v1/account",
     dialect="v1",
-    summary="Credits and key",
-    description="The account's credit balance and the name of the key used.",
+    summary=_("Credits and key"),
+    description=_("The account's credit balance and the name of the key used."),
     replies=(
-        Reply(200, "The balance and the key's name.", "account"),
+        Reply(200, _("The balance and the key's name."), "account"),
         *V1_AUTH_REPLIES,
     ),
-    examples=(Example("Check the balance"),),
+    examples=(Example(_("Check the balance")),),
 )

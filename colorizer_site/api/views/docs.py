@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from colorizer_site.api.spec import OPERATIONS, Operation, Param
@@ -32,6 +34,7 @@ class ParamRow:
 @dataclass(frozen=True)
 class OperationDoc:
     operation: Operation
+    summary: str
     description: SafeString
     params: list[ParamRow]
     replies: list[tuple[int, SafeString]]
@@ -45,11 +48,14 @@ def docs(request: HttpRequest) -> HttpResponse:
     operations = [
         OperationDoc(
             operation=operation,
-            description=_with_code(operation.description),
+            summary=_read(operation.summary),
+            description=_with_code(_read(operation.description)),
             params=[_row(param) for param in operation.params],
-            replies=[(reply.status, _with_code(reply.description)) for reply in operation.replies],
+            replies=[
+                (reply.status, _with_code(_read(reply.description))) for reply in operation.replies
+            ],
             examples=[
-                (example.title, operation.curl(example, base_url=base_url, api_key=key))
+                (_read(example.title), operation.curl(example, base_url=base_url, api_key=key))
                 for example in operation.examples
             ],
         )
@@ -84,35 +90,56 @@ def _example_key(request: HttpRequest) -> str:
     return f"cz_{key.prefix}_YOUR-SECRET"
 
 
+# The page's words for what a parameter accepts and where it goes. The operation tables
+# are English (the OpenAPI document reads them); their sentences are marked with
+# gettext_noop and read here in the page's language (docs/languages.md).
+ACCEPTS = {
+    "file": _("file"),
+    "files": _("files (repeat the field)"),
+    "file-or-text": _("file, or text: URL / base64 / data URL"),
+    "hints": _("text: a JSON array of pins"),
+    "list": _("a JSON array of strings"),
+    "number": _("number"),
+    "integer": _("integer"),
+}
+WHERE = {
+    "form": _("form field"),
+    "query": _("query string"),
+    "path": _("in the path"),
+    "json": _("JSON body"),
+}
+
+
 def _row(param: Param) -> ParamRow:
-    if param.kind == "file":
-        accepts = "file"
-    elif param.kind == "files":
-        accepts = "files (repeat the field)"
-    elif param.kind == "file-or-text":
-        accepts = "file, or text: URL / base64 / data URL"
-    elif param.kind == "hints":
-        accepts = "text: a JSON array of pins"
-    elif param.kind == "list":
-        accepts = "a JSON array of strings"
+    if param.kind in ACCEPTS and param.kind not in ("number", "integer"):
+        accepts = str(ACCEPTS[param.kind])
     elif param.choices:
         accepts = " | ".join(str(choice) for choice in param.choices)
     elif param.bounds:
-        accepts = f"{param.kind}, {param.bounds[0]} to {param.bounds[1]}"
+        accepts = gettext("%(kind)s, %(low)s to %(high)s") % {
+            "kind": ACCEPTS.get(param.kind, param.kind),
+            "low": param.bounds[0],
+            "high": param.bounds[1],
+        }
     elif param.kind == "number":
-        accepts = "number"
+        accepts = str(ACCEPTS["number"])
     else:
-        accepts = "text"
-    where = {
-        "form": "form field",
-        "query": "query string",
-        "path": "in the path",
-        "json": "JSON body",
-    }[param.location]
+        accepts = gettext("text")
     default = "" if param.default is None else str(param.default)
     return ParamRow(
-        param.name, where, accepts, default, param.required, _with_code(param.description)
+        param.name,
+        str(WHERE[param.location]),
+        accepts,
+        default,
+        param.required,
+        _with_code(_read(param.description)),
     )
+
+
+def _read(text: str) -> str:
+    """A sentence of the operation tables in the page's language (as it stands when it has
+    no translation: one built with values, like the size limits)."""
+    return gettext(text) if text else text
 
 
 def _with_code(text: str) -> SafeString:
