@@ -11,7 +11,11 @@ each step is then timed alone, median of --repeat runs on one thread's worth of 
   job did before), the row the others add to;
 - surfaces: engine.surfaces.find_surfaces on the full-size L*;
 - pooling: engine.pooling.coherent on the model's distribution;
+- calm colour: engine.confidence.calmed (the confidence map and the chroma of doubtful
+  large plain surfaces);
 - pins: spreading 5 pins over their surfaces at full size (engine.pins).
+
+Each row prints wall-clock and CPU milliseconds; on a busy machine compare the CPU column.
 
 No figure is asserted; compare runs on the same machine (docs/benchmarks.md).
 """
@@ -41,14 +45,17 @@ def _lightness(side: int):
     return lightness_of_gray(np.asarray(image.resize((side, side), Image.BICUBIC)))
 
 
-def _median_ms(step, repeat: int) -> float:
+def _median_ms(step, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds of `step`. On a shared machine the CPU time
+    (all of this process's threads) is the steadier figure: waiting for a core is not in it."""
     step()  # warm caches and OpenCV's first-call setup
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         step()
-        times.append((time.perf_counter() - started) * 1000.0)
-    return statistics.median(times)
+        walls.append((time.perf_counter() - started) * 1000.0)
+        cpus.append((time.process_time() - started_cpu) * 1000.0)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -59,6 +66,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from colorizer_site.engine import model_registry, pooling
+    from colorizer_site.engine.confidence import calmed
     from colorizer_site.engine.pins import pin_spread, spread_pins
     from colorizer_site.engine.pipeline import colour_field
     from colorizer_site.engine.surfaces import find_surfaces
@@ -79,21 +87,26 @@ def main() -> None:
         ab = raw.annealed_mean(entry.temperature)
         colour_field(prediction, ab, lightness).whole()
 
+    ab_grid = raw.annealed_mean(entry.temperature)
     ab_full = colour_field(prediction, raw.annealed_mean(entry.temperature), lightness).whole()
     rows = {
         "baseline (decode + full-size colour)": _median_ms(baseline, args.repeat),
         "surfaces": _median_ms(lambda: find_surfaces(lightness), args.repeat),
         "pooling": _median_ms(lambda: pooling.coherent(raw, surfaces), args.repeat),
+        "calm colour": _median_ms(
+            lambda: calmed(ab_grid, raw, surfaces, entry.calibration), args.repeat
+        ),
         "5 pins spread": _median_ms(
             lambda: spread_pins(ab_full.copy(), pin_spread(pins, surfaces), lightness.shape),
             args.repeat,
         ),
     }
-    print(f"{args.side}x{args.side}, {args.model}, median of {args.repeat}:")
-    for label, value in rows.items():
-        print(f"  {label:38s} {value:7.1f} ms")
-    added = rows["surfaces"] + rows["pooling"]
-    print(f"  {'added to every job (surfaces + pooling)':38s} {added:7.1f} ms")
+    print(f"{args.side}x{args.side}, {args.model}, median of {args.repeat} (wall / CPU):")
+    for label, (wall, cpu) in rows.items():
+        print(f"  {label:38s} {wall:7.1f} / {cpu:7.1f} ms")
+    added = ("surfaces", "pooling", "calm colour")
+    wall, cpu = (sum(rows[label][i] for label in added) for i in (0, 1))
+    print(f"  {'added to every job (the three above)':38s} {wall:7.1f} / {cpu:7.1f} ms")
 
 
 if __name__ == "__main__":

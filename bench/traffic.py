@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import random
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 from traffic_stats import Stats
@@ -49,9 +47,11 @@ def photo(width: int, height: int, seed: int) -> bytes:
 
 
 def confirmation_link(email: str, *, wait: float = 10.0) -> str:
-    """The path of the verification link mailed to `email`, read from the files of the
-    file-based mail backend (EMAIL_FILE_PATH); "" when none came within `wait` seconds."""
-    folder = Path(os.environ.get("EMAIL_FILE_PATH", ""))
+    """The path of the verification link mailed to `email`, read from the files the local
+    stack's file-based mail backend writes; "" when none came within `wait` seconds."""
+    from deploy.local_stack import MAIL_DIR
+
+    folder = MAIL_DIR
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         for path in sorted(folder.glob("*.log"), key=lambda item: item.stat().st_mtime):

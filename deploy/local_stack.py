@@ -36,6 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STACK_DIR = Path(os.environ.get("STACK_DIR", REPO / "var" / "stack"))
+# Mail is written here as files; bench/traffic.py's users read their verification links.
+MAIL_DIR = STACK_DIR / "var" / "mail"
 LOGS = STACK_DIR / "logs"
 PIDS = STACK_DIR / "pids"
 PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv").exists() else sys.executable
@@ -110,7 +112,7 @@ def environment(config: Config) -> dict[str, str]:
         # Mail as files, where the virtual users of bench/traffic.py find their
         # verification links (sign-up needs a verified address).
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(STACK_DIR / "var" / "mail"),
+        "EMAIL_FILE_PATH": str(MAIL_DIR),
     }
     if config.media == "s3":
         defaults.update(

@@ -79,10 +79,16 @@ class ColourDistribution:
     def mass_near(self, ab: np.ndarray, radius: float) -> np.ndarray:
         """[h, w] float32: the model's own belief that the true colour lies within `radius`
         a*b* units of `ab` [h, w, 2] (the colour shown): the raw form of its confidence."""
-        probabilities = self.probabilities()
-        offsets = self.centres[:, :, None, None] - ab.transpose(2, 0, 1)[None]
-        near = (offsets**2).sum(axis=1) <= radius * radius
-        return (probabilities * near).sum(axis=0)
+        probabilities = self.probabilities().reshape(len(self.centres), -1)
+        points = ab.reshape(-1, 2).astype(np.float32)
+        # |c - p|^2 = |c|^2 - 2 c.p + |p|^2, one small matrix product for every bin and cell.
+        squared = (
+            (self.centres**2).sum(axis=1)[:, None]
+            - 2.0 * (self.centres @ points.T)
+            + (points**2).sum(axis=1)[None, :]
+        )
+        mass = np.where(squared <= radius * radius, probabilities, 0.0).sum(axis=0)
+        return mass.reshape(ab.shape[:2]).astype(np.float32)
 
     def alternatives(self, row: int, column: int, count: int = 5) -> list[tuple[np.ndarray, float]]:
         """The `count` most likely distinct colours at a grid cell: (ab [2], probability)."""

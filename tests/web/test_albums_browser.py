@@ -77,7 +77,7 @@ def test_six_photos_with_a_catalogue_become_a_shared_captioned_album(
         ]
     )
     expect(page.locator("[data-batch-summary]")).to_contain_text("6 photos in this batch")
-    page.get_by_label("Model").select_option("tiny")
+    page.get_by_label("Model", exact=True).select_option("tiny")
     page.get_by_text("Album and captions (optional)").click()
     page.get_by_label("Put these in a new album named").fill("Grandma's box 12")
     page.get_by_label("Captions (CSV, optional)").set_input_files(
@@ -104,7 +104,9 @@ def test_six_photos_with_a_catalogue_become_a_shared_captioned_album(
     page.get_by_label("Search titles, places, people, reference numbers and file names").fill(
         "Anna Schmidt"
     )
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page).to_have_url(re.compile(r"q=Anna\+Schmidt"))
+    expect(page.get_by_test_id("gallery-caption")).to_have_count(2)
     found = page.get_by_test_id("gallery-caption").all_inner_texts()
     assert sorted(found) == ["Box 12, photo 1", "Box 12, photo 4"]
 

@@ -48,7 +48,7 @@ def test_a_faded_print_is_recognised_restored_compared_shared_and_listed(
 
     owner = make_user(email="ruth@example.com", credits=3)
     _log_in(page, live_server, "ruth@example.com")
-    expect(page.get_by_label("Colorize", exact=False).first).to_be_checked()
+    expect(page.locator("input[name=mode][value=colorize]")).to_be_checked()
 
     faded = as_uint8(fading.fade(sample("coffee") / 255.0, "cyan_loss", np.random.default_rng(0)))
     _choose(page, "1974-kitchen.jpg", jpeg(faded))
@@ -61,7 +61,7 @@ def test_a_faded_print_is_recognised_restored_compared_shared_and_listed(
     page.screenshot(path=str(screenshot_dir / "restore-choice.png"), full_page=True)
     submit.click()
 
-    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{32}/$"))
+    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{32}/$"), timeout=60_000)
     expect(page.get_by_test_id("job-detected")).to_contain_text("faded colour", timeout=60_000)
     compare = page.get_by_test_id("compare")
     expect(compare).to_be_visible()
