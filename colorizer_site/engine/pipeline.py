@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from colorizer_site.engine import clarity, scratches
+from colorizer_site.engine import scratches
 from colorizer_site.engine.color import (
     lightness_of_gray,
     lightness_of_rgb,
@@ -11,17 +11,14 @@ from colorizer_site.engine.color import (
 )
 from colorizer_site.engine.decoding import decode_image
 from colorizer_site.engine.distribution import temperature_of_vividness
-from colorizer_site.engine.encoding import encode_image
 from colorizer_site.engine.errors import InvalidOptions, ModelNotInstalled
 from colorizer_site.engine.errors import gettext_noop as _
-from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.hints import apply_pins, check_hints_inside, check_vividness
 from colorizer_site.engine.model_registry import Prediction, predict, takes_hints
 from colorizer_site.engine.photo_kind import detect_kind
 from colorizer_site.engine.pins import PinSpread, pin_spread, spread_pins
-from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.restore_pipeline import restore_photo
-from colorizer_site.engine.stages import Run
+from colorizer_site.engine.stages import Run, finish
 from colorizer_site.engine.types import (
     MODES,
     OUTPUT_FORMATS,
@@ -218,36 +215,13 @@ def colorize(
         rgb = colour_pixels(field, lightness, options.hints, spread_of(prediction, options.hints))
         del field, lightness
 
-    if options.face_remaster:
-        with run.stage("face_remaster"):
-            rgb, faces, note = clarity.remaster_faces(
-                rgb,
-                threads=config.threads,
-                progress=lambda fraction: run.report("face_remaster", 70 + int(fraction * 22)),
-            )
-            if faces == 0:
-                unchanged_addons.append("face_remaster")
-            notes.append(note)
-
-    with run.stage("encode"):
-        output = encode_image(
-            rgb,
-            options.output_format,
-            alpha=decoded.alpha,
-            exif=decoded.exif,
-            provenance=Provenance(model=entry.name),
-        )
-    run.report("done", 100)
-    height, width = rgb.shape[:2]
-    return ColorizeResult(
-        data=output,
-        format=options.output_format,
-        content_type=CONTENT_TYPES[options.output_format],
-        width=width,
-        height=height,
+    return finish(
+        rgb,
+        decoded=decoded,
+        options=options,
+        config=config,
+        run=run,
         model=entry.name,
-        stages=run.stages,
-        timings_ms=run.timings_ms,
         notes=notes,
         unchanged_addons=unchanged_addons,
         photo_kind=photo_kind,

@@ -3,15 +3,12 @@ for a black-and-white or toned photo, its tones), optionally sharpen faces, enco
 
 import numpy as np
 
-from colorizer_site.engine import clarity, scratches
+from colorizer_site.engine import scratches
 from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
 from colorizer_site.engine.decoding import decode_image
-from colorizer_site.engine.encoding import encode_image
-from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES as CONTENT_TYPES
 from colorizer_site.engine.photo_kind import MONOCHROME_KINDS
-from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.restoration import MODEL_NAME, restore
-from colorizer_site.engine.stages import Run
+from colorizer_site.engine.stages import Run, finish
 from colorizer_site.engine.types import (
     ColorizeOptions,
     ColorizeResult,
@@ -78,36 +75,13 @@ def restore_photo(
         if options.vividness is not None and restored.kind in MONOCHROME_KINDS:
             notes.append("Vividness does not apply to a monochrome photo; its tone was kept.")
 
-    if options.face_remaster:
-        with run.stage("face_remaster"):
-            rgb, faces, note = clarity.remaster_faces(
-                rgb,
-                threads=config.threads,
-                progress=lambda fraction: run.report("face_remaster", 70 + int(fraction * 22)),
-            )
-            if faces == 0:
-                unchanged_addons.append("face_remaster")
-            notes.append(note)
-
-    with run.stage("encode"):
-        output = encode_image(
-            rgb,
-            options.output_format,
-            alpha=decoded.alpha,
-            exif=decoded.exif,
-            provenance=Provenance(model=MODEL_NAME),
-        )
-    run.report("done", 100)
-    height, width = rgb.shape[:2]
-    return ColorizeResult(
-        data=output,
-        format=options.output_format,
-        content_type=CONTENT_TYPES[options.output_format],
-        width=width,
-        height=height,
+    return finish(
+        rgb,
+        decoded=decoded,
+        options=options,
+        config=config,
+        run=run,
         model=MODEL_NAME,
-        stages=run.stages,
-        timings_ms=run.timings_ms,
         notes=notes,
         unchanged_addons=unchanged_addons,
         mode="restore",

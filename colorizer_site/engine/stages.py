@@ -4,7 +4,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from colorizer_site.engine.types import ProgressCallback
+import numpy as np
+
+from colorizer_site.engine import clarity
+from colorizer_site.engine.decoding import DecodedImage
+from colorizer_site.engine.encoding import encode_image
+from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES
+from colorizer_site.engine.provenance import Provenance
+from colorizer_site.engine.types import (
+    ColorizeOptions,
+    ColorizeResult,
+    EngineConfig,
+    ProgressCallback,
+)
 
 # Where each stage starts on the progress bar (percent); encode ends at 100.
 _PROGRESS_AT = {
@@ -36,3 +48,52 @@ class Run:
         yield
         self.timings_ms[name] = round((time.perf_counter() - started) * 1000.0, 1)
         self.stages.append(name)
+
+
+def finish(
+    rgb: np.ndarray,
+    *,
+    decoded: DecodedImage,
+    options: ColorizeOptions,
+    config: EngineConfig,
+    run: Run,
+    model: str,
+    notes: list[str],
+    unchanged_addons: list[str],
+    **result_fields: object,
+) -> ColorizeResult:
+    """The stages every mode ends with (the clarity boost on faces, then the encoder) and
+    the result they make; `result_fields` are the mode's own (mode, photo_kind)."""
+    if options.face_remaster:
+        with run.stage("face_remaster"):
+            rgb, faces, note = clarity.remaster_faces(
+                rgb,
+                threads=config.threads,
+                progress=lambda fraction: run.report("face_remaster", 70 + int(fraction * 22)),
+            )
+            if faces == 0:
+                unchanged_addons.append("face_remaster")
+            notes.append(note)
+    with run.stage("encode"):
+        output = encode_image(
+            rgb,
+            options.output_format,
+            alpha=decoded.alpha,
+            exif=decoded.exif,
+            provenance=Provenance(model=model),
+        )
+    run.report("done", 100)
+    height, width = rgb.shape[:2]
+    return ColorizeResult(
+        data=output,
+        format=options.output_format,
+        content_type=OUTPUT_CONTENT_TYPES[options.output_format],
+        width=width,
+        height=height,
+        model=model,
+        stages=run.stages,
+        timings_ms=run.timings_ms,
+        notes=notes,
+        unchanged_addons=unchanged_addons,
+        **result_fields,
+    )
