@@ -54,12 +54,12 @@ def test_sign_up_colorize_gallery_and_credits_in_german(
         page.locator("input[name=image]").set_input_files(
             files=[{"name": "opa.jpg", "mimeType": "image/jpeg", "buffer": gray_photo_jpeg}]
         )
-        page.get_by_label("Modell").select_option("tiny")
+        page.get_by_label("Modell", exact=True).select_option("tiny")
         page.get_by_label("Kratzer und Staub entfernen (+1 Credit)").check()
         expect(page.locator("[data-cost-plural]")).to_have_text("Credits")
         page.get_by_label("Kratzer und Staub entfernen (+1 Credit)").uncheck()
         expect(page.locator("[data-cost-plural]")).to_have_text("Credit")
-        page.get_by_role("button", name="Kolorieren").click()
+        page.get_by_role("button", name="Kolorieren", exact=True).click()
         expect(page.get_by_role("heading", name="Fertig")).to_be_visible(timeout=120_000)
         expect(page.get_by_role("link", name="Teilen", exact=True)).to_be_visible()
 
