@@ -65,7 +65,7 @@ def test_upload_twelve_photos_and_a_zip_watch_the_batch_finish_and_download_it(
     expect(summary).to_contain_text("19 photos in this batch")
     expect(summary).to_contain_text("captions.txt")
     assert axe_serious(page) == []
-    page.get_by_label("Model").select_option("tiny")
+    page.get_by_label("Model", exact=True).select_option("tiny")
     page.get_by_label("Output format").select_option("png")
     expect(page.locator("#colorize-form [data-cost-total]")).to_have_text("19")
     page.get_by_label("Repair scratches and dust (+1 credit)").check()

@@ -96,7 +96,7 @@ def test_the_main_pages_and_htmx_work_without_a_single_violation(
         files=[{"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": gray_photo_jpeg}]
     )
     expect(page.locator("[data-preview]")).to_be_visible()
-    page.get_by_label("Model").select_option("tiny")
+    page.get_by_label("Model", exact=True).select_option("tiny")
     page.get_by_role("button", name="Colorize").click()
     expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f]{32}/$"))
     expect(page.get_by_test_id("job-percent")).to_have_text("100 %", timeout=120_000)

@@ -40,7 +40,7 @@ def test_upload_watch_progress_compare_find_in_gallery_and_delete(
         files=[{"name": "grandpa.jpg", "mimeType": "image/jpeg", "buffer": gray_photo_jpeg}]
     )
     expect(page.locator("[data-preview]")).to_be_visible()
-    page.get_by_label("Model").select_option("tiny")
+    page.get_by_label("Model", exact=True).select_option("tiny")
     page.get_by_label("Clarity boost for faces (+2 credits)").check()
     expect(page.locator("#colorize-form [data-cost-total]")).to_have_text("3")
     page.get_by_label("Repair scratches and dust (+1 credit)").check()

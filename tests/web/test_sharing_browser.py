@@ -105,6 +105,8 @@ def test_the_viewer_fits_the_window_zooms_pans_and_shows_side_by_side(
     job = colorized_job(owner)
     sign_in(page, client, owner, live_server)
     page.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
+    # An adjustable photo shows once, in the Adjust panel; the viewer is one tap away.
+    page.get_by_role("button", name="Compare with the original").click()
     images_loaded(page)
     viewer = page.get_by_test_id("compare")
 
@@ -200,6 +202,7 @@ def test_job_share_and_link_pages_fit_a_390_px_phone(
             assert width <= 390, f"the {name} scrolls sideways ({width}px)"
             assert axe_serious(phone) == [], name
         phone.goto(live_server.url + reverse("web:job_detail", args=[job.task_id]))
+        phone.get_by_role("button", name="Compare with the original").click()
         phone.get_by_role("button", name="Side by side").click()
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         phone.screenshot(path=str(screenshot_dir / "job-phone.png"), full_page=True)
