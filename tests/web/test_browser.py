@@ -9,15 +9,22 @@ from colorizer_site.keys.models import ApiKey
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_up_see_credits_create_key_once_and_revoke(live_server, page, screenshot_dir):
+def test_sign_up_see_credits_create_key_once_and_revoke(
+    live_server, page, screenshot_dir, mailoutbox
+):
     from playwright.sync_api import expect
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Sign up", exact=True).click()
     page.get_by_label("Email address").fill("grace@example.com")
     page.get_by_label("Password", exact=True).fill("copper-meadow-violin-73")
-    page.get_by_label("Password confirmation").fill("copper-meadow-violin-73")
+    page.get_by_label("Password (again)").fill("copper-meadow-violin-73")
     page.get_by_role("button", name="Sign up").click()
+    # The address is verified by the mailed link before the bonus and the keys.
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    (message,) = mailoutbox
+    page.goto(re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0))
+    page.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(r"^\s*3\s+credits\s*$"))
     expect(page.get_by_role("heading", name="Colorize a photo")).to_be_visible()
