@@ -22,7 +22,7 @@ EXAMPLES = sum(len(operation.examples) for operation in OPERATIONS)
 def curl_blocks(html: str) -> list[str]:
     import html as html_module
 
-    blocks = re.findall(r'<pre data-testid="curl"><code>(.*?)</code></pre>', html, re.S)
+    blocks = re.findall(r'<pre data-testid="curl"[^>]*><code>(.*?)</code></pre>', html, re.S)
     return [html_module.unescape(block) for block in blocks]
 
 
