@@ -7,21 +7,14 @@ then for each fault: load from bench/traffic.py's virtual users, the fault, its 
 and without any manual step: time until /healthz is 200 with every worker beating, time
 until a new API job succeeds, the queue drained, and `manage.py check_invariants`.
 
-Faults (names for --only):
-- worker_killed:  every run_worker SIGKILLed while a job is processing; the stack's
-                  supervisor loop restarts them (systemd's Restart=always in production),
-                  the jobs they held go back to the queue after three silent heartbeat
-                  periods and the restarted workers finish them ("held jobs ok after":
-                  from the kill to the last one's success).
-- database_restart: what clients of a restarted PostgreSQL see, on this stack's database
-                  only (the server is shared): connections refused (ALLOW_CONNECTIONS
-                  false) and every session terminated (pg_terminate_backend), for 5 s.
-- object_store_down: the S3 server (moto) frozen with SIGSTOP for --fault-seconds, then
-                  SIGCONT: requests to the bucket hang, as with a store that stopped answering.
-- slow_database:  50 ms added to every packet between the stack and PostgreSQL (the proxy).
-- hanging_url:    uploads by image URL from a server that accepts and never answers.
-- disk_full:      a stack with media on local disk, on a 16 MB tmpfs filled to the last
-                  byte for --fault-seconds (needs root to mount), then freed.
+Faults (names for --only; their runbooks are in docs/operations.md):
+- worker_killed: every run_worker SIGKILLed mid-job; the supervisor restarts them and the held
+  jobs go back to the queue after three silent heartbeats ("held jobs ok after": kill to success).
+- database_restart: this stack's database refuses connections and loses every session for 5 s.
+- object_store_down: the S3 server (moto) frozen with SIGSTOP for --fault-seconds, then resumed.
+- slow_database: 50 ms added to every packet between the stack and PostgreSQL (the proxy).
+- hanging_url: uploads by image URL from a server that accepts and never answers.
+- disk_full: media on a 16 MB tmpfs filled to the last byte for --fault-seconds (needs root).
 
 Prints, per fault, what users read (statuses, messages, job states) and the figures;
 exits 1 when an invariant breaks or the service did not recover on its own.
