@@ -16,38 +16,12 @@ compare runs on the same machine.
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-SAMPLES = ROOT.parent / "shared" / "datasets" / "bw_samples"
-
-
-def _photo(long_side: int, path: Path | None) -> bytes:
-    from PIL import Image
-
-    sources = [path] if path else sorted(SAMPLES.glob("*.jpg"))
-    if sources:
-        image = Image.open(sources[0]).convert("L")
-    else:
-        image = Image.linear_gradient("L").resize((768, 512))
-    scale = long_side / max(image.size)
-    size = (round(image.width * scale), round(image.height * scale))
-    image = image.resize(size, Image.Resampling.BICUBIC)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+from engine_runs import bundled_config, percentile, sample_photo
 
 
 def main() -> None:
@@ -62,11 +36,8 @@ def main() -> None:
     parser.add_argument("--photo", type=Path)
     args = parser.parse_args()
 
-    models = engine.choose_models(
-        {"tiny": "own-tiny", "large": "own-large"}, engine.bundled_models()
-    )
-    config = engine.EngineConfig(models=models, threads=args.threads)
-    data = _photo(args.photo_side, args.photo)
+    config = bundled_config(args.threads)
+    data, _ = sample_photo(args.photo_side, args.photo)
     chance = random.Random(19)
     print(f"photo long side {args.photo_side}, {args.threads} threads")
     for model in args.models:
@@ -94,8 +65,8 @@ def main() -> None:
             f"{model}: analysis {statistics.median(analyses) * 1000:.0f} ms; "
             f"suggestions(3) {statistics.median(suggesting) * 1000:.1f} ms "
             f"({len(found)} found, areas {[round(s.area, 3) for s in found]}); "
-            f"reach p50 {_percentile(reaching, 0.5) * 1000:.2f} ms, "
-            f"p95 {_percentile(reaching, 0.95) * 1000:.2f} ms, "
+            f"reach p50 {percentile(reaching, 0.5) * 1000:.2f} ms, "
+            f"p95 {percentile(reaching, 0.95) * 1000:.2f} ms, "
             f"outline points median {statistics.median(sizes):.0f}, max {max(sizes)}"
         )
 

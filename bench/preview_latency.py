@@ -16,38 +16,11 @@ loaded once before timing. No figure is asserted; compare runs on the same machi
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-SAMPLES = ROOT.parent / "shared" / "datasets" / "bw_samples"
-
-
-def _photo(long_side: int) -> tuple[bytes, tuple[int, int]]:
-    from PIL import Image
-
-    sources = sorted(SAMPLES.glob("*.jpg"))
-    if sources:
-        image = Image.open(sources[0]).convert("L")
-    else:
-        image = Image.linear_gradient("L").resize((768, 512))
-    scale = long_side / max(image.size)
-    size = (round(image.width * scale), round(image.height * scale))
-    image = image.resize(size, Image.Resampling.BICUBIC)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue(), size
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+from engine_runs import bundled_config, percentile, sample_photo
 
 
 def main() -> None:
@@ -63,11 +36,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
-    models = engine.choose_models(
-        {"tiny": "own-tiny", "large": "own-large"}, engine.bundled_models()
-    )
-    config = engine.EngineConfig(models=models, threads=args.threads)
-    data, (width, height) = _photo(args.photo_side)
+    config = bundled_config(args.threads)
+    data, (width, height) = sample_photo(args.photo_side)
     chance = random.Random(10)
     colours = ["#3a6ea5", "#b03a2e", "#4f7a3a", "#c8a040", "#7a4f9a"]
 
@@ -92,7 +62,7 @@ def main() -> None:
     )
     print(
         f"decoding the photo alone: p50 {statistics.median(decode_times):.0f} ms, "
-        f"p95 {_percentile(decode_times, 0.95):.0f} ms"
+        f"p95 {percentile(decode_times, 0.95):.0f} ms"
     )
     print(f"{'model':>6} {'preview':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     for model in args.models:
@@ -107,7 +77,7 @@ def main() -> None:
                 times.append((time.perf_counter() - started) * 1000)
             print(
                 f"{model:>6} {size:>6}px {statistics.median(times):>7.0f} "
-                f"{_percentile(times, 0.95):>7.0f} {max(times):>7.0f}"
+                f"{percentile(times, 0.95):>7.0f} {max(times):>7.0f}"
             )
 
 

@@ -13,20 +13,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
+from engine_runs import ROOT, bundled_config, timed_colorize
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from colorizer_site import engine  # noqa: E402
-from colorizer_site.engine import EngineConfig, bundled_models, choose_models  # noqa: E402
-from training.defects import damage  # noqa: E402
+from colorizer_site import engine
+from training.defects import damage
 
 SAMPLE = ROOT.parent / "shared" / "datasets" / "bw_samples" / "deoldify-1946Wedding.jpg"
 
@@ -41,17 +34,6 @@ def damaged_photo(side: int) -> bytes:
     return buffer.getvalue()
 
 
-def run(data: bytes, options: engine.ColorizeOptions, config: EngineConfig, repeat: int):
-    totals, stages, result = [], {}, None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = engine.colorize(data, options, config)
-        totals.append(time.perf_counter() - started)
-        for stage, ms in result.timings_ms.items():
-            stages.setdefault(stage, []).append(ms / 1000)
-    return statistics.median(totals), {k: statistics.median(v) for k, v in stages.items()}, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=2048)
@@ -59,14 +41,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    models = choose_models({"tiny": "own-tiny", "large": "own-large"}, bundled_models())
-    config = EngineConfig(models=models, threads=args.threads)
+    config = bundled_config(args.threads)
     data = damaged_photo(args.side)
     plain = engine.ColorizeOptions(args.model)
     both = engine.ColorizeOptions(args.model, clean_scratches=True, face_remaster=True)
     engine.colorize(data, both, config)  # load every network once
-    base, _, _ = run(data, plain, config, args.repeat)
-    total, stages, result = run(data, both, config, args.repeat)
+    base, _, _ = timed_colorize(data, plain, config, args.repeat)
+    total, stages, result = timed_colorize(data, both, config, args.repeat)
     print(f"{args.side}x{args.side}, model {args.model}, {args.threads} threads")
     print(f"  without add-ons: {base:.2f} s")
     print(f"  with scratch repair and clarity boost: {total:.2f} s ({total / base:.1f}x)")

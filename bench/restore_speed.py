@@ -12,20 +12,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from engine_runs import ROOT, bundled_config, timed_colorize
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from colorizer_site import engine  # noqa: E402
-from colorizer_site.engine import EngineConfig, bundled_models, choose_models  # noqa: E402
-from training import fading  # noqa: E402
+from colorizer_site import engine
+from training import fading
 
 SAMPLE = ROOT.parent / "shared" / "datasets" / "dev_eval" / "azure-00001.jpg"
 FALLBACK = Path("/work/shared/datasets/dev_eval/azure-00001.jpg")
@@ -42,17 +36,6 @@ def faded_photo(side: int) -> bytes:
     return buffer.getvalue()
 
 
-def timed(data: bytes, options: engine.ColorizeOptions, config: EngineConfig, repeat: int):
-    totals, stages = [], {}
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = engine.colorize(data, options, config)
-        totals.append(time.perf_counter() - started)
-        for stage, ms in result.timings_ms.items():
-            stages.setdefault(stage, []).append(ms / 1000)
-    return statistics.median(totals), {k: statistics.median(v) for k, v in stages.items()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", type=int, default=1024)
@@ -60,15 +43,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    models = choose_models({"tiny": "own-tiny", "large": "own-large"}, bundled_models())
-    config = EngineConfig(models=models, threads=args.threads)
+    config = bundled_config(args.threads)
     data = faded_photo(args.side)
     colorize = engine.ColorizeOptions(args.model)
     restore = engine.ColorizeOptions(mode="restore")
     engine.colorize(data, colorize, config)  # load every network once
     engine.colorize(data, restore, config)
-    colorize_s, colorize_stages = timed(data, colorize, config, args.repeat)
-    restore_s, restore_stages = timed(data, restore, config, args.repeat)
+    colorize_s, colorize_stages, _ = timed_colorize(data, colorize, config, args.repeat)
+    restore_s, restore_stages, _ = timed_colorize(data, restore, config, args.repeat)
     print(f"{args.side}x{args.side} JPEG, {args.threads} threads, median of {args.repeat}")
     for name, total, stages in (
         (f"colorize ({args.model})", colorize_s, colorize_stages),

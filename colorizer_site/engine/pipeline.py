@@ -18,7 +18,7 @@ from colorizer_site.engine.model_registry import Prediction, predict, takes_hint
 from colorizer_site.engine.photo_kind import detect_kind
 from colorizer_site.engine.pins import PinSpread, pin_spread, spread_pins
 from colorizer_site.engine.restore_pipeline import restore_photo
-from colorizer_site.engine.stages import Run, finish
+from colorizer_site.engine.stages import Run, finish, note_scratch_repair
 from colorizer_site.engine.types import (
     MODES,
     OUTPUT_FORMATS,
@@ -44,7 +44,6 @@ ALREADY_IN_COLOUR_NOTE = _(
     "The input was already in colour (mean chroma %(chroma)s); "
     "it was colorized again from its luminance."
 )
-SCRATCH_SHARE_NOTE = _("Scratch repair touched %(share)s%% of the pixels.")
 
 
 def decode_colour(prediction: Prediction, entry: ModelEntry, vividness: int | None) -> np.ndarray:
@@ -201,11 +200,7 @@ def colorize(
     if options.clean_scratches:
         with run.stage("clean_scratches"):
             lightness, repaired_share = scratches.clean_scratches(lightness, config.threads)
-            if repaired_share == 0.0:
-                unchanged_addons.append("clean_scratches")
-                notes.append(_("Scratch repair found no scratches or dust; nothing was changed."))
-            else:
-                notes.append(SCRATCH_SHARE_NOTE % {"share": f"{repaired_share * 100:.2f}"})
+            note_scratch_repair(repaired_share, notes, unchanged_addons)
 
     with run.stage("colorize"):
         prediction = predict(lightness, entry, config, options.hints)

@@ -6,9 +6,10 @@ import numpy as np
 from colorizer_site.engine import scratches
 from colorizer_site.engine.color import lightness_of_gray, lightness_of_rgb, srgb8_of_lab
 from colorizer_site.engine.decoding import decode_image
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.photo_kind import MONOCHROME_KINDS
 from colorizer_site.engine.restoration import MODEL_NAME, restore
-from colorizer_site.engine.stages import Run, finish
+from colorizer_site.engine.stages import Run, finish, note_scratch_repair
 from colorizer_site.engine.types import (
     ColorizeOptions,
     ColorizeResult,
@@ -16,19 +17,23 @@ from colorizer_site.engine.types import (
     ProgressCallback,
 )
 
+# Stored in English; the site shows them in the reader's language (jobs.stored_sentences).
+MONOCHROME_VIVIDNESS_NOTE = _("Vividness does not apply to a monochrome photo; its tone was kept.")
 KIND_NOTES = {
-    "bw": (
+    "bw": _(
         "This photo is black and white: restore repaired its tones and contrast and kept "
         "it black and white. To give it colour, colorize it instead."
     ),
-    "toned": (
+    "toned": _(
         "This photo is a toned monochrome print: restore repaired its tones and contrast "
         "and kept its tone. To give it colour, colorize it instead."
     ),
-    "faded": (
+    "faded": _(
         "The faded colours were restored: casts removed, contrast and saturation brought back."
     ),
-    "colour": "This photo's colours were in good condition; restore made only small corrections.",
+    "colour": _(
+        "This photo's colours were in good condition; restore made only small corrections."
+    ),
 }
 
 
@@ -58,11 +63,7 @@ def restore_photo(
                 rgb, share = scratches.clean_scratches_colour(rgb, lightness, config.threads)
                 if share:
                     lightness = lightness_of_rgb(rgb)
-            if share == 0.0:
-                unchanged_addons.append("clean_scratches")
-                notes.append("Scratch repair found no scratches or dust; nothing was changed.")
-            else:
-                notes.append(f"Scratch repair touched {share * 100:.2f}% of the pixels.")
+            note_scratch_repair(share, notes, unchanged_addons)
 
     with run.stage("restore"):
         restored = restore(rgb, lightness, options.vividness)
@@ -73,7 +74,7 @@ def restore_photo(
             rgb = srgb8_of_lab(restored.lightness, np.zeros((*lightness.shape, 2), np.float32))
         del lightness
         if options.vividness is not None and restored.kind in MONOCHROME_KINDS:
-            notes.append("Vividness does not apply to a monochrome photo; its tone was kept.")
+            notes.append(MONOCHROME_VIVIDNESS_NOTE)
 
     return finish(
         rgb,

@@ -9,6 +9,7 @@ import numpy as np
 from colorizer_site.engine import clarity
 from colorizer_site.engine.decoding import DecodedImage
 from colorizer_site.engine.encoding import encode_image
+from colorizer_site.engine.errors import gettext_noop as _
 from colorizer_site.engine.formats import OUTPUT_CONTENT_TYPES
 from colorizer_site.engine.provenance import Provenance
 from colorizer_site.engine.types import (
@@ -27,6 +28,20 @@ _PROGRESS_AT = {
     "face_remaster": 70,
     "encode": 92,
 }
+
+# The scratch repair's notes; the site reads the stored English back in the reader's
+# language (jobs.stored_sentences).
+SCRATCH_NONE_NOTE = _("Scratch repair found no scratches or dust; nothing was changed.")
+SCRATCH_SHARE_NOTE = _("Scratch repair touched %(share)s%% of the pixels.")
+
+
+def note_scratch_repair(share: float, notes: list[str], unchanged_addons: list[str]) -> None:
+    """Say what scratch repair did; an add-on that changed nothing is refunded by the site."""
+    if share == 0.0:
+        unchanged_addons.append("clean_scratches")
+        notes.append(SCRATCH_NONE_NOTE)
+    else:
+        notes.append(SCRATCH_SHARE_NOTE % {"share": f"{share * 100:.2f}"})
 
 
 class Run:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext, ngettext
 
 from colorizer_site.credits.purchases import BOUGHT_MEMO
 from colorizer_site.engine.clarity import FACES_REDRAWN_NOTE
-from colorizer_site.engine.pipeline import ALREADY_IN_COLOUR_NOTE, SCRATCH_SHARE_NOTE
+from colorizer_site.engine.pipeline import ALREADY_IN_COLOUR_NOTE
+from colorizer_site.engine.stages import SCRATCH_SHARE_NOTE
 from colorizer_site.jobs.addon_refunds import REFUND_MEMOS
 from colorizer_site.jobs.endings import TIMED_OUT_MESSAGE
 

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from colorizer_site.accounts.models import Preferences
-from colorizer_site.jobs import endings
+from colorizer_site.engine.restore_pipeline import KIND_NOTES, MONOCHROME_VIVIDNESS_NOTE
+from colorizer_site.engine.stages import SCRATCH_NONE_NOTE, SCRATCH_SHARE_NOTE
+from colorizer_site.jobs import endings, stored_sentences
 from colorizer_site.jobs.models import ColorizationJob
 from tests.web.catalogues import compiled_catalogues  # noqa: F401  (a fixture)
 
@@ -166,3 +168,17 @@ def test_a_refused_image_url_reads_in_the_pages_language(client_user):
     html = response.content.decode()
     assert response.status_code == 400
     assert "La URL de la imagen apunta a una dirección privada (10.0.0.1)" in html
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_every_restore_and_scratch_note_reads_back_in_the_language(language):
+    stored = [
+        *KIND_NOTES.values(),
+        MONOCHROME_VIVIDNESS_NOTE,
+        SCRATCH_NONE_NOTE,
+        SCRATCH_SHARE_NOTE % {"share": "0.42"},
+    ]
+    with translation.override(language):
+        shown = [stored_sentences.read(sentence) for sentence in stored]
+    assert all(reading != sentence for reading, sentence in zip(shown, stored, strict=True))
+    assert "0.42" in shown[-1] or "0,42" in shown[-1]
