@@ -19,6 +19,10 @@ from django.test.utils import override_settings
 # refuses database calls from it ("async context"); live_server and the ORM are
 # used from plain synchronous code here, so the check is a false alarm.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# torch's OpenMP threads (the training tests) spin while they wait; beside a browser,
+# workers and the database on two cores that made a small training step many times
+# slower. The engine sets the same for ncnn (engine/clarity.py).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 PASSWORD = "plum-orchard-lantern-42"
 CHROMIUM = "/usr/bin/chromium"

@@ -22,6 +22,7 @@ A whole-image mode exists for small images only.
 
 import importlib.util
 import math
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,12 @@ STRENGTH = 0.9
 WHOLE_IMAGE_MAX_PIXELS = 256 * 256
 # Faces are searched for on a copy whose long side is at most this.
 DETECT_SIDE = 640
+
+# ncnn's OpenMP threads spin while they wait for work by default; on a machine whose
+# cores are also busy (the web server, another job) that made a 2-thread run 15 times
+# slower than a 1-thread one (docs/engine.md). Waiting passively costs nothing when the
+# cores are free. OpenMP reads it once, when ncnn loads, so it is set before any import.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 _nets: dict[int, object] = {}
 _net_lock = threading.Lock()
