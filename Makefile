@@ -35,12 +35,17 @@ setup: install compilemessages
 run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
+# pytest-xdist: TEST_PROCESSES test processes (each its own test database, browser and
+# worker), a file at a time to one process, so a file's shared fixtures are made once.
+TEST_PROCESSES ?= 2
+PARALLEL := -n $(TEST_PROCESSES) --dist loadfile
+
 test: postgres chromium exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	@$(MAKE) --no-print-directory compilemessages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The quick loop: unit and Django tests, without the browser, the deploy-local stack,
 # training or the killed-worker fault runs (the markers of pyproject.toml).
@@ -48,7 +53,7 @@ FAST_MARKERS := not browser and not stack and not training and not slow
 test-fast: postgres exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	@$(MAKE) --no-print-directory compilemessages
-	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)" $(ARGS)
+	$(BIN)/python -m pytest -q $(PARALLEL) -m "$(FAST_MARKERS)" $(ARGS)
 
 lint:
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)

@@ -23,6 +23,8 @@ DATABASES = {
         os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/colorizer")
     )
 }
+# The real PostgreSQL backend; only the flush after a transactional test differs.
+DATABASES["default"]["ENGINE"] = "tests.postgres_backend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "media"
