@@ -365,15 +365,10 @@ def main() -> int:
                 with small_disk() as media:
                     os.environ.update(STACK_MEDIA="local", STACK_MEDIA_DIR=str(media))
                     config = local_stack.up(local_stack.Config())
-                    results.append(
-                        run_fault(
-                            "disk_full",
-                            config,
-                            users=args.users,
-                            seconds=args.fault_seconds,
-                            mix=Mix(),
-                        )
+                    run = run_fault(
+                        "disk_full", config, users=args.users, seconds=args.fault_seconds, mix=Mix()
                     )
+                    results.append(run)
                     local_stack.down()
     finally:
         local_stack.down()
