@@ -137,12 +137,13 @@ calibrate:
 # beside auto-levels and gray-world, a sheet under training/runs/, and the detector's
 # confusion table. DATASETS is where shared/datasets is on this machine.
 DATASETS ?= ../shared/datasets
-RESTORER_PHOTOS ?= 16000
+RESTORER_PHOTOS ?= 33000
+DETECTOR_PHOTOS ?= 1500
 
 train-restorer:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache --datasets $(DATASETS)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m training.train_restorer --photos $(RESTORER_PHOTOS)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m training.train_restorer --photos $(RESTORER_PHOTOS) --detector-photos $(DETECTOR_PHOTOS)
 
 evaluate-restorer:
 	$(MAKE) install EXTRAS=test,train

@@ -1,13 +1,15 @@
 """Fit restore mode's two small models on faded training photos, with numpy, in minutes.
 
-    python -m training.train_restorer [--photos 16000] [--seed 0]
+    python -m training.train_restorer [--photos 33000] [--detector-photos 1500] [--seed 0]
 
 1. Pairs: a cached training photo (the held-out last 512 excluded) and the same photo
    faded by one of training/fading.py's kinds (or mixed, or not at all), with scan
    nuisances. The restorer's targets are the clean photo's per-channel quantiles
    (as offsets from the faded ones) and the chroma gain that the oracle tone
    curves still leave to make up.
-2. The restorer: one hidden layer from the feature vector to those targets (Adam, MSE
+   Four pairs in ten are a tile of the photo (two thirds of each side), as restore
+   mode also reads the tiles of a photo to follow uneven fading.
+2. The restorer: one hidden layer from its feature vector to those targets (Adam, MSE
    on standardized values).
 3. The photo-kind detector: softmax regression from the same features to black and
    white, toned, faded or colour, on the same photos rendered each way.
@@ -26,7 +28,12 @@ import cv2
 import numpy as np
 
 from colorizer_site.engine.photo_kind import KINDS as PHOTO_KINDS
-from colorizer_site.engine.photo_stats import QUANTILES, channel_quantiles, features
+from colorizer_site.engine.photo_stats import (
+    QUANTILES,
+    channel_quantiles,
+    features,
+    restorer_features,
+)
 from training import fading
 from training.cache import decode_lab
 from training.color import lab_to_rgb
@@ -36,7 +43,9 @@ WEIGHTS = Path(__file__).resolve().parents[1] / "colorizer_site" / "engine" / "w
 RUNS = Path(__file__).resolve().parent / "runs"
 CONDITIONS = ("none", *fading.KINDS, "mixed")
 CONDITION_SHARE = (0.2, 0.14, 0.14, 0.14, 0.14, 0.24)
-HIDDEN = 96
+HIDDEN = 192
+# The share of the restorer's pairs that are tiles of a photo rather than the whole.
+TILE_PAIRS = 0.4
 
 
 def clean_rgb(packed: np.ndarray) -> np.ndarray:
@@ -71,13 +80,25 @@ def restorer_targets(clean: np.ndarray, faded: np.ndarray) -> np.ndarray:
     return np.concatenate([(clean_q - faded_q).ravel(), [np.log(np.clip(gain, 0.5, 2.0))]])
 
 
+def tile_of(clean: np.ndarray, faded: np.ndarray, rng: np.random.Generator):
+    """A random tile of the pair as restore mode cuts them (two thirds of each side), or
+    the whole pair: the restorer reads both (engine/restoration.py)."""
+    if rng.random() >= TILE_PAIRS:
+        return clean, faded
+    height, width = clean.shape[:2]
+    tile_h, tile_w = round(height * 2 / 3), round(width * 2 / 3)
+    top, left = rng.integers(0, height - tile_h + 1), rng.integers(0, width - tile_w + 1)
+    window = (slice(top, top + tile_h), slice(left, left + tile_w))
+    return clean[window], faded[window]
+
+
 def make_pairs(cache: np.ndarray, indices: np.ndarray, rng: np.random.Generator) -> dict:
     inputs, targets, conditions = [], [], []
     for number, index in enumerate(indices):
-        clean = clean_rgb(cache[index])
+        whole = clean_rgb(cache[index])
         condition = str(rng.choice(CONDITIONS, p=CONDITION_SHARE))
-        faded = faded_version(clean, condition, rng)
-        inputs.append(features(faded))
+        clean, faded = tile_of(whole, faded_version(whole, condition, rng), rng)
+        inputs.append(restorer_features(faded))
         targets.append(restorer_targets(clean, faded))
         conditions.append(condition)
         if number % 2000 == 0:
@@ -136,18 +157,38 @@ def standardizer(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values.mean(axis=0), np.maximum(values.std(axis=0), 1e-4)
 
 
-def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int) -> dict:
-    x_mean, x_scale = standardizer(train["inputs"])
-    y_mean, y_scale = standardizer(train["targets"])
-    x = (train["inputs"] - x_mean) / x_scale
-    y = (train["targets"] - y_mean) / y_scale
-    xv = (valid["inputs"] - x_mean) / x_scale
-    yv = (valid["targets"] - y_mean) / y_scale
-    features_count, outputs = x.shape[1], y.shape[1]
+def mean_squared_error(outputs: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    error = outputs - targets
+    return float((error**2).mean()), 2 * error / error.size
+
+
+def cross_entropy(logits: np.ndarray, classes: np.ndarray) -> tuple[float, np.ndarray]:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    probability = np.exp(logits)
+    probability /= probability.sum(axis=1, keepdims=True)
+    picked = probability[np.arange(len(classes)), classes]
+    gradient = probability.copy()
+    gradient[np.arange(len(classes)), classes] -= 1.0
+    return float(-np.log(np.maximum(picked, 1e-12)).mean()), gradient / len(classes)
+
+
+def fit_network(
+    x: np.ndarray,
+    y: np.ndarray,
+    loss,
+    hidden: int,
+    epochs: int,
+    rng: np.random.Generator,
+    report,
+) -> dict:
+    """One tanh hidden layer from x to y, fitted with Adam on `loss` (mean squared error
+    or cross-entropy: value and gradient); `report(params)` prints held-out figures."""
+    features_count = x.shape[1]
+    outputs = y.shape[1] if y.ndim == 2 else int(y.max()) + 1
     params = {
-        "hidden_weights": rng.normal(0, 1 / np.sqrt(features_count), (features_count, HIDDEN)),
-        "hidden_bias": np.zeros(HIDDEN),
-        "output_weights": rng.normal(0, 0.1 / np.sqrt(HIDDEN), (HIDDEN, outputs)),
+        "hidden_weights": rng.normal(0, 1 / np.sqrt(features_count), (features_count, hidden)),
+        "hidden_bias": np.zeros(hidden),
+        "output_weights": rng.normal(0, 0.1 / np.sqrt(hidden), (hidden, outputs)),
         "output_bias": np.zeros(outputs),
     }
     optimizer = Adam(params, 2e-3)
@@ -157,24 +198,40 @@ def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int
         order = rng.permutation(len(x))
         for start in range(0, len(x), 256):
             batch = order[start : start + 256]
-            hidden = np.tanh(x[batch] @ params["hidden_weights"] + params["hidden_bias"])
-            error = (hidden @ params["output_weights"] + params["output_bias"]) - y[batch]
-            d_out = 2 * error / error.size
-            d_hidden = (d_out @ params["output_weights"].T) * (1 - hidden**2)
+            hidden_out = np.tanh(x[batch] @ params["hidden_weights"] + params["hidden_bias"])
+            _, d_out = loss(hidden_out @ params["output_weights"] + params["output_bias"], y[batch])
+            d_hidden = (d_out @ params["output_weights"].T) * (1 - hidden_out**2)
             optimizer.update(
                 {
-                    "output_weights": hidden.T @ d_out + 1e-4 * params["output_weights"],
+                    "output_weights": hidden_out.T @ d_out + 1e-4 * params["output_weights"],
                     "output_bias": d_out.sum(axis=0),
                     "hidden_weights": x[batch].T @ d_hidden + 1e-4 * params["hidden_weights"],
                     "hidden_bias": d_hidden.sum(axis=0),
                 }
             )
         if epoch % 10 == 0 or epoch == epochs - 1:
-            hidden = np.tanh(xv @ params["hidden_weights"] + params["hidden_bias"])
-            loss = float(
-                ((hidden @ params["output_weights"] + params["output_bias"] - yv) ** 2).mean()
-            )
-            print(f"  restorer epoch {epoch}: held-out MSE {loss:.4f} (standardized)", flush=True)
+            report(epoch, params)
+    return params
+
+
+def forward(params: dict, x: np.ndarray) -> np.ndarray:
+    hidden = np.tanh(x @ params["hidden_weights"] + params["hidden_bias"])
+    return hidden @ params["output_weights"] + params["output_bias"]
+
+
+def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int) -> dict:
+    x_mean, x_scale = standardizer(train["inputs"])
+    y_mean, y_scale = standardizer(train["targets"])
+    xv = (valid["inputs"] - x_mean) / x_scale
+    yv = (valid["targets"] - y_mean) / y_scale
+
+    def report(epoch: int, params: dict) -> None:
+        held_out, _ = mean_squared_error(forward(params, xv), yv)
+        print(f"  restorer epoch {epoch}: held-out MSE {held_out:.4f} (standardized)", flush=True)
+
+    x = (train["inputs"] - x_mean) / x_scale
+    y = (train["targets"] - y_mean) / y_scale
+    params = fit_network(x, y, mean_squared_error, HIDDEN, epochs, rng, report)
     return {
         "feature_mean": x_mean,
         "feature_scale": x_scale,
@@ -187,43 +244,15 @@ def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int
 def fit_detector(train: dict, valid: dict, rng: np.random.Generator, epochs: int = 40) -> dict:
     """One hidden layer and a softmax, trained with cross-entropy (Adam)."""
     x_mean, x_scale = standardizer(train["kind_inputs"])
-    x = (train["kind_inputs"] - x_mean) / x_scale
-    onehot = np.eye(len(PHOTO_KINDS))[train["kinds"]]
-    features_count, classes = x.shape[1], len(PHOTO_KINDS)
-    params = {
-        "hidden_weights": rng.normal(0, 1 / np.sqrt(features_count), (features_count, 64)),
-        "hidden_bias": np.zeros(64),
-        "output_weights": rng.normal(0, 0.1 / np.sqrt(64), (64, classes)),
-        "output_bias": np.zeros(classes),
-    }
-    optimizer = Adam(params, 2e-3)
     xv = (valid["kind_inputs"] - x_mean) / x_scale
-    for epoch in range(epochs):
-        if epoch == int(epochs * 0.7):
-            optimizer.rate /= 5
-        order = rng.permutation(len(x))
-        for start in range(0, len(x), 256):
-            batch = order[start : start + 256]
-            hidden = np.tanh(x[batch] @ params["hidden_weights"] + params["hidden_bias"])
-            logits = hidden @ params["output_weights"] + params["output_bias"]
-            logits -= logits.max(axis=1, keepdims=True)
-            probability = np.exp(logits)
-            probability /= probability.sum(axis=1, keepdims=True)
-            d_out = (probability - onehot[batch]) / len(batch)
-            d_hidden = (d_out @ params["output_weights"].T) * (1 - hidden**2)
-            optimizer.update(
-                {
-                    "output_weights": hidden.T @ d_out + 1e-4 * params["output_weights"],
-                    "output_bias": d_out.sum(axis=0),
-                    "hidden_weights": x[batch].T @ d_hidden + 1e-4 * params["hidden_weights"],
-                    "hidden_bias": d_hidden.sum(axis=0),
-                }
-            )
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            hidden = np.tanh(xv @ params["hidden_weights"] + params["hidden_bias"])
-            predicted = np.argmax(hidden @ params["output_weights"] + params["output_bias"], 1)
-            accuracy = (predicted == valid["kinds"]).mean()
-            print(f"  detector epoch {epoch}: held-out accuracy {accuracy:.3f}", flush=True)
+
+    def report(epoch: int, params: dict) -> None:
+        accuracy = (np.argmax(forward(params, xv), axis=1) == valid["kinds"]).mean()
+        print(f"  detector epoch {epoch}: held-out accuracy {accuracy:.3f}", flush=True)
+
+    x = (train["kind_inputs"] - x_mean) / x_scale
+    params = fit_network(x, train["kinds"], cross_entropy, 64, epochs, rng, report)
+    classes = len(PHOTO_KINDS)
     return {
         "feature_mean": x_mean,
         "feature_scale": x_scale,
@@ -246,8 +275,8 @@ def cached(path: Path, reuse: bool, make) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--photos", type=int, default=16000)
-    parser.add_argument("--detector-photos", type=int, default=6000)
+    parser.add_argument("--photos", type=int, default=33000)
+    parser.add_argument("--detector-photos", type=int, default=1500)
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=("both", "restorer", "detector"), default="both")

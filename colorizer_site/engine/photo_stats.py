@@ -52,7 +52,7 @@ def lab_of_unit_rgb(rgb: np.ndarray) -> np.ndarray:
 
 
 def features(small: np.ndarray) -> np.ndarray:
-    """The feature vector (float32) of a thumbnail from `thumbnail()`."""
+    """The feature vector (float32) of a thumbnail from `thumbnail()`: its tones and colour."""
     pixels = small.reshape(-1, 3)
     lab = lab_of_unit_rgb(small).reshape(-1, 3)
     lightness, ab = lab[:, 0], lab[:, 1:] / 50.0
@@ -78,3 +78,35 @@ def features(small: np.ndarray) -> np.ndarray:
         channel_corr[np.triu_indices(3, 1)],
     ]
     return np.concatenate([np.ravel(np.asarray(part, np.float32)) for part in parts])
+
+
+# Lightness bands whose median a*, b* the restorer reads: a cast is seldom the same in
+# the shadows and the highlights (cyan loss shows most in the shadows).
+LIGHTNESS_BANDS = 6
+
+
+def restorer_features(small: np.ndarray) -> np.ndarray:
+    """The restorer's input: features() and cues to how the three dyes faded.
+
+    Besides each lightness band's median a*, b*: in linear light a dye's fading is a power and a
+    stain a gain per channel, so the fit of log red (and log blue) against log green over
+    the pixels estimates both; and the mean a*, b* of the least colourful tenth of the
+    pixels, which in a scene in good condition are close to grey.
+    """
+    lab = lab_of_unit_rgb(small).reshape(-1, 3)
+    ab = lab[:, 1:] / 50.0
+    bands = np.array_split(np.argsort(lab[:, 0], kind="stable"), LIGHTNESS_BANDS)
+    band_ab = [np.median(ab[band], axis=0) if len(band) else np.zeros(2) for band in bands]
+    pixels = small.reshape(-1, 3).astype(np.float32)
+    linear = np.where(pixels <= 0.04045, pixels / 12.92, ((pixels + 0.055) / 1.055) ** 2.4)
+    logs = np.log(np.maximum(linear, 2e-3))
+    green = logs[:, 1] - logs[:, 1].mean()
+    spread = max(float((green * green).mean()), 1e-6)
+    fits = []
+    for channel in (0, 2):
+        slope = float(((logs[:, channel] - logs[:, channel].mean()) * green).mean() / spread)
+        fits += [slope, float(logs[:, channel].mean() - slope * logs[:, 1].mean())]
+    chroma = np.hypot(ab[:, 0], ab[:, 1])
+    greyest = chroma <= np.quantile(chroma, 0.1)
+    extra = [np.ravel(band_ab), fits, ab[greyest].mean(axis=0)]
+    return np.concatenate([features(small), *(np.asarray(part, np.float32) for part in extra)])

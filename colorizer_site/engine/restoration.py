@@ -9,6 +9,11 @@ quantiles onto the predicted ones (a 256-entry table, so a 16-megapixel photo co
 milliseconds), and the chroma is scaled by the gain. A curve never swaps two
 tones, so the colours that survived keep their order and hue: a red dress
 stays red. Black-and-white and toned photos get their lightness repaired only.
+
+Prints fade unevenly (a frame's window, an album page's stain), so the same network
+also reads each tile of a 3 x 3 grid of overlapping tiles; every pixel blends the
+curves of the tiles around it with the whole photo's, halfway. Taking the tiles'
+curves all the way would let a tile of blue sky read as a blue cast.
 """
 
 import threading
@@ -21,7 +26,13 @@ import numpy as np
 
 from colorizer_site.engine.color import STRIP_ROWS, srgb8_of_lab
 from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, kind_probabilities
-from colorizer_site.engine.photo_stats import QUANTILES, channel_quantiles, features, thumbnail
+from colorizer_site.engine.photo_stats import (
+    QUANTILES,
+    THUMBNAIL_SIDE,
+    channel_quantiles,
+    restorer_features,
+    thumbnail,
+)
 from colorizer_site.engine.small_network import Network
 
 # The restorer's name in results and in the provenance metadata written into them.
@@ -33,6 +44,17 @@ MAX_SLOPE = 4.0
 # Monochrome photos: how far their tones may be stretched, and where black and white go.
 MAX_MONO_GAIN = 1.8
 MONO_BLACK, MONO_WHITE = 3.0, 97.0
+# How far the curves go is P(faded) / (P(faded) + P(colour)) to this power: below 1 it
+# leans toward restoring, since a faded print left half faded costs more than a photo in
+# good condition nudged a little (docs/models/restorer.md has both figures).
+GATE_POWER = 0.75
+# The local curves: tiles a side (each spans two of the grid's cells), and how far a
+# pixel's curve moves from the whole photo's toward its tiles'. Both chosen on 40
+# held-out photos (docs/models/restorer.md: 3 x 3 at a half beat 2 x 2 and a whole).
+TILE_GRID = 3
+TILE_SHARE = 0.5
+# The long side of the copy that the tiles are cut from.
+TILE_SOURCE_SIDE = THUMBNAIL_SIDE * 3
 
 _lock = threading.Lock()
 
@@ -56,7 +78,7 @@ def _network(path: Path = WEIGHTS_FILE) -> Network:
 def predict(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """For a thumbnail: the faded quantiles [3, K], the restored ones [3, K], the chroma gain."""
     faded = channel_quantiles(small)
-    output = _network()(features(small))
+    output = _network()(restorer_features(small))
     knots = len(QUANTILES)
     restored = np.clip(faded + output[: 3 * knots].reshape(3, knots), 0.0, 1.0)
     # Quantiles never decrease; the network's guess might, by a hair.
@@ -81,6 +103,63 @@ def curve_tables(faded: np.ndarray, restored: np.ndarray) -> np.ndarray:
         curve[above] = ys[-1] + (levels[above] - xs[-1]) * slope
         tables[:, channel] = curve
     return np.clip(np.rint(tables * 255.0), 0, 255).astype(np.uint8).reshape(1, 256, 3)
+
+
+def tile_tables(rgb: np.ndarray, strength: float) -> tuple[np.ndarray, np.ndarray]:
+    """The tiles' lookup tables [TILE_GRID, TILE_GRID, 1, 256, 3] (curve_tables' shape),
+    taken `strength` of the way, and the tiles' centres as fractions of the side."""
+    source = thumbnail(rgb, TILE_SOURCE_SIDE)
+    height, width = source.shape[:2]
+    centres = (np.arange(TILE_GRID) + 0.5) / TILE_GRID
+    tables = np.empty((TILE_GRID, TILE_GRID, 1, 256, 3), np.uint8)
+    for row, centre_y in enumerate(centres):
+        top, bottom = _span(centre_y, height)
+        for column, centre_x in enumerate(centres):
+            left, right = _span(centre_x, width)
+            faded, restored, _ = predict(thumbnail(source[top:bottom, left:right]))
+            restored = faded + strength * (restored - faded)
+            tables[row, column] = curve_tables(faded, restored)
+    return tables, centres
+
+
+def _span(centre: float, side: int) -> tuple[int, int]:
+    half = 1.0 / TILE_GRID
+    return int(max(0.0, centre - half) * side), int(np.ceil(min(1.0, centre + half) * side))
+
+
+def _tent_weights(side: int, centres: np.ndarray) -> np.ndarray:
+    """[len(centres), side]: each tile's share of every row (or column), linear between
+    neighbouring centres, flat beyond the outer ones; the shares add up to 1."""
+    position = (np.arange(side, dtype=np.float32) + 0.5) / side
+    position = np.clip(position, centres[0], centres[-1])
+    spacing = float(centres[1] - centres[0])
+    return np.maximum(0.0, 1.0 - np.abs(position[None, :] - centres[:, None]) / spacing)
+
+
+def apply_local_curves(
+    rgb: np.ndarray, whole: np.ndarray, tiles: np.ndarray, centres: np.ndarray
+) -> np.ndarray:
+    """uint8 sRGB through, at each pixel, the whole photo's curves blended TILE_SHARE of
+    the way toward the tiles' curves around it (bilinear between tile centres), in strips."""
+    height, width = rgb.shape[:2]
+    row_weights = _tent_weights(height, centres) * TILE_SHARE
+    column_weights = _tent_weights(width, centres)
+    whole_out = cv2.LUT(rgb, whole)
+    out = np.empty_like(rgb)
+    for top in range(0, height, STRIP_ROWS):
+        rows = slice(top, top + STRIP_ROWS)
+        strip = rgb[rows]
+        blend = whole_out[rows].astype(np.float32) * (1.0 - TILE_SHARE)
+        for row in range(TILE_GRID):
+            share_y = row_weights[row, rows]
+            if not share_y.any():
+                continue
+            for column in range(TILE_GRID):
+                share_x = column_weights[column]
+                weight = share_y[:, None, None] * share_x[None, :, None]
+                blend += weight * cv2.LUT(strip, tiles[row, column])
+        out[rows] = np.clip(np.rint(blend), 0, 255).astype(np.uint8)
+    return out
 
 
 def scale_chroma(rgb: np.ndarray, gain: float) -> np.ndarray:
@@ -111,7 +190,8 @@ def restore_colour(
     faded, restored, gain = predict(thumbnail(rgb))
     restored = faded + strength * (restored - faded)
     gain **= strength
-    out = cv2.LUT(rgb, curve_tables(faded, restored))
+    tiles, centres = tile_tables(rgb, strength)
+    out = apply_local_curves(rgb, curve_tables(faded, restored), tiles, centres)
     if vividness is not None:
         gain *= 0.5 + vividness / 100.0
     out = scale_chroma(out, gain)
@@ -153,7 +233,8 @@ def restore(
         out = srgb8_of_lab(repaired, np.ascontiguousarray(lab[..., 1:]))
         return Restored(rgb=out, lightness=repaired, kind=kind, details={})
     faded, good = probabilities["faded"], probabilities["colour"]
-    out, details = restore_colour(rgb, vividness, strength=faded / max(faded + good, 1e-6))
+    strength = (faded / max(faded + good, 1e-6)) ** GATE_POWER
+    out, details = restore_colour(rgb, vividness, strength=strength)
     return Restored(rgb=out, lightness=None, kind=kind, details=details)
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import io
 from importlib import resources
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 from skimage.color import deltaE_ciede2000
 
 from colorizer_site import engine
-from colorizer_site.engine import ColorizeOptions, EngineConfig
+from colorizer_site.engine import ColorizeOptions, EngineConfig, restoration
 from colorizer_site.engine.color import lab_of_rgb
+from colorizer_site.engine.photo_stats import thumbnail
 from tests.engine.test_scratches import _branching_crack
 from training import fading
 
@@ -179,3 +181,36 @@ def test_restore_mode_refuses_pins_and_unknown_modes() -> None:
     with pytest.raises(engine.InvalidOptions) as unknown:
         engine.colorize(data, ColorizeOptions(mode="repaint"), EngineConfig(models={}))
     assert unknown.value.field == "mode" and "colorize or restore" in str(unknown.value)
+
+
+def test_the_tiles_shares_cover_every_pixel_once() -> None:
+    centres = (np.arange(restoration.TILE_GRID) + 0.5) / restoration.TILE_GRID
+    for side in (7, 256, 1001):
+        shares = restoration._tent_weights(side, centres)
+        assert shares.shape == (restoration.TILE_GRID, side)
+        assert np.allclose(shares.sum(axis=0), 1.0) and shares.min() >= 0.0
+
+
+def test_local_curves_follow_a_cast_that_changes_across_the_print() -> None:
+    # Cyan loss strong on the left, none on the right: the whole photo's curves can only
+    # take half of it out everywhere; with the tiles' the left side comes back further.
+    clean = sample("astronaut")
+    ramp = np.linspace(1.0, 0.0, clean.shape[1], dtype=np.float32)[None, :, None]
+    faded = as_uint8(
+        clean / 255.0 + ramp * (fading.cyan_loss(clean / 255.0, 0.7, 0.2) - clean / 255.0)
+    )
+    faded_q, restored_q, _ = restoration.predict(thumbnail(faded))
+    global_only = cv2.LUT(faded, restoration.curve_tables(faded_q, restored_q))
+    local, _ = restoration.restore_colour(faded, None, strength=1.0)
+    left = slice(0, clean.shape[1] // 3)
+    assert delta_e(local[:, left], clean[:, left]) < delta_e(global_only[:, left], clean[:, left])
+    assert delta_e(local, clean) < delta_e(faded, clean) - 3.0
+
+
+def test_a_photo_without_a_cast_comes_through_the_tiles_nearly_unchanged() -> None:
+    clean = sample("astronaut")
+    tables = np.tile(np.arange(256, dtype=np.uint8)[None, :, None], (1, 1, 3))
+    tiles = np.broadcast_to(tables, (restoration.TILE_GRID, restoration.TILE_GRID, 1, 256, 3))
+    centres = (np.arange(restoration.TILE_GRID) + 0.5) / restoration.TILE_GRID
+    out = restoration.apply_local_curves(clean, tables, np.ascontiguousarray(tiles), centres)
+    assert np.abs(out.astype(int) - clean.astype(int)).max() <= 1
