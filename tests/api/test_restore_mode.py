@@ -13,7 +13,7 @@ from PIL import Image
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs.models import ColorizationJob
 from tests.api.conftest import create_task, opened
-from tests.engine.test_restore import as_uint8, sample
+from tests.engine.test_restore import as_uint8, jpeg, sample
 from training import fading
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,12 +37,6 @@ BAD_MODES = [
     "restore\x00",
     "x" * 300,
 ]
-
-
-def jpeg(rgb: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,12 @@ def png(rgb: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def jpeg(rgb: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
 def restored(rgb: np.ndarray, **options) -> tuple[np.ndarray, engine.ColorizeResult]:
     result = engine.colorize(
         png(rgb),

@@ -4,25 +4,17 @@ photo preselects colorize."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from colorizer_site.jobs.models import ColorizationJob
 from tests.conftest import PASSWORD
-from tests.engine.test_restore import as_uint8, sample
+from tests.engine.test_restore import as_uint8, jpeg, sample
 from training import fading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def jpeg(rgb: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
 
 
 def _log_in(page, live_server, email: str) -> None:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from colorizer_site.credits.services import balance_of
 from colorizer_site.jobs import sharing
 from colorizer_site.jobs.models import ColorizationJob
-from tests.engine.test_restore import as_uint8, sample
+from tests.engine.test_restore import as_uint8, jpeg, sample
 from tests.web.jobs_helpers import make_job
 from training import fading
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg(rgb: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
