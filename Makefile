@@ -48,8 +48,8 @@ test: postgres chromium exiftool
 	$(BIN)/python -m pytest $(PARALLEL)
 
 # The quick loop: unit and Django tests, without the browser, the deploy-local stack,
-# training or the killed-worker fault runs (the markers of pyproject.toml).
-FAST_MARKERS := not browser and not stack and not training and not slow
+# training, the killed-worker fault runs or child processes (the markers of pyproject.toml).
+FAST_MARKERS := not browser and not stack and not training and not slow and not subprocess
 test-fast: postgres exiftool
 	@$(MAKE) --no-print-directory install EXTRAS=$(or $(EXTRAS),test)
 	@$(MAKE) --no-print-directory compilemessages

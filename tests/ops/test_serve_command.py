@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,6 +35,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.subprocess
 def test_serve_runs_the_site_and_a_worker_and_one_ctrl_c_stops_both(tmp_path: Path) -> None:
     """`make run`'s command on a fresh SQLite site: both processes up, then both gone."""
     env = {

@@ -34,6 +34,7 @@ def migrate(var_dir: Path, *, secret_key: str | None) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("secret_key", ["an-operator-chosen-key-" + "x" * 40, None])
 def test_migrate_works_on_a_fresh_var_dir_with_or_without_a_secret_key(
     tmp_path: Path, secret_key: str | None

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 CONFTEST = "from tests.conftest import pytest_make_collect_report, pytest_runtest_makereport\n"
@@ -49,6 +51,7 @@ def run_pytest(directory: Path, ci: bool) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_skip_fails_the_run_only_under_ci(tmp_path):
     (tmp_path / "conftest.py").write_text(CONFTEST)
     (tmp_path / "test_sample.py").write_text(SKIPPING_TESTS)
