@@ -361,7 +361,8 @@ def main(argv: list[str] | None = None) -> None:
         print(format_colour_report(results["colour"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        # The colour report carries numpy floats; they are written as plain numbers.
+        args.json.write_text(json.dumps(results, indent=2, default=float) + "\n")
 
 
 if __name__ == "__main__":
