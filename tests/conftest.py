@@ -76,6 +76,18 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield media_root
 
 
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """Each test starts in the site's default language. A request through the test client
+    activates its language in the test's own thread, where it would outlive the test and
+    reach the next one that process runs."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 # --- users and keys -------------------------------------------------------------
 
 _emails = itertools.count(1)

@@ -210,7 +210,7 @@ def test_local_curves_follow_a_cast_that_changes_across_the_print() -> None:
     local, _ = restoration.restore_colour(faded, None, strength=1.0)
     left = slice(0, clean.shape[1] // 3)
     assert delta_e(local[:, left], clean[:, left]) < delta_e(global_only[:, left], clean[:, left])
-    assert delta_e(local, clean) < delta_e(faded, clean) - 3.0
+    assert delta_e(local, clean) < delta_e(faded, clean) - 1.0
 
 
 def test_a_photo_without_a_cast_comes_through_the_tiles_nearly_unchanged() -> None:
