@@ -9,13 +9,23 @@ permissions stay: the post_migrate signal after each flush would only write them
 Tests only: `tests/settings.py`.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.backends.postgresql import base, operations
 
 KEPT_TABLES = frozenset({"django_content_type", "auth_permission"})
 
 
 class DatabaseOperations(operations.DatabaseOperations):
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    def sql_flush(
+        self,
+        style: Any,
+        tables: Iterable[str],
+        *,
+        reset_sequences: bool = False,
+        allow_cascade: bool = False,
+    ) -> list[str]:
         if not tables or reset_sequences or allow_cascade:
             return super().sql_flush(
                 style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
