@@ -9,7 +9,6 @@ permissions stay: the post_migrate signal after each flush would only write them
 Tests only: `tests/settings.py`.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.backends.postgresql import base, operations
@@ -21,7 +20,7 @@ class DatabaseOperations(operations.DatabaseOperations):
     def sql_flush(
         self,
         style: Any,
-        tables: Iterable[str],
+        tables: list[str],
         *,
         reset_sequences: bool = False,
         allow_cascade: bool = False,
