@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -262,15 +263,27 @@ def fit_detector(train: dict, valid: dict, rng: np.random.Generator, epochs: int
     }
 
 
-def cached(path: Path, reuse: bool, make) -> dict:
-    """The generated set stored at `path`, made (and stored) unless `reuse` finds it."""
+def cached(
+    path: Path,
+    reuse: bool,
+    make: Callable[[np.ndarray, np.ndarray, np.random.Generator], dict],
+    cache: np.ndarray,
+    indices: np.ndarray,
+    seed: np.random.Generator | int,
+) -> dict:
+    """The set `make(cache, indices, rng)` stored at `path`: read back when `reuse` finds
+    it, else made and stored. `seed` is a Generator or an int to start one from."""
     if reuse and path.exists():
         with np.load(path) as stored:
             return {name: stored[name] for name in stored.files}
-    made = make()
+    made = make(cache, indices, np.random.default_rng(seed))
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **made)
     return made
+
+
+def save_weights(path: Path, weights: dict[str, np.ndarray]) -> None:
+    np.savez(path, **{name: value.astype(np.float32) for name, value in weights.items()})
 
 
 def main() -> None:
@@ -296,35 +309,21 @@ def main() -> None:
         rng = np.random.default_rng(args.seed)
         chosen = rng.choice(training_count, size=min(args.photos, training_count), replace=False)
         print(f"restorer: {len(chosen)} training pairs")
-        train = cached(
-            RUNS / "restorer_pairs.npz", args.reuse, lambda: make_pairs(cache, chosen, rng)
-        )
-        valid = cached(
-            RUNS / "restorer_valid.npz",
-            args.reuse,
-            lambda: make_pairs(cache, held_out, np.random.default_rng(1)),
-        )
-        restorer = fit_restorer(train, valid, rng, args.epochs)
-        np.savez(
-            args.out / "restorer.npz", **{k: v.astype(np.float32) for k, v in restorer.items()}
-        )
+        train = cached(RUNS / "restorer_pairs.npz", args.reuse, make_pairs, cache, chosen, rng)
+        valid = cached(RUNS / "restorer_valid.npz", args.reuse, make_pairs, cache, held_out, 1)
+        save_weights(args.out / "restorer.npz", fit_restorer(train, valid, rng, args.epochs))
         record.update(photos=len(chosen), epochs=args.epochs)
     if args.only in ("both", "detector"):
         rng = np.random.default_rng(args.seed + 10)
         chosen = rng.choice(training_count, size=args.detector_photos, replace=False)
         print(f"detector: {len(chosen)} photos, four renderings each")
         train = cached(
-            RUNS / "photo_kind_set.npz", args.reuse, lambda: make_detector_set(cache, chosen, rng)
+            RUNS / "photo_kind_set.npz", args.reuse, make_detector_set, cache, chosen, rng
         )
         valid = cached(
-            RUNS / "photo_kind_valid.npz",
-            args.reuse,
-            lambda: make_detector_set(cache, held_out, np.random.default_rng(2)),
+            RUNS / "photo_kind_valid.npz", args.reuse, make_detector_set, cache, held_out, 2
         )
-        detector = fit_detector(train, valid, rng)
-        np.savez(
-            args.out / "photo_kind.npz", **{k: v.astype(np.float32) for k, v in detector.items()}
-        )
+        save_weights(args.out / "photo_kind.npz", fit_detector(train, valid, rng))
         record.update(detector_photos=len(chosen))
     (Path(__file__).parent / "logs").mkdir(exist_ok=True)
     log = Path(__file__).parent / "logs" / "restorer.json"

@@ -144,12 +144,11 @@ def apply_local_curves(
     height, width = rgb.shape[:2]
     row_weights = _tent_weights(height, centres) * TILE_SHARE
     column_weights = _tent_weights(width, centres)
-    whole_out = cv2.LUT(rgb, whole)
     out = np.empty_like(rgb)
     for top in range(0, height, STRIP_ROWS):
         rows = slice(top, top + STRIP_ROWS)
         strip = rgb[rows]
-        blend = whole_out[rows].astype(np.float32) * (1.0 - TILE_SHARE)
+        blend = cv2.LUT(strip, whole).astype(np.float32) * (1.0 - TILE_SHARE)
         for row in range(TILE_GRID):
             share_y = row_weights[row, rows]
             if not share_y.any():
