@@ -131,19 +131,21 @@ calibrate:
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache
 	$(BIN)/python -m training.calibrate
 
-# Restore mode's two small numpy models (docs/models/restorer.md): faded copies of the cached
-# training photos, fitted on one thread in minutes; writes weights/restorer.npz and
+# Restore mode's three small numpy models (docs/models/restorer.md): faded copies of the
+# cached training photos, made by RESTORER_VARIANTS processes side by side and fitted on one
+# thread, about 20 minutes on two cores; writes weights/restorer.npz, restore_gate.npz and
 # photo_kind.npz. The evaluation fades dev_eval (never trained on) and prints CIEDE2000
 # beside auto-levels and gray-world, a sheet under training/runs/, and the detector's
 # confusion table. DATASETS is where shared/datasets is on this machine.
 DATASETS ?= ../shared/datasets
 RESTORER_PHOTOS ?= 33000
+RESTORER_VARIANTS ?= 4
 DETECTOR_PHOTOS ?= 1500
 
 train-restorer:
 	$(MAKE) install EXTRAS=test,train
 	test -f training/cache/train_lab.npy || $(BIN)/python -m training.cache --datasets $(DATASETS)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m training.train_restorer --photos $(RESTORER_PHOTOS) --detector-photos $(DETECTOR_PHOTOS)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m training.train_restorer --photos $(RESTORER_PHOTOS) --variants $(RESTORER_VARIANTS) --detector-photos $(DETECTOR_PHOTOS)
 
 evaluate-restorer:
 	$(MAKE) install EXTRAS=test,train

@@ -1,28 +1,34 @@
 """Fit restore mode's two small models on faded training photos, with numpy, in minutes.
 
-    python -m training.train_restorer [--photos 33000] [--detector-photos 1500] [--seed 0]
+    python -m training.train_restorer [--photos 33000] [--variants 4] [--detector-photos 1500]
 
 1. Pairs: a cached training photo (the held-out last 512 excluded) and the same photo
    faded by one of training/fading.py's kinds (or mixed, or not at all), with scan
-   nuisances. The restorer's targets are the clean photo's per-channel quantiles
-   (as offsets from the faded ones) and the chroma gain that the oracle tone
-   curves still leave to make up.
+   nuisances; each photo `--variants` times, faded afresh each time (a process per core).
+   The restorer's targets are the clean photo's per-channel quantiles (as offsets
+   from the faded ones) and the chroma gain that the oracle tone curves still leave
+   to make up.
    Four pairs in ten are a tile of the photo (two thirds of each side), as restore
    mode also reads the tiles of a photo to follow uneven fading.
 2. The restorer: one hidden layer from its feature vector to those targets (Adam, MSE
    on standardized values).
-3. The photo-kind detector: softmax regression from the same features to black and
-   white, toned, faded or colour, on the same photos rendered each way.
+3. Restore's gate: faded or left as it was, from the restorer's features, on its pairs
+   (cross-entropy): how far restore takes the curves.
+4. The photo-kind detector: one hidden layer and a softmax from the 77 features to black
+   and white, toned, faded or colour, on the same photos rendered each way.
 
-Writes colorizer_site/engine/weights/restorer.npz and photo_kind.npz (a few hundred kB).
+Writes colorizer_site/engine/weights/restorer.npz, restore_gate.npz and photo_kind.npz
+(a few hundred kB).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -39,12 +45,20 @@ from training import fading
 from training.cache import decode_lab
 from training.color import lab_to_rgb
 from training.data import VALIDATION_PHOTOS, load_cache
+from training.small_nets import (
+    fit_classifier,
+    fit_network,
+    forward,
+    mean_squared_error,
+    save_weights,
+    standardizer,
+)
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "colorizer_site" / "engine" / "weights"
 RUNS = Path(__file__).resolve().parent / "runs"
 CONDITIONS = ("none", *fading.KINDS, "mixed")
 CONDITION_SHARE = (0.2, 0.14, 0.14, 0.14, 0.14, 0.24)
-HIDDEN = 192
+HIDDEN = 384
 # The share of the restorer's pairs that are tiles of a photo rather than the whole.
 TILE_PAIRS = 0.4
 
@@ -138,89 +152,9 @@ def make_detector_set(cache: np.ndarray, indices: np.ndarray, rng: np.random.Gen
     return {"kind_inputs": np.array(inputs, np.float32), "kinds": np.array(kinds)}
 
 
-class Adam:
-    def __init__(self, params: dict[str, np.ndarray], rate: float) -> None:
-        self.params, self.rate, self.step = params, rate, 0
-        self.first = {k: np.zeros_like(v) for k, v in params.items()}
-        self.second = {k: np.zeros_like(v) for k, v in params.items()}
-
-    def update(self, grads: dict[str, np.ndarray]) -> None:
-        self.step += 1
-        for name, grad in grads.items():
-            self.first[name] = 0.9 * self.first[name] + 0.1 * grad
-            self.second[name] = 0.999 * self.second[name] + 0.001 * grad**2
-            first = self.first[name] / (1 - 0.9**self.step)
-            second = self.second[name] / (1 - 0.999**self.step)
-            self.params[name] -= self.rate * first / (np.sqrt(second) + 1e-8)
-
-
-def standardizer(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return values.mean(axis=0), np.maximum(values.std(axis=0), 1e-4)
-
-
-def mean_squared_error(outputs: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
-    error = outputs - targets
-    return float((error**2).mean()), 2 * error / error.size
-
-
-def cross_entropy(logits: np.ndarray, classes: np.ndarray) -> tuple[float, np.ndarray]:
-    logits = logits - logits.max(axis=1, keepdims=True)
-    probability = np.exp(logits)
-    probability /= probability.sum(axis=1, keepdims=True)
-    picked = probability[np.arange(len(classes)), classes]
-    gradient = probability.copy()
-    gradient[np.arange(len(classes)), classes] -= 1.0
-    return float(-np.log(np.maximum(picked, 1e-12)).mean()), gradient / len(classes)
-
-
-def fit_network(
-    x: np.ndarray,
-    y: np.ndarray,
-    loss,
-    hidden: int,
-    epochs: int,
-    rng: np.random.Generator,
-    report,
+def fit_restorer(
+    train: dict, valid: dict, rng: np.random.Generator, epochs: int, hidden: int = HIDDEN
 ) -> dict:
-    """One tanh hidden layer from x to y, fitted with Adam on `loss` (mean squared error
-    or cross-entropy: value and gradient); `report(params)` prints held-out figures."""
-    features_count = x.shape[1]
-    outputs = y.shape[1] if y.ndim == 2 else int(y.max()) + 1
-    params = {
-        "hidden_weights": rng.normal(0, 1 / np.sqrt(features_count), (features_count, hidden)),
-        "hidden_bias": np.zeros(hidden),
-        "output_weights": rng.normal(0, 0.1 / np.sqrt(hidden), (hidden, outputs)),
-        "output_bias": np.zeros(outputs),
-    }
-    optimizer = Adam(params, 2e-3)
-    for epoch in range(epochs):
-        if epoch == int(epochs * 0.7):
-            optimizer.rate /= 5
-        order = rng.permutation(len(x))
-        for start in range(0, len(x), 256):
-            batch = order[start : start + 256]
-            hidden_out = np.tanh(x[batch] @ params["hidden_weights"] + params["hidden_bias"])
-            _, d_out = loss(hidden_out @ params["output_weights"] + params["output_bias"], y[batch])
-            d_hidden = (d_out @ params["output_weights"].T) * (1 - hidden_out**2)
-            optimizer.update(
-                {
-                    "output_weights": hidden_out.T @ d_out + 1e-4 * params["output_weights"],
-                    "output_bias": d_out.sum(axis=0),
-                    "hidden_weights": x[batch].T @ d_hidden + 1e-4 * params["hidden_weights"],
-                    "hidden_bias": d_hidden.sum(axis=0),
-                }
-            )
-        if epoch % 10 == 0 or epoch == epochs - 1:
-            report(epoch, params)
-    return params
-
-
-def forward(params: dict, x: np.ndarray) -> np.ndarray:
-    hidden = np.tanh(x @ params["hidden_weights"] + params["hidden_bias"])
-    return hidden @ params["output_weights"] + params["output_bias"]
-
-
-def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int) -> dict:
     x_mean, x_scale = standardizer(train["inputs"])
     y_mean, y_scale = standardizer(train["targets"])
     xv = (valid["inputs"] - x_mean) / x_scale
@@ -232,7 +166,7 @@ def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int
 
     x = (train["inputs"] - x_mean) / x_scale
     y = (train["targets"] - y_mean) / y_scale
-    params = fit_network(x, y, mean_squared_error, HIDDEN, epochs, rng, report)
+    params = fit_network(x, y, mean_squared_error, hidden, epochs, rng, report)
     return {
         "feature_mean": x_mean,
         "feature_scale": x_scale,
@@ -243,24 +177,20 @@ def fit_restorer(train: dict, valid: dict, rng: np.random.Generator, epochs: int
 
 
 def fit_detector(train: dict, valid: dict, rng: np.random.Generator, epochs: int = 40) -> dict:
-    """One hidden layer and a softmax, trained with cross-entropy (Adam)."""
-    x_mean, x_scale = standardizer(train["kind_inputs"])
-    xv = (valid["kind_inputs"] - x_mean) / x_scale
+    """The photo-kind detector: the four kinds from the 77 features."""
+    held_out = (valid["kind_inputs"], valid["kinds"])
+    return fit_classifier(train["kind_inputs"], train["kinds"], held_out, rng, epochs, "detector")
 
-    def report(epoch: int, params: dict) -> None:
-        accuracy = (np.argmax(forward(params, xv), axis=1) == valid["kinds"]).mean()
-        print(f"  detector epoch {epoch}: held-out accuracy {accuracy:.3f}", flush=True)
 
-    x = (train["kind_inputs"] - x_mean) / x_scale
-    params = fit_network(x, train["kinds"], cross_entropy, 64, epochs, rng, report)
-    classes = len(PHOTO_KINDS)
-    return {
-        "feature_mean": x_mean,
-        "feature_scale": x_scale,
-        "output_mean": np.zeros(classes),
-        "output_scale": np.ones(classes),
-        **params,
-    }
+def faded_classes(pairs: dict) -> np.ndarray:
+    """1 for a pair whose photo was faded, 0 for one left as it was (the gate's classes)."""
+    return (pairs["conditions"] != "none").astype(np.int64)
+
+
+def fit_gate(train: dict, valid: dict, rng: np.random.Generator, epochs: int = 30) -> dict:
+    """Restore's gate: faded or not, from the restorer's own 95 features and pairs."""
+    held_out = (valid["inputs"], faded_classes(valid))
+    return fit_classifier(train["inputs"], faded_classes(train), held_out, rng, epochs, "gate")
 
 
 def cached(
@@ -269,10 +199,10 @@ def cached(
     make: Callable[[np.ndarray, np.ndarray, np.random.Generator], dict],
     cache: np.ndarray,
     indices: np.ndarray,
-    seed: np.random.Generator | int,
+    seed: np.random.Generator | int | list[int],
 ) -> dict:
     """The set `make(cache, indices, rng)` stored at `path`: read back when `reuse` finds
-    it, else made and stored. `seed` is a Generator or an int to start one from."""
+    it, else made and stored. `seed` is a Generator, or what starts one (an int or a list)."""
     if reuse and path.exists():
         with np.load(path) as stored:
             return {name: stored[name] for name in stored.files}
@@ -282,13 +212,30 @@ def cached(
     return made
 
 
-def save_weights(path: Path, weights: dict[str, np.ndarray]) -> None:
-    np.savez(path, **{name: value.astype(np.float32) for name, value in weights.items()})
+def _variant(path: Path, reuse: bool, indices: np.ndarray, seed: list[int]) -> dict:
+    # Each process maps the cache itself: a memory map would be pickled as a full copy.
+    cv2.setNumThreads(1)
+    return cached(path, reuse, make_pairs, load_cache(), indices, seed)
+
+
+def variant_sets(reuse: bool, indices: np.ndarray, seed: int, variants: int) -> dict:
+    """The training pairs: every photo faded `variants` times, each time with its own
+    seed, the variants made side by side (a process per core) and joined."""
+    paths = [RUNS / f"restorer_pairs_{variant}.npz" for variant in range(variants)]
+    with ProcessPoolExecutor(max_workers=min(variants, os.cpu_count() or 1)) as pool:
+        futures = [
+            pool.submit(_variant, path, reuse, indices, [seed, variant])
+            for variant, path in enumerate(paths)
+        ]
+        sets = [future.result() for future in futures]
+    return {name: np.concatenate([made[name] for made in sets]) for name in sets[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--photos", type=int, default=33000)
+    parser.add_argument("--variants", type=int, default=4)
+    parser.add_argument("--hidden", type=int, default=HIDDEN)
     parser.add_argument("--detector-photos", type=int, default=1500)
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0)
@@ -304,15 +251,17 @@ def main() -> None:
     training_count = len(cache) - VALIDATION_PHOTOS
     held_out = np.arange(training_count, len(cache))
     args.out.mkdir(parents=True, exist_ok=True)
-    record = {"seed": args.seed, "hidden": HIDDEN}
+    record = {"seed": args.seed, "hidden": args.hidden}
     if args.only in ("both", "restorer"):
         rng = np.random.default_rng(args.seed)
         chosen = rng.choice(training_count, size=min(args.photos, training_count), replace=False)
-        print(f"restorer: {len(chosen)} training pairs")
-        train = cached(RUNS / "restorer_pairs.npz", args.reuse, make_pairs, cache, chosen, rng)
+        print(f"restorer: {len(chosen)} training photos, {args.variants} fadings each")
+        train = variant_sets(args.reuse, chosen, args.seed, args.variants)
         valid = cached(RUNS / "restorer_valid.npz", args.reuse, make_pairs, cache, held_out, 1)
-        save_weights(args.out / "restorer.npz", fit_restorer(train, valid, rng, args.epochs))
-        record.update(photos=len(chosen), epochs=args.epochs)
+        weights = fit_restorer(train, valid, rng, args.epochs, args.hidden)
+        save_weights(args.out / "restorer.npz", weights)
+        save_weights(args.out / "restore_gate.npz", fit_gate(train, valid, rng))
+        record.update(photos=len(chosen), variants=args.variants, epochs=args.epochs)
     if args.only in ("both", "detector"):
         rng = np.random.default_rng(args.seed + 10)
         chosen = rng.choice(training_count, size=args.detector_photos, replace=False)

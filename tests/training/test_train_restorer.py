@@ -9,7 +9,7 @@ import pytest
 from colorizer_site.engine.photo_kind import KINDS
 from colorizer_site.engine.photo_stats import QUANTILES, features, restorer_features
 from colorizer_site.engine.small_network import Network
-from training import train_restorer
+from training import small_nets, train_restorer
 from training.data import load_cache
 
 pytestmark = pytest.mark.training
@@ -30,6 +30,12 @@ def test_pairs_fits_and_saved_weights_work_in_the_engine(synthetic_cache, tmp_pa
     np.savez(path, **{name: value.astype(np.float32) for name, value in restorer.items()})
     output = Network.load(path, what="test")(restorer_features(small))
     assert output.shape == (3 * len(QUANTILES) + 1,) and np.isfinite(output).all()
+
+    gate = train_restorer.fit_gate(train, valid, rng, epochs=3)
+    path = tmp_path / "restore_gate.npz"
+    small_nets.save_weights(path, gate)
+    assert Network.load(path, what="test")(restorer_features(small)).shape == (2,)
+    assert set(train_restorer.faded_classes(train)) <= {0, 1}
 
     kinds = train_restorer.make_detector_set(cache, np.arange(12), rng)
     assert sorted(set(kinds["kinds"])) == list(range(len(KINDS)))
@@ -53,11 +59,11 @@ def test_a_tile_pair_is_the_same_window_of_both_photos():
 def test_cross_entropy_gradient_matches_a_finite_difference():
     rng = np.random.default_rng(5)
     logits, classes = rng.normal(size=(4, 3)), np.array([0, 2, 1, 2])
-    _, gradient = train_restorer.cross_entropy(logits, classes)
+    _, gradient = small_nets.cross_entropy(logits, classes)
     nudged = logits.copy()
     nudged[1, 2] += 1e-5
     numeric = (
-        train_restorer.cross_entropy(nudged, classes)[0]
-        - train_restorer.cross_entropy(logits, classes)[0]
+        small_nets.cross_entropy(nudged, classes)[0]
+        - small_nets.cross_entropy(logits, classes)[0]
     ) / 1e-5
     assert abs(numeric - gradient[1, 2]) < 1e-4
