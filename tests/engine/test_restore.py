@@ -18,7 +18,7 @@ from skimage.color import deltaE_ciede2000
 from colorizer_site import engine
 from colorizer_site.engine import ColorizeOptions, EngineConfig, restoration
 from colorizer_site.engine.color import lab_of_rgb
-from colorizer_site.engine.photo_stats import thumbnail
+from colorizer_site.engine.photo_stats import restorer_features, thumbnail
 from tests.engine.test_scratches import _branching_crack
 from training import fading
 
@@ -91,10 +91,11 @@ def test_each_fading_kind_is_improved(kind: str) -> None:
         before.append(delta_e(faded, clean))
         after.append(delta_e(out, clean))
         assert result.mode == "restore" and result.photo_kind in ("faded", "colour")
-    # Closer to the unfaded photos on the whole, and none of them made visibly worse (a
-    # brown still life yellowed is close to its own colours: docs/models/restorer.md).
-    assert np.mean(after) < 0.85 * np.mean(before), (before, after)
-    assert all(made < faded + 0.5 for faded, made in zip(before, after, strict=True))
+    # Closer to the unfaded photos on the whole, and none of them made visibly worse: a
+    # brown still life yellowed is close to its own colours, and restore gives it back a
+    # little more contrast than it had (about 0.6 ΔE00 further; docs/models/restorer.md).
+    assert np.mean(after) < 0.8 * np.mean(before), (before, after)
+    assert all(made < faded + 1.0 for faded, made in zip(before, after, strict=True))
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -102,6 +103,16 @@ def test_a_photo_in_good_condition_is_left_nearly_as_it_is(name: str) -> None:
     clean = sample(name)
     out, _ = restored(clean)
     assert delta_e(out, clean) < 2.0
+
+
+@pytest.mark.parametrize("kind", fading.KINDS)
+def test_the_gate_is_surer_of_a_faded_copy_than_of_the_photo_itself(kind: str) -> None:
+    for number, name in enumerate(SAMPLES):
+        clean = sample(name)
+        faded = as_uint8(FADES[kind](clean / 255.0, np.random.default_rng(number)))
+        faded_p = restoration.faded_probability(restorer_features(thumbnail(faded)))
+        clean_p = restoration.faded_probability(restorer_features(thumbnail(clean)))
+        assert faded_p > clean_p, (name, faded_p, clean_p)
 
 
 def test_a_black_and_white_photo_stays_monochrome_with_its_tones_repaired() -> None:
