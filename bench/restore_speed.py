@@ -1,6 +1,7 @@
 """Restore mode's speed beside colorizing: one photo through `engine.colorize` both ways.
 
     .venv/bin/python bench/restore_speed.py [--side 1024] [--model large] [--repeat 3]
+        [--sample PATH]
 
 The photo is a dev_eval photo (shared/datasets, never trained on) faded by cyan-dye loss
 (training/fading.py), scaled to a square of the given side and saved as a JPEG. Prints
@@ -15,18 +16,17 @@ import io
 from pathlib import Path
 
 import numpy as np
-from engine_runs import ROOT, bundled_config, timed_colorize
+from engine_runs import bundled_config, timed_colorize
 from PIL import Image
 
 from colorizer_site import engine
 from training import fading
+from training.cache import DATASETS
 
-SAMPLE = ROOT.parent / "shared" / "datasets" / "dev_eval" / "azure-00001.jpg"
-FALLBACK = Path("/work/shared/datasets/dev_eval/azure-00001.jpg")
+SAMPLE = DATASETS / "dev_eval" / "azure-00001.jpg"
 
 
-def faded_photo(side: int) -> bytes:
-    source = SAMPLE if SAMPLE.exists() else FALLBACK
+def faded_photo(source: Path, side: int) -> bytes:
     clean = np.asarray(Image.open(source).convert("RGB").resize((side, side), Image.BICUBIC))
     faded = fading.fade(clean / 255.0, "cyan_loss", np.random.default_rng(0))
     buffer = io.BytesIO()
@@ -42,9 +42,10 @@ def main() -> None:
     parser.add_argument("--model", default="large")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sample", type=Path, default=SAMPLE, help="the photo to fade")
     args = parser.parse_args()
     config = bundled_config(args.threads)
-    data = faded_photo(args.side)
+    data = faded_photo(args.sample, args.side)
     colorize = engine.ColorizeOptions(args.model)
     restore = engine.ColorizeOptions(mode="restore")
     engine.colorize(data, colorize, config)  # load every network once
