@@ -129,10 +129,10 @@ def curve_tables(faded: np.ndarray, restored: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(tables * 255.0), 0, 255).astype(np.uint8).reshape(1, 256, 3)
 
 
-def tile_tables(rgb: np.ndarray, strength: float) -> tuple[np.ndarray, np.ndarray]:
+def tile_tables(source: np.ndarray, strength: float) -> tuple[np.ndarray, np.ndarray]:
     """The tiles' lookup tables [TILE_GRID, TILE_GRID, 1, 256, 3] (curve_tables' shape),
-    taken `strength` of the way, and the tiles' centres as fractions of the side."""
-    source = thumbnail(rgb, TILE_SOURCE_SIDE)
+    cut from `source` (the photo's TILE_SOURCE_SIDE copy) and taken `strength` of the
+    way, and the tiles' centres as fractions of the side."""
     height, width = source.shape[:2]
     centres = (np.arange(TILE_GRID) + 0.5) / TILE_GRID
     tables = np.empty((TILE_GRID, TILE_GRID, 1, 256, 3), np.uint8)
@@ -210,14 +210,16 @@ def restore_colour(
     around the restorer's own choice, as it scales the colour of the colorizers that
     give a*, b* directly: 50 (or None) leaves it.
     """
-    small = thumbnail(rgb)
+    # Both small copies come from one pass over the full photo: a scan is read once.
+    source = thumbnail(rgb, TILE_SOURCE_SIDE)
+    small = thumbnail(source)
     vector = restorer_features(small)
     if strength is None:
         strength = faded_probability(vector) ** GATE_POWER
     faded, restored, gain = predict(small, vector)
     restored = faded + strength * (restored - faded)
     gain **= strength
-    tiles, centres = tile_tables(rgb, strength)
+    tiles, centres = tile_tables(source, strength)
     out = apply_local_curves(rgb, curve_tables(faded, restored), tiles, centres)
     if vividness is not None:
         gain *= 0.5 + vividness / 100.0
