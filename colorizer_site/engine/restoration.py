@@ -28,7 +28,12 @@ import cv2
 import numpy as np
 
 from colorizer_site.engine.color import STRIP_ROWS, srgb8_of_lab
-from colorizer_site.engine.photo_kind import MONOCHROME_KINDS, kind_probabilities
+from colorizer_site.engine.photo_kind import (
+    MONOCHROME_KINDS,
+    colour_kind,
+    faded_probability,
+    kind_probabilities,
+)
 from colorizer_site.engine.photo_stats import (
     QUANTILES,
     THUMBNAIL_SIDE,
@@ -41,7 +46,6 @@ from colorizer_site.engine.small_network import Network
 # The restorer's name in results and in the provenance metadata written into them.
 MODEL_NAME = "own-restorer-v1"
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "restorer.npz"
-GATE_FILE = WEIGHTS_FILE.with_name("restore_gate.npz")
 # The steepest a tone curve may run past its outer knots, and its flattest (a dark,
 # low-key photo must not be stretched into noise).
 MAX_SLOPE = 4.0
@@ -79,21 +83,6 @@ class Restored:
 def _network(path: Path = WEIGHTS_FILE) -> Network:
     with _lock:
         return Network.load(path, what="Restore mode")
-
-
-@cache
-def _gate(path: Path = GATE_FILE) -> Network:
-    with _lock:
-        return Network.load(path, what="Restore mode")
-
-
-def faded_probability(vector: np.ndarray) -> float:
-    """How sure restore's gate is, from a thumbnail's restorer_features, that the photo
-    is faded rather than in good condition. The gate reads the restorer's features and
-    was trained on its pairs: it tells faded from good better than the photo-kind
-    detector, which must also tell monochrome kinds apart on fewer cues."""
-    logits = _gate()(vector)
-    return float(1.0 / (1.0 + np.exp(logits[0] - logits[1])))
 
 
 def predict(
@@ -214,8 +203,9 @@ def restore_colour(
     source = thumbnail(rgb, TILE_SOURCE_SIDE)
     small = thumbnail(source)
     vector = restorer_features(small)
+    faded_p = faded_probability(vector)
     if strength is None:
-        strength = faded_probability(vector) ** GATE_POWER
+        strength = faded_p**GATE_POWER
     faded, restored, gain = predict(small, vector)
     restored = faded + strength * (restored - faded)
     gain **= strength
@@ -224,7 +214,11 @@ def restore_colour(
     if vividness is not None:
         gain *= 0.5 + vividness / 100.0
     out = scale_chroma(out, gain)
-    return out, {"chroma_gain": round(float(gain), 3), "strength": round(float(strength), 3)}
+    return out, {
+        "chroma_gain": round(float(gain), 3),
+        "strength": round(float(strength), 3),
+        "faded_probability": round(faded_p, 3),
+    }
 
 
 def restore_lightness(lightness: np.ndarray) -> np.ndarray:
@@ -262,6 +256,7 @@ def restore(
         out = srgb8_of_lab(repaired, np.ascontiguousarray(lab[..., 1:]))
         return Restored(rgb=out, lightness=repaired, kind=kind, details={})
     out, details = restore_colour(rgb, vividness)
+    kind = colour_kind(details["faded_probability"])
     return Restored(rgb=out, lightness=None, kind=kind, details=details)
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 from skimage.color import deltaE_ciede2000
 
 from colorizer_site import engine
-from colorizer_site.engine import ColorizeOptions, EngineConfig, restoration
+from colorizer_site.engine import ColorizeOptions, EngineConfig, photo_kind, restoration
 from colorizer_site.engine.color import lab_of_rgb
 from colorizer_site.engine.photo_stats import restorer_features, thumbnail
 from tests.engine.test_scratches import _branching_crack
@@ -110,8 +110,8 @@ def test_the_gate_is_surer_of_a_faded_copy_than_of_the_photo_itself(kind: str) -
     for number, name in enumerate(SAMPLES):
         clean = sample(name)
         faded = as_uint8(FADES[kind](clean / 255.0, np.random.default_rng(number)))
-        faded_p = restoration.faded_probability(restorer_features(thumbnail(faded)))
-        clean_p = restoration.faded_probability(restorer_features(thumbnail(clean)))
+        faded_p = photo_kind.faded_probability(restorer_features(thumbnail(faded)))
+        clean_p = photo_kind.faded_probability(restorer_features(thumbnail(clean)))
         assert faded_p > clean_p, (name, faded_p, clean_p)
 
 

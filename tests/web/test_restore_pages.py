@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def faded_print() -> bytes:
     clean = sample("coffee", 160)
-    return jpeg(as_uint8(fading.fade(clean / 255.0, "yellowing", np.random.default_rng(6))))
+    return jpeg(as_uint8(fading.fade(clean / 255.0, "cyan_loss", np.random.default_rng(6))))
 
 
 def _upload(content: bytes, name: str = "print.jpg") -> SimpleUploadedFile:
