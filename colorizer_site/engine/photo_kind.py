@@ -50,7 +50,7 @@ def _network(path: Path = WEIGHTS_FILE) -> Network:
 @cache
 def _gate(path: Path = GATE_FILE) -> Network:
     with _lock:
-        return Network.load(path, what="Restore mode")
+        return Network.load(path, what="Restore's gate")
 
 
 def faded_probability(vector: np.ndarray) -> float:
