@@ -63,7 +63,6 @@ def test_cross_entropy_gradient_matches_a_finite_difference():
     nudged = logits.copy()
     nudged[1, 2] += 1e-5
     numeric = (
-        small_nets.cross_entropy(nudged, classes)[0]
-        - small_nets.cross_entropy(logits, classes)[0]
+        small_nets.cross_entropy(nudged, classes)[0] - small_nets.cross_entropy(logits, classes)[0]
     ) / 1e-5
     assert abs(numeric - gradient[1, 2]) < 1e-4
