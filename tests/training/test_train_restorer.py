@@ -9,7 +9,7 @@ import pytest
 from colorizer_site.engine.photo_kind import KINDS
 from colorizer_site.engine.photo_stats import QUANTILES, features, restorer_features
 from colorizer_site.engine.small_network import Network
-from training import small_nets, train_restorer
+from training import gate_table, small_nets, train_restorer
 from training.data import load_cache
 
 pytestmark = pytest.mark.training
@@ -66,3 +66,25 @@ def test_cross_entropy_gradient_matches_a_finite_difference():
         small_nets.cross_entropy(nudged, classes)[0] - small_nets.cross_entropy(logits, classes)[0]
     ) / 1e-5
     assert abs(numeric - gradient[1, 2]) < 1e-4
+
+
+def test_the_gate_table_scores_every_rule_from_restorations_at_five_strengths(synthetic_cache):
+    cache = load_cache(synthetic_cache)
+    photos = [
+        np.clip(np.rint(train_restorer.clean_rgb(cache[index]) * 255), 0, 255).astype(np.uint8)
+        for index in range(2)
+    ]
+    rows = gate_table.measure(photos)
+    assert rows and all(len(row["distances"]) == len(gate_table.STRENGTHS) for row in rows)
+    assert all(0.0 <= row["gate"] <= 1.0 for row in rows)
+
+    table = gate_table.rule_table(rows)
+    assert set(table) == set(gate_table.RULES)
+    assert {row["condition"] for row in rows} >= {"none", "cyan_loss"}
+    # Restoring nothing leaves a good photo exactly as it was; a cast is worth removing.
+    assert table["not at all"]["good"] == 0.0
+    assert table["all the way"]["faded"] < table["not at all"]["faded"]
+    assert all(
+        0.0 <= good <= 1.0 and 0.0 <= faded <= 1.0
+        for good, faded in gate_table.call_table(rows).values()
+    )
