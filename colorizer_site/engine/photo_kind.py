@@ -11,8 +11,6 @@ single-channel is black and white without asking. Both cost about a millisecond 
 128-pixel copy, so the page can ask before the user pays.
 """
 
-import threading
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +23,7 @@ from colorizer_site.engine.photo_stats import (
     restorer_features,
     thumbnail,
 )
-from colorizer_site.engine.small_network import Network
+from colorizer_site.engine.small_network import loaded
 from colorizer_site.engine.types import EngineConfig
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "photo_kind.npz"
@@ -38,26 +36,12 @@ KINDS = ("bw", "toned", "faded", "colour")
 # Kinds whose colour is not worth keeping: restore repairs only their tones.
 MONOCHROME_KINDS = frozenset({"bw", "toned"})
 
-_lock = threading.Lock()
-
-
-@cache
-def _network(path: Path = WEIGHTS_FILE) -> Network:
-    with _lock:
-        return Network.load(path, what="The photo-kind detector")
-
-
-@cache
-def _gate(path: Path = GATE_FILE) -> Network:
-    with _lock:
-        return Network.load(path, what="Restore's gate")
-
 
 def faded_probability(vector: np.ndarray) -> float:
     """How sure restore's gate is, from a thumbnail's restorer_features, that a colour
     photo is faded rather than in good condition (restore also takes its curves as far
     as this says)."""
-    logits = _gate()(vector)
+    logits = loaded(GATE_FILE, "Restore's gate")(vector)
     return float(1.0 / (1.0 + np.exp(logits[0] - logits[1])))
 
 
@@ -70,7 +54,7 @@ def kind_probabilities(rgb: np.ndarray | None) -> dict[str, float]:
     """Each kind's probability for a uint8 sRGB photo; None (a grey image) is black and white."""
     if rgb is None:
         return {kind: float(kind == "bw") for kind in KINDS}
-    logits = _network()(features(thumbnail(rgb)))
+    logits = loaded(WEIGHTS_FILE, "The photo-kind detector")(features(thumbnail(rgb)))
     probability = np.exp(logits - logits.max())
     probability /= probability.sum()
     return {kind: float(p) for kind, p in zip(KINDS, probability, strict=True)}

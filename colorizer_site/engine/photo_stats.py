@@ -51,10 +51,11 @@ def lab_of_unit_rgb(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(rgb, np.float32), cv2.COLOR_RGB2Lab)
 
 
-def features(small: np.ndarray) -> np.ndarray:
-    """The feature vector (float32) of a thumbnail from `thumbnail()`: its tones and colour."""
+def features(small: np.ndarray, lab: np.ndarray | None = None) -> np.ndarray:
+    """The feature vector (float32) of a thumbnail from `thumbnail()`: its tones and colour.
+    `lab` is the thumbnail's CIELAB, when the caller has it already."""
     pixels = small.reshape(-1, 3)
-    lab = lab_of_unit_rgb(small).reshape(-1, 3)
+    lab = (lab_of_unit_rgb(small) if lab is None else lab).reshape(-1, 3)
     lightness, ab = lab[:, 0], lab[:, 1:] / 50.0
     chroma = np.hypot(ab[:, 0], ab[:, 1])
     lightness_q = sorted_quantiles(lightness, np.array([0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99]))
@@ -93,7 +94,8 @@ def restorer_features(small: np.ndarray) -> np.ndarray:
     the pixels estimates both; and the mean a*, b* of the least colourful tenth of the
     pixels, which in a scene in good condition are close to grey.
     """
-    lab = lab_of_unit_rgb(small).reshape(-1, 3)
+    whole_lab = lab_of_unit_rgb(small)
+    lab = whole_lab.reshape(-1, 3)
     ab = lab[:, 1:] / 50.0
     bands = np.array_split(np.argsort(lab[:, 0], kind="stable"), LIGHTNESS_BANDS)
     band_ab = [np.median(ab[band], axis=0) if len(band) else np.zeros(2) for band in bands]
@@ -109,4 +111,5 @@ def restorer_features(small: np.ndarray) -> np.ndarray:
     chroma = np.hypot(ab[:, 0], ab[:, 1])
     greyest = chroma <= np.quantile(chroma, 0.1)
     extra = [np.ravel(band_ab), fits, ab[greyest].mean(axis=0)]
-    return np.concatenate([features(small), *(np.asarray(part, np.float32) for part in extra)])
+    parts = (np.asarray(part, np.float32) for part in extra)
+    return np.concatenate([features(small, whole_lab), *parts])

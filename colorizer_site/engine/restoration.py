@@ -19,9 +19,7 @@ curves of the tiles around it with the whole photo's, halfway. Taking the tiles'
 curves all the way would let a tile of blue sky read as a blue cast.
 """
 
-import threading
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import cv2
@@ -41,7 +39,7 @@ from colorizer_site.engine.photo_stats import (
     restorer_features,
     thumbnail,
 )
-from colorizer_site.engine.small_network import Network
+from colorizer_site.engine.small_network import loaded
 
 # The restorer's name in results and in the provenance metadata written into them.
 MODEL_NAME = "own-restorer-v1"
@@ -66,8 +64,6 @@ TILE_SHARE = 0.5
 # The long side of the copy that the tiles are cut from.
 TILE_SOURCE_SIDE = THUMBNAIL_SIDE * 3
 
-_lock = threading.Lock()
-
 
 @dataclass
 class Restored:
@@ -79,19 +75,14 @@ class Restored:
     details: dict
 
 
-@cache
-def _network(path: Path = WEIGHTS_FILE) -> Network:
-    with _lock:
-        return Network.load(path, what="Restore mode")
-
-
 def predict(
     small: np.ndarray, vector: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """For a thumbnail (and its restorer_features, when already at hand): the faded
     quantiles [3, K], the restored ones [3, K], the chroma gain."""
     faded = channel_quantiles(small)
-    output = _network()(restorer_features(small) if vector is None else vector)
+    network = loaded(WEIGHTS_FILE, "Restore mode")
+    output = network(restorer_features(small) if vector is None else vector)
     knots = len(QUANTILES)
     restored = np.clip(faded + output[: 3 * knots].reshape(3, knots), 0.0, 1.0)
     # Quantiles never decrease; the network's guess might, by a hair.

@@ -1,11 +1,13 @@
 """The small numpy networks of restore mode: one hidden layer, weights in an .npz file.
 
-Restore mode's restorer and photo-kind detector are this small (a few hundred
+Restore mode's restorer, its gate and the photo-kind detector are this small (a few hundred
 kilobytes, docs/models/restorer.md), so they run in numpy without a session,
 in well under a millisecond, and need no ONNX export.
 """
 
+import threading
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +42,13 @@ class Network:
             raise ModelNotInstalled(f"{what} needs its model: {path} is missing.")
         with np.load(path) as stored:
             return cls(**{name: stored[name] for name in cls.__dataclass_fields__})
+
+
+_lock = threading.Lock()
+
+
+@cache
+def loaded(path: Path, what: str) -> Network:
+    """The network in `path`, read once per process; ModelNotInstalled names `what`."""
+    with _lock:
+        return Network.load(path, what=what)
