@@ -20,7 +20,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from skimage.color import deltaE_ciede2000, rgb2lab
+from skimage.color import rgb2lab
 
 from colorizer_site.engine import restoration
 from colorizer_site.engine.photo_kind import (
@@ -31,6 +31,7 @@ from colorizer_site.engine.photo_kind import (
 from colorizer_site.engine.photo_stats import restorer_features, thumbnail
 from training import fading
 from training.data import CACHE_DIR, VALIDATION_PHOTOS, load_cache
+from training.evaluate_restorer import delta_e, to_uint8
 from training.train_restorer import clean_rgb
 
 STRENGTHS = np.linspace(0.0, 1.0, 5)
@@ -48,14 +49,12 @@ def measure(photos: list[np.ndarray]) -> list[dict]:
             rgb = clean
             if condition != "none":
                 rng = np.random.default_rng([number, index - 1, 7])
-                faded = fading.scan_nuisances(fading.fade(clean / 255.0, condition, rng), rng)
-                rgb = np.clip(np.rint(faded * 255.0), 0, 255).astype(np.uint8)
+                faded = fading.fade(clean / 255.0, condition, rng)
+                rgb = to_uint8(fading.scan_nuisances(faded, rng))
             kinds = kind_probabilities(rgb)
             if max(kinds, key=kinds.__getitem__) in MONOCHROME_KINDS:
                 continue
-            distances = [
-                float(deltaE_ciede2000(rgb2lab(restored(rgb, s)), truth).mean()) for s in STRENGTHS
-            ]
+            distances = [delta_e(restored(rgb, s), truth) for s in STRENGTHS]
             rows.append(
                 {
                     "condition": condition,
@@ -131,7 +130,7 @@ def main() -> None:
     cache = load_cache(args.cache)
     first = len(cache) - VALIDATION_PHOTOS + args.start
     photos = [
-        np.clip(np.rint(clean_rgb(cache[index]) * 255.0), 0, 255).astype(np.uint8)
+        to_uint8(clean_rgb(cache[index]))
         for index in range(first, min(first + args.photos, len(cache)))
     ]
     rows = measure(photos)
